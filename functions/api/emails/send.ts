@@ -1,0 +1,15 @@
+import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+
+/** API Gateway's own ceiling; attachments make send bodies the largest the API takes. */
+const maxBodyBytes = 10 * 1024 * 1024;
+
+/** `POST /api/v1/emails`: accept one email for asynchronous delivery. */
+export const handler = apiHandler(
+  { scope: 'emails.send', body: sendEmailSchema, maxBodyBytes },
+  async ({ caller, body }) => {
+    const accepted = await acceptEmail(caller, body);
+    return { body: { id: accepted.id, success: true, status: accepted.status } };
+  },
+);

@@ -1,0 +1,5 @@
+import { publicHandler } from '#shared/http/api-handler.ts';
+import { version } from '#shared/version.ts';
+
+/** `GET /health`: liveness for load balancers and uptime checks. */
+export const handler = publicHandler(async () => ({ body: { status: 'ok', version } }));

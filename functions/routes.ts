@@ -1,0 +1,44 @@
+/**
+ * The one route table. The CDK stack makes one Lambda and one HTTP API route per row,
+ * and the local runtime serves the same rows, so the two cannot disagree.
+ *
+ * Pure data: imports nothing, so CDK code can read it without loading handler code.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+
+/** Rate-limit classes of the AutoRelay table; enforced per key by the keys issue's middleware. */
+export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `{id}` for one segment, `{proxy+}` for the rest. */
+  readonly path: string;
+  /** Handler entry relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** The scope a key needs, or `public` for routes without a key. */
+  readonly scope: string;
+  readonly rateLimit: RateLimitClass;
+  /** Memory for the function, when the house default (256 MB) is not right. */
+  readonly memoryMb?: number;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/health', entry: 'functions/api/health/get.ts', scope: 'public', rateLimit: 'none' },
+  {
+    method: 'POST',
+    path: '/api/v1/emails',
+    entry: 'functions/api/emails/send.ts',
+    scope: 'emails.send',
+    rateLimit: 'send',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/emails/{id}',
+    entry: 'functions/api/emails/get.ts',
+    scope: 'emails.read',
+    rateLimit: 'read',
+  },
+  // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
+  { method: 'ANY', path: '/{proxy+}', entry: 'functions/api/not-found.ts', scope: 'public', rateLimit: 'none' },
+];

@@ -1,0 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { readEnv } from '#shared/env.ts';
+import { table } from '#shared/resources.ts';
+
+const env = readEnv({ [table.envVar]: z.string().min(1) });
+
+/** The physical name of Mailroom's table. */
+export const tableName: string = env[table.envVar] as string;
+
+/**
+ * One document client per process. Endpoint and region come from the standard AWS
+ * variables (`AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB Local).
+ */
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});

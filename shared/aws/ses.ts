@@ -1,0 +1,16 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { readEnv } from '#shared/env.ts';
+import { configurationSet } from '#shared/resources.ts';
+
+const env = readEnv({ [configurationSet.envVar]: z.string().min(1) });
+
+/** The configuration set every email is sent through, so its events come back to us. */
+export const configurationSetName: string = env[configurationSet.envVar] as string;
+
+/**
+ * One SES v2 client per process (`AWS_ENDPOINT_URL_SESV2` points it at the local SES).
+ * Throttling is handled by the sender, which returns the message to its queue, so the
+ * SDK's own retries are kept to one attempt to stop them multiplying against SES's rate.
+ */
+export const ses = new SESv2Client({ maxAttempts: 1 });

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * A practical address check: one `@`, no spaces or angle brackets, a dotted domain.
+ * Deliverability is SES's call; this only refuses what could never be an address.
+ */
+const addressPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+export const emailAddress = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(addressPattern, 'must be a valid email address');
+
+/** `"Jane" <jane@example.com>`, `Jane <jane@example.com>` or a bare address. */
+export interface Mailbox {
+  name?: string;
+  address: string;
+}
+
+const namedPattern = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>]+)>\s*$/;
+
+/** Splits a mailbox string into its display name and address; the address is not yet checked. */
+export function parseMailbox(value: string): Mailbox {
+  const named = namedPattern.exec(value);
+  if (!named) return { address: value.trim() };
+  const name = named[1]?.trim();
+  return name ? { name, address: (named[2] ?? '').trim() } : { address: (named[2] ?? '').trim() };
+}
+
+/** The RFC 5322 form SES expects, quoting the display name. */
+export function formatMailbox({ name, address }: Mailbox): string {
+  if (!name) return address;
+  return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
+}
+
+/** The domain part, lower-cased (domains are case-insensitive, local parts are not). */
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}

@@ -1,0 +1,32 @@
+import type { EmailEventRecord, EmailRecord } from '#shared/emails/email-store.ts';
+
+/** The public shape of an email (`GET /api/v1/emails/:id`): no internal fields. */
+export function emailView(email: EmailRecord) {
+  return {
+    id: email.id,
+    object: 'email',
+    from: email.from,
+    to: email.to,
+    cc: email.cc,
+    bcc: email.bcc,
+    reply_to: email.replyTo,
+    subject: email.subject,
+    status: email.status,
+    messageId: email.messageId ?? null,
+    tags: email.tags,
+    opens: email.opens,
+    clicks: email.clicks,
+    ...(email.failureReason ? { failureReason: email.failureReason } : {}),
+    createdAt: email.createdAt,
+    updatedAt: email.updatedAt,
+  };
+}
+
+/**
+ * The email's history, oldest first. Acceptance is not stored as a row of its own: it
+ * is the email's creation, so it costs no extra write on the hot path.
+ */
+export function eventsView(email: EmailRecord, events: EmailEventRecord[]) {
+  const accepted = { type: email.mode === 'test' ? 'test' : 'queued', createdAt: email.createdAt };
+  return [accepted, ...events.map((event) => ({ type: event.type, createdAt: event.createdAt, ...event.details }))];
+}

@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { authenticate } from '#shared/http/middleware/authenticate.ts';
+import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
+import { jsonBody } from '#shared/http/middleware/json-body.ts';
+import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
+import type { Scope } from '#shared/tenancy/scopes.ts';
+
+/** What a handler answers; serialised as JSON with the common headers added. */
+export interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiRequest<Body> {
+  event: ApiEvent;
+  caller: Caller;
+  body: Body;
+  params: Readonly<Record<string, string | undefined>>;
+  query: Readonly<Record<string, string | undefined>>;
+}
+
+/** API Gateway HTTP APIs take at most 10 MB; a route may set a lower limit. */
+const defaultMaxBodyBytes = 1024 * 1024;
+
+function toResult(reply: Reply): ApiResult {
+  return { statusCode: reply.status ?? 200, headers: reply.headers, body: JSON.stringify(reply.body) };
+}
+
+/**
+ * Builds an authenticated API Lambda handler: envelope (request id, errors) → key and
+ * scope → JSON body parsed and validated by `body` (when given) → `handle`.
+ */
+export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
+  options: { scope: Scope; body?: Schema; maxBodyBytes?: number },
+  handle: (request: ApiRequest<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Reply>,
+) {
+  const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
+    .use(httpEnvelope())
+    .use(authenticate(options.scope));
+  if (options.body) handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes));
+  return handler.handler(async (event, context) =>
+    toResult(
+      await handle({
+        event,
+        caller: context.caller as Caller,
+        body: context.body as Schema extends z.ZodType ? z.infer<Schema> : undefined,
+        params: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+      }),
+    ),
+  );
+}
+
+/** Builds an unauthenticated API Lambda handler (health, unsubscribe, OpenAPI). */
+export function publicHandler(handle: (event: ApiEvent) => Promise<Reply>) {
+  return middy<ApiEvent, ApiResult, Error, ApiContext>()
+    .use(httpEnvelope())
+    .handler(async (event) => toResult(await handle(event)));
+}

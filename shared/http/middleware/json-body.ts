@@ -1,0 +1,45 @@
+import type middy from '@middy/core';
+import type { z } from 'zod';
+import { BadRequestError, PayloadTooLargeError, ValidationError } from '#shared/errors.ts';
+import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
+
+/** Turns the first zod issue into a `validation_error` naming the field. */
+export function toValidationError(error: z.ZodError): ValidationError {
+  const issue = error.issues[0];
+  const field = issue?.path.join('.') || undefined;
+  const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid request body.';
+  return new ValidationError(message, field);
+}
+
+/**
+ * Parses the JSON body and validates it against `schema`, leaving the result on
+ * `context.body`. Oversize → 413, malformed JSON or a missing body → 400 `bad_request`,
+ * a schema mismatch → 400 `validation_error` with `field`.
+ */
+export function jsonBody(
+  schema: z.ZodType,
+  maxBytes: number,
+): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      if (body === undefined || body === '') throw new BadRequestError('Request body must be a JSON object.');
+      const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+      if (raw.length > maxBytes) {
+        throw new PayloadTooLargeError(`Request body is ${raw.length} bytes; the limit is ${maxBytes}.`);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new BadRequestError('Request body is not valid JSON.');
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new BadRequestError('Request body must be a JSON object.');
+      }
+      const result = schema.safeParse(parsed);
+      if (!result.success) throw toValidationError(result.error);
+      request.context.body = result.data;
+    },
+  };
+}

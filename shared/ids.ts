@@ -1,0 +1,39 @@
+import { monotonicFactory } from 'ulid';
+
+/** Every id prefix of the contract; an id is the prefix followed by a ULID. */
+export const idPrefixes = {
+  email: 'em_',
+  batch: 'batch_',
+  domain: 'dom_',
+  apiKey: 'key_',
+  webhook: 'whk_',
+  webhookDelivery: 'whd_',
+  event: 'evt_',
+  contact: 'con_',
+  list: 'lst_',
+  campaign: 'cmp_',
+  job: 'job_',
+  template: 'tpl_',
+  asset: 'ast_',
+  account: 'acc_',
+  project: 'prj_',
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+// Monotonic so ids made in the same millisecond still sort in creation order,
+// which the email list relies on for its cursor.
+const nextUlid = monotonicFactory();
+
+/** A new id such as `em_01JD8X3M4Q5R6S7T8V9W0XYZAB`: sortable by creation time. */
+export function newId(kind: IdKind, now = Date.now()): string {
+  return `${idPrefixes[kind]}${nextUlid(now)}`;
+}
+
+const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** Whether `value` is a well-formed id of `kind` (prefix and ULID both checked). */
+export function isId(kind: IdKind, value: string): boolean {
+  const prefix = idPrefixes[kind];
+  return value.startsWith(prefix) && ulidPattern.test(value.slice(prefix.length));
+}

@@ -1,0 +1,93 @@
+/**
+ * The one description of Mailroom's storage and messaging resources. The CDK stack
+ * builds them from here and the local runtime creates the same ones on its stand-ins,
+ * so names, keys, batch sizes and redrive settings cannot drift between the two.
+ *
+ * Pure data: no imports, safe to load from CDK code and from Lambda code alike.
+ */
+
+/** The single DynamoDB table; access patterns are written down in each `*-store.ts`. */
+export const table = {
+  name: 'mailroom',
+  /** Environment variable that carries the table's physical name to functions. */
+  envVar: 'TABLE_NAME',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+} as const;
+
+/** How a queue's messages reach a worker function (a Lambda SQS event source on AWS). */
+export interface QueueConsumer {
+  /** Handler entry, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly batchSize: number;
+  /** Upper bound on concurrent invocations (SQS event source maximum concurrency, ≥ 2). */
+  readonly maxConcurrency: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface QueueDefinition {
+  readonly name: string;
+  readonly envVar: string;
+  /** Six times the consumer's timeout, as AWS recommends for Lambda event sources. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly consumer: QueueConsumer;
+}
+
+export const queues = {
+  /** Accepted emails waiting for the sender (one message per email). */
+  send: {
+    name: 'mailroom-send',
+    envVar: 'SEND_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: { entry: 'functions/workers/sender.ts', batchSize: 10, maxConcurrency: 2, timeoutSeconds: 30 },
+  },
+  /** SES configuration-set events, delivered by the SNS topic below. */
+  sesEvents: {
+    name: 'mailroom-ses-events',
+    envVar: 'SES_EVENTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: { entry: 'functions/workers/ses-events.ts', batchSize: 10, maxConcurrency: 2, timeoutSeconds: 30 },
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueKey = keyof typeof queues;
+
+/** Name of a queue's dead-letter queue. */
+export function deadLetterQueueName(queue: QueueDefinition): string {
+  return `${queue.name}-dlq`;
+}
+
+/** DLQs keep failed messages for the SQS maximum, 14 days, so nothing is lost unseen. */
+export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
+
+/** SES publishes configuration-set events here; the topic fans out to the events queue. */
+export const sesEventsTopic = {
+  name: 'mailroom-ses-events',
+  subscribedQueues: ['sesEvents'] satisfies QueueKey[],
+} as const;
+
+/** Every email is sent through this configuration set, whose events feed the topic. */
+export const configurationSet = {
+  name: 'mailroom',
+  envVar: 'SES_CONFIGURATION_SET',
+  eventDestinationName: 'mailroom-sns',
+  /** SES v2 event type names (`EventType` in the API). */
+  eventTypes: [
+    'SEND',
+    'REJECT',
+    'BOUNCE',
+    'COMPLAINT',
+    'DELIVERY',
+    'DELIVERY_DELAY',
+    'RENDERING_FAILURE',
+    'SUBSCRIPTION',
+    'OPEN',
+    'CLICK',
+  ],
+} as const;

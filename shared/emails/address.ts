@@ -28,9 +28,13 @@ export function parseMailbox(value: string): Mailbox {
   return name ? { name, address: (named[2] ?? '').trim() } : { address: (named[2] ?? '').trim() };
 }
 
-/** The RFC 5322 form SES expects, quoting the display name. */
+/** Display names made only of these characters need no quotes (RFC 5322 atoms and spaces). */
+const plainName = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
+
+/** The RFC 5322 form SES expects, quoting the display name only when it must. */
 export function formatMailbox({ name, address }: Mailbox): string {
   if (!name) return address;
+  if (plainName.test(name)) return `${name} <${address}>`;
   return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+
+/** Repository root: handler entries in the route table and resources are relative to it. */
+export const repositoryRoot = join(import.meta.dirname, '..', '..');
+
+// biome-ignore lint/suspicious/noExplicitAny: a Lambda handler's event and result types vary per entry.
+export type LambdaHandler = (event: any, context: Context) => Promise<any>;
+
+const loaded = new Map<string, Promise<LambdaHandler>>();
+
+/** Imports an entry's `handler` once, as a Lambda runtime would at cold start. */
+export function loadHandler(entry: string): Promise<LambdaHandler> {
+  let handler = loaded.get(entry);
+  if (!handler) {
+    handler = import(pathToFileURL(join(repositoryRoot, entry)).href).then((module: { handler?: LambdaHandler }) => {
+      if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+      return module.handler;
+    });
+    loaded.set(entry, handler);
+  }
+  return handler;
+}
+
+/** A Lambda context for one invocation of `entry`. */
+export function lambdaContext(entry: string, requestId: string, timeoutSeconds = 30): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const functionName = `mailroom-local-${entry.replace(/^functions\//, '').replace(/\.ts$/, '').replace(/\W+/g, '-')}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Route } from '../../functions/routes.ts';
+import { lambdaContext, loadHandler } from './handlers.ts';
+import { readBody, sendJson } from './http-util.ts';
+
+/** API Gateway HTTP APIs refuse larger payloads before any Lambda runs. */
+const maxPayloadBytes = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+  /** API Gateway prefers static segments, then `{param}`, then `{proxy+}`. */
+  specificity: number;
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  let specificity = 0;
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(segment);
+      if (greedy?.[1]) {
+        names.push(greedy[1]);
+        return '(.+)';
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param?.[1]) {
+        names.push(param[1]);
+        specificity += 1;
+        return '([^/]+)';
+      }
+      specificity += 2;
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), names, specificity };
+}
+
+const textTypes = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json)/i;
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  matched: CompiledRoute,
+  params: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const isText = textTypes.test(headers['content-type'] ?? 'application/json');
+  const method = request.method ?? 'GET';
+  const routeKey = `${matched.route.method} ${matched.route.path}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(params).length > 0 ? params : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length > 0 ? body.toString(isText ? 'utf8' : 'base64') : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+/** Writes a handler's answer the way API Gateway does for payload format 2.0. */
+function writeResult(response: ServerResponse, result: unknown) {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    sendJson(response, 200, result ?? null);
+    return;
+  }
+  const structured = result as APIGatewayProxyStructuredResultV2;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name] = String(value);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  response.writeHead(structured.statusCode ?? 200, headers);
+  const body = structured.body ?? '';
+  response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/** Handles a request outside the route table (the mail viewer); returns true when it did. */
+export type ExtraHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
+
+/**
+ * A local API Gateway (HTTP API, payload 2.0): matches the route table, builds an
+ * `APIGatewayProxyEventV2`, invokes the route's handler, and writes its result.
+ */
+export function createApiServer(routes: readonly Route[], extra?: ExtraHandler): Server {
+  const compiled = routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+  return createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      if (extra?.(request, response, url)) return;
+      const method = request.method ?? 'GET';
+      let matched: CompiledRoute | undefined;
+      let values: RegExpExecArray | null = null;
+      for (const candidate of compiled) {
+        if (candidate.route.method !== method && candidate.route.method !== 'ANY') continue;
+        values = candidate.pattern.exec(url.pathname);
+        if (values) {
+          matched = candidate;
+          break;
+        }
+      }
+      if (!matched || !values) {
+        sendJson(response, 404, { error: 'Not found.', code: 'not_found' });
+        return;
+      }
+      const body = await readBody(request, maxPayloadBytes);
+      if (body === 'too_large') {
+        sendJson(response, 413, { error: 'Request body exceeds 10 MB.', code: 'payload_too_large' });
+        return;
+      }
+      const params: Record<string, string> = {};
+      matched.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(values?.[index + 1] ?? '');
+      });
+      const event = toEvent(request, url, matched, params, body);
+      const handler = await loadHandler(matched.route.entry);
+      writeResult(response, await handler(event, lambdaContext(matched.route.entry, event.requestContext.requestId)));
+    } catch (error) {
+      // What API Gateway answers when the integration fails.
+      console.error('local API: handler failed', error);
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
+      else response.end();
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buildApp } from 'fauxqs';
+import {
+  deadLetterQueueName,
+  deadLetterRetentionSeconds,
+  type QueueDefinition,
+  type QueueKey,
+  queues,
+  sesEventsTopic,
+} from '#shared/resources.ts';
+import { localAws } from './local-aws.ts';
+
+export interface Messaging {
+  endpoint: string;
+  queueUrls: Record<QueueKey, string>;
+  deadLetterQueueUrls: Record<QueueKey, string>;
+  sesEventsTopicArn: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts fauxqs (SQS, SNS, S3) on 127.0.0.1 and creates Mailroom's queues, their DLQs,
+ * the SES events topic and its subscriptions from `shared/resources.ts`, through the
+ * same API calls CloudFormation would make. Queue state lives in memory.
+ *
+ * `visibilityTimeoutSeconds` overrides every queue's timeout, so tests can watch
+ * redelivery and the DLQ in seconds instead of minutes.
+ */
+export async function startMessaging(options: { port: number; visibilityTimeoutSeconds?: number }): Promise<Messaging> {
+  const app = buildApp({ logger: false, host: '127.0.0.1' });
+  await app.listen({ port: options.port, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const sqs = new SQSClient({ endpoint, ...localAws });
+  const sns = new SNSClient({ endpoint, ...localAws });
+
+  const createQueue = async (name: string, attributes: Record<string, string>) => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    const url = `${endpoint}/000000000000/${name}`;
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: QueueUrl ?? url, AttributeNames: ['QueueArn'] }),
+    );
+    return { url, arn: Attributes?.QueueArn ?? '' };
+  };
+
+  const queueUrls = {} as Record<QueueKey, string>;
+  const deadLetterQueueUrls = {} as Record<QueueKey, string>;
+  const queueArns = {} as Record<QueueKey, string>;
+  for (const [key, queue] of Object.entries(queues) as [QueueKey, QueueDefinition][]) {
+    const dlq = await createQueue(deadLetterQueueName(queue), {
+      MessageRetentionPeriod: String(deadLetterRetentionSeconds),
+    });
+    const main = await createQueue(queue.name, {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
+    });
+    queueUrls[key] = main.url;
+    deadLetterQueueUrls[key] = dlq.url;
+    queueArns[key] = main.arn;
+  }
+
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: sesEventsTopic.name }));
+  for (const key of sesEventsTopic.subscribedQueues) {
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArns[key] }));
+  }
+
+  return {
+    endpoint,
+    queueUrls,
+    deadLetterQueueUrls,
+    sesEventsTopicArn: TopicArn ?? '',
+    stop: async () => {
+      sqs.destroy();
+      sns.destroy();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,572 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import {
+  bounceEvent,
+  complaintEvent,
+  deliveryEvent,
+  type SentMail,
+  sendEvent,
+} from './event-json.ts';
+import { sesMessageId } from './message-id.ts';
+import { simulatedOutcome } from './simulator.ts';
+
+/** An error SES v2 would answer with; the HTTP layer sends it so the SDK throws `name`. */
+export class SesError extends Error {
+  readonly status: number;
+  constructor(name: string, status: number, message: string) {
+    super(message);
+    this.name = name;
+    this.status = status;
+  }
+}
+
+export type VerificationStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'TEMPORARY_FAILURE' | 'NOT_STARTED';
+
+interface Identity {
+  name: string;
+  type: 'DOMAIN' | 'EMAIL_ADDRESS';
+  status: VerificationStatus;
+  dkimTokens: string[];
+  createdAt: number;
+  /** When a PENDING identity turns SUCCESS on its own, unless the control call pins it. */
+  verifiesAt?: number;
+  mailFromDomain?: string;
+  behaviorOnMxFailure?: string;
+  configurationSetName?: string;
+  tags: { Key: string; Value: string }[];
+}
+
+interface EventDestination {
+  name: string;
+  enabled: boolean;
+  matchingEventTypes: string[];
+  topicArn?: string;
+}
+
+interface ConfigurationSet {
+  name: string;
+  eventDestinations: EventDestination[];
+}
+
+/** One message SES accepted, as the viewer and the JSON read API show it. */
+export interface CapturedMail {
+  messageId: string;
+  timestamp: string;
+  from: string;
+  destination: string[];
+  subject: string;
+  configurationSetName?: string;
+  tags: Record<string, string>;
+  events: string[];
+}
+
+export interface SendInput {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  ReplyToAddresses?: string[];
+  Content?: {
+    Simple?: {
+      Subject?: { Data?: string };
+      Body?: { Html?: { Data?: string }; Text?: { Data?: string } };
+      Headers?: { Name: string; Value: string }[];
+    };
+    Raw?: { Data?: string };
+  };
+  ConfigurationSetName?: string;
+  EmailTags?: { Name: string; Value: string }[];
+}
+
+export interface LocalSesOptions {
+  region: string;
+  accountId: string;
+  /** How long a new identity stays PENDING before SES "finds" its DNS records. */
+  verificationDelayMs: number;
+  /** Delay between the Send event and the delivery outcome events. */
+  outcomeDelayMs: number;
+  maxSendRate: number;
+  max24HourSend: number;
+  /** Refuse senders whose domain or address is not a verified identity, as real SES does. */
+  requireVerifiedSender: boolean;
+  /** Publishes an event to an SNS topic (the configuration set's destination). */
+  publish: (topicArn: string, message: string) => Promise<void>;
+  /** Where state and captured mail are kept across restarts; in memory when absent. */
+  dataDir?: string;
+}
+
+interface PersistedState {
+  identities: Identity[];
+  configurationSets: ConfigurationSet[];
+  mail: CapturedMail[];
+  quota: { maxSendRate: number; max24HourSend: number };
+}
+
+const dkimTokenAlphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function dkimToken(): string {
+  let token = '';
+  for (let i = 0; i < 32; i += 1) token += dkimTokenAlphabet[Math.floor(Math.random() * dkimTokenAlphabet.length)];
+  return token;
+}
+
+function addressOf(mailbox: string): string {
+  return (/<([^>]+)>/.exec(mailbox)?.[1] ?? mailbox).trim();
+}
+
+/**
+ * A stand-in for Amazon SES v2 with the behaviour Mailroom depends on: identities with
+ * Easy DKIM tokens that verify after a delay, configuration sets whose events go to
+ * SNS in SES's own JSON, the mailbox simulator, and the account's sending quota with
+ * throttling past MaxSendRate.
+ */
+export class LocalSes {
+  private readonly identities = new Map<string, Identity>();
+  private readonly configurationSets = new Map<string, ConfigurationSet>();
+  private readonly mail: CapturedMail[] = [];
+  private readonly raw = new Map<string, Buffer>();
+  /** Recipient send times within the last 24 hours, oldest first, for rate and quota. */
+  private readonly sendTimes: number[] = [];
+  private quota: { maxSendRate: number; max24HourSend: number };
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  private readonly options: LocalSesOptions;
+
+  constructor(options: LocalSesOptions) {
+    this.options = options;
+    this.quota = { maxSendRate: options.maxSendRate, max24HourSend: options.max24HourSend };
+    this.load();
+  }
+
+  // ---- identities ------------------------------------------------------------------
+
+  createIdentity(input: {
+    EmailIdentity?: string;
+    ConfigurationSetName?: string;
+    Tags?: { Key: string; Value: string }[];
+  }) {
+    const name = input.EmailIdentity?.trim().toLowerCase();
+    if (!name) throw new SesError('BadRequestException', 400, 'EmailIdentity is required.');
+    if (this.identities.has(name)) {
+      throw new SesError('AlreadyExistsException', 400, `Email identity ${name} already exist.`);
+    }
+    const type = name.includes('@') ? 'EMAIL_ADDRESS' : 'DOMAIN';
+    const identity: Identity = {
+      name,
+      type,
+      status: 'PENDING',
+      dkimTokens: type === 'DOMAIN' ? [dkimToken(), dkimToken(), dkimToken()] : [],
+      createdAt: Date.now(),
+      verifiesAt: Date.now() + this.options.verificationDelayMs,
+      configurationSetName: input.ConfigurationSetName,
+      tags: input.Tags ?? [],
+    };
+    this.identities.set(name, identity);
+    this.save();
+    return {
+      IdentityType: type,
+      VerifiedForSendingStatus: false,
+      DkimAttributes: this.dkimAttributes(identity),
+    };
+  }
+
+  getIdentity(name: string) {
+    const identity = this.identity(name);
+    return {
+      IdentityType: identity.type,
+      FeedbackForwardingStatus: true,
+      VerifiedForSendingStatus: identity.status === 'SUCCESS',
+      VerificationStatus: identity.status,
+      DkimAttributes: this.dkimAttributes(identity),
+      MailFromAttributes: identity.mailFromDomain
+        ? {
+            MailFromDomain: identity.mailFromDomain,
+            MailFromDomainStatus: identity.status === 'SUCCESS' ? 'SUCCESS' : 'PENDING',
+            BehaviorOnMxFailure: identity.behaviorOnMxFailure ?? 'USE_DEFAULT_VALUE',
+          }
+        : undefined,
+      ConfigurationSetName: identity.configurationSetName,
+      Policies: {},
+      Tags: identity.tags,
+    };
+  }
+
+  deleteIdentity(name: string) {
+    this.identity(name);
+    this.identities.delete(name.toLowerCase());
+    this.save();
+    return {};
+  }
+
+  listIdentities(pageSize = 100, nextToken?: string) {
+    const all = [...this.identities.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const start = nextToken ? Number(nextToken) : 0;
+    const page = all.slice(start, start + pageSize);
+    return {
+      EmailIdentities: page.map((identity) => {
+        this.settle(identity);
+        return {
+          IdentityType: identity.type,
+          IdentityName: identity.name,
+          SendingEnabled: identity.status === 'SUCCESS',
+          VerificationStatus: identity.status,
+        };
+      }),
+      NextToken: start + pageSize < all.length ? String(start + pageSize) : undefined,
+    };
+  }
+
+  putMailFrom(name: string, input: { MailFromDomain?: string; BehaviorOnMxFailure?: string }) {
+    const identity = this.identity(name);
+    identity.mailFromDomain = input.MailFromDomain;
+    identity.behaviorOnMxFailure = input.BehaviorOnMxFailure;
+    this.save();
+    return {};
+  }
+
+  putIdentityConfigurationSet(name: string, input: { ConfigurationSetName?: string }) {
+    const identity = this.identity(name);
+    identity.configurationSetName = input.ConfigurationSetName;
+    this.save();
+    return {};
+  }
+
+  /** Local-only control: pin an identity's verdict (PENDING, SUCCESS or FAILED). */
+  setIdentityStatus(name: string, status: VerificationStatus) {
+    const identity = this.identity(name);
+    identity.status = status;
+    identity.verifiesAt = undefined;
+    this.save();
+    return this.getIdentity(name);
+  }
+
+  private identity(name: string): Identity {
+    const identity = this.identities.get(name.toLowerCase());
+    if (!identity) throw new SesError('NotFoundException', 404, `Email identity ${name} does not exist.`);
+    this.settle(identity);
+    return identity;
+  }
+
+  /** Applies the verification delay lazily: a PENDING identity past its time is verified. */
+  private settle(identity: Identity) {
+    if (identity.status === 'PENDING' && identity.verifiesAt !== undefined && Date.now() >= identity.verifiesAt) {
+      identity.status = 'SUCCESS';
+      identity.verifiesAt = undefined;
+      this.save();
+    }
+  }
+
+  private dkimAttributes(identity: Identity) {
+    return {
+      SigningEnabled: true,
+      Status: identity.type === 'DOMAIN' ? identity.status : 'NOT_STARTED',
+      Tokens: identity.dkimTokens,
+      SigningAttributesOrigin: 'AWS_SES',
+      NextSigningKeyLength: 'RSA_2048_BIT',
+      CurrentSigningKeyLength: 'RSA_2048_BIT',
+      LastKeyGenerationTimestamp: Math.floor(identity.createdAt / 1000),
+    };
+  }
+
+  private isVerifiedSender(address: string): boolean {
+    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+    return [address.toLowerCase(), domain].some((name) => {
+      const identity = this.identities.get(name);
+      if (identity) this.settle(identity);
+      return identity?.status === 'SUCCESS';
+    });
+  }
+
+  // ---- configuration sets ------------------------------------------------------------
+
+  createConfigurationSet(input: { ConfigurationSetName?: string }) {
+    const name = input.ConfigurationSetName;
+    if (!name) throw new SesError('BadRequestException', 400, 'ConfigurationSetName is required.');
+    if (this.configurationSets.has(name)) {
+      throw new SesError('AlreadyExistsException', 400, `Configuration set ${name} already exists.`);
+    }
+    this.configurationSets.set(name, { name, eventDestinations: [] });
+    this.save();
+    return {};
+  }
+
+  createEventDestination(
+    setName: string,
+    input: {
+      EventDestinationName?: string;
+      EventDestination?: { Enabled?: boolean; MatchingEventTypes?: string[]; SnsDestination?: { TopicArn?: string } };
+    },
+  ) {
+    const set = this.configurationSet(setName);
+    const name = input.EventDestinationName ?? '';
+    if (set.eventDestinations.some((destination) => destination.name === name)) {
+      throw new SesError('AlreadyExistsException', 400, `Event destination ${name} already exists.`);
+    }
+    set.eventDestinations.push({
+      name,
+      enabled: input.EventDestination?.Enabled ?? false,
+      matchingEventTypes: input.EventDestination?.MatchingEventTypes ?? [],
+      topicArn: input.EventDestination?.SnsDestination?.TopicArn,
+    });
+    this.save();
+    return {};
+  }
+
+  hasConfigurationSet(name: string): boolean {
+    return this.configurationSets.has(name);
+  }
+
+  private configurationSet(name: string): ConfigurationSet {
+    const set = this.configurationSets.get(name);
+    if (!set) throw new SesError('NotFoundException', 404, `Configuration set <${name}> does not exist.`);
+    return set;
+  }
+
+  // ---- account -----------------------------------------------------------------------
+
+  getAccount() {
+    return {
+      DedicatedIpAutoWarmupEnabled: false,
+      EnforcementStatus: 'HEALTHY',
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      SendQuota: {
+        Max24HourSend: this.quota.max24HourSend,
+        MaxSendRate: this.quota.maxSendRate,
+        SentLast24Hours: this.sentSince(Date.now() - 86_400_000),
+      },
+    };
+  }
+
+  /** Local-only control: change the account's quota (for throttling tests). */
+  setQuota(input: { MaxSendRate?: number; Max24HourSend?: number }) {
+    this.quota = {
+      maxSendRate: input.MaxSendRate ?? this.quota.maxSendRate,
+      max24HourSend: input.Max24HourSend ?? this.quota.max24HourSend,
+    };
+    this.save();
+    return this.getAccount();
+  }
+
+  private sentSince(time: number): number {
+    while (this.sendTimes.length > 0 && (this.sendTimes[0] ?? 0) < Date.now() - 86_400_000) this.sendTimes.shift();
+    let count = 0;
+    for (let i = this.sendTimes.length - 1; i >= 0 && (this.sendTimes[i] ?? 0) >= time; i -= 1) count += 1;
+    return count;
+  }
+
+  /** SES counts recipients, not messages, against MaxSendRate (per second) and the daily quota. */
+  private admit(recipients: number) {
+    const now = Date.now();
+    if (this.sentSince(now - 86_400_000) + recipients > this.quota.max24HourSend) {
+      throw new SesError('TooManyRequestsException', 429, 'Daily message quota exceeded.');
+    }
+    if (this.sentSince(now - 1000) + recipients > this.quota.maxSendRate) {
+      throw new SesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.');
+    }
+    for (let i = 0; i < recipients; i += 1) this.sendTimes.push(now);
+  }
+
+  // ---- sending -----------------------------------------------------------------------
+
+  async sendEmail(input: SendInput) {
+    const setName = input.ConfigurationSetName;
+    if (setName !== undefined) this.configurationSet(setName);
+    const raw = await this.rawMessage(input);
+    const parsed = await simpleParser(raw);
+    const from = input.FromEmailAddress ?? parsed.from?.text;
+    if (!from) throw new SesError('BadRequestException', 400, 'Missing final \'@domain\'');
+    const destination = this.destinationOf(input, parsed);
+    if (destination.length === 0) throw new SesError('BadRequestException', 400, 'At least one recipient is required.');
+    if (destination.length > 50) throw new SesError('BadRequestException', 400, 'Recipient count exceeds 50.');
+    const source = addressOf(from);
+    if (this.options.requireVerifiedSender && !this.isVerifiedSender(source)) {
+      throw new SesError(
+        'MessageRejected',
+        400,
+        `Email address is not verified. The following identities failed the check in region ${this.options.region.toUpperCase()}: ${source}`,
+      );
+    }
+    this.admit(destination.length);
+
+    const now = new Date();
+    const messageId = sesMessageId(now.getTime());
+    const userTags = Object.fromEntries((input.EmailTags ?? []).map((tag) => [tag.Name, tag.Value]));
+    const domain = source.slice(source.lastIndexOf('@') + 1);
+    const captured: CapturedMail = {
+      messageId,
+      timestamp: now.toISOString(),
+      from,
+      destination,
+      subject: parsed.subject ?? '',
+      configurationSetName: setName,
+      tags: userTags,
+      events: [],
+    };
+    this.mail.push(captured);
+    this.raw.set(messageId, raw);
+    this.save(messageId);
+
+    const sent: SentMail = {
+      messageId,
+      timestamp: captured.timestamp,
+      source: from,
+      sourceArn: `arn:aws:ses:${this.options.region}:${this.options.accountId}:identity/${domain}`,
+      sendingAccountId: this.options.accountId,
+      destination,
+      headers: parsed.headerLines.map(({ line }) => {
+        const colon = line.indexOf(':');
+        return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
+      }),
+      commonHeaders: {
+        from: [from],
+        to: parsed.to ? [parsed.to].flat().map((to) => to.text) : [],
+        messageId,
+        subject: parsed.subject ?? '',
+      },
+      tags: {
+        'ses:source-ip': ['127.0.0.1'],
+        'ses:from-domain': [domain],
+        'ses:caller-identity': ['mailroom-local'],
+        ...(setName ? { 'ses:configuration-set': [setName] } : {}),
+        ...Object.fromEntries(Object.entries(userTags).map(([name, value]) => [name, [value]])),
+      },
+    };
+    if (setName) this.publishOutcomes(setName, captured, sent);
+    return { MessageId: messageId };
+  }
+
+  private async rawMessage(input: SendInput): Promise<Buffer> {
+    const raw = input.Content?.Raw?.Data;
+    if (raw !== undefined) return Buffer.from(raw, 'base64');
+    const simple = input.Content?.Simple;
+    if (!simple) throw new SesError('BadRequestException', 400, 'Content must contain Simple, Raw or Template.');
+    const composer = new MailComposer({
+      from: input.FromEmailAddress,
+      to: input.Destination?.ToAddresses,
+      cc: input.Destination?.CcAddresses,
+      replyTo: input.ReplyToAddresses,
+      subject: simple.Subject?.Data,
+      html: simple.Body?.Html?.Data,
+      text: simple.Body?.Text?.Data,
+      headers: simple.Headers?.map(({ Name, Value }) => ({ key: Name, value: Value })),
+    });
+    return composer.compile().build();
+  }
+
+  private destinationOf(input: SendInput, parsed: Awaited<ReturnType<typeof simpleParser>>): string[] {
+    const given = input.Destination;
+    if (given) return [...(given.ToAddresses ?? []), ...(given.CcAddresses ?? []), ...(given.BccAddresses ?? [])];
+    const fromHeaders = [parsed.to, parsed.cc, parsed.bcc].flatMap((field) => (field ? [field].flat() : []));
+    return fromHeaders.flatMap((field) => field.value.map((mailbox) => mailbox.address ?? '')).filter(Boolean);
+  }
+
+  // ---- events ------------------------------------------------------------------------
+
+  /** Send now; then, per recipient, what the mailbox simulator (or a real inbox) would do. */
+  private publishOutcomes(setName: string, captured: CapturedMail, mail: SentMail) {
+    const destinations = this.configurationSet(setName).eventDestinations.filter(
+      (destination) => destination.enabled && destination.topicArn,
+    );
+    const emit = (type: string, event: object) => {
+      captured.events.push(type);
+      for (const destination of destinations) {
+        if (!destination.matchingEventTypes.includes(type)) continue;
+        this.options.publish(destination.topicArn ?? '', JSON.stringify(event)).catch((error: unknown) => {
+          console.error(`local SES: could not publish ${type} event`, error);
+        });
+      }
+    };
+    const later = (delayMs: number, action: () => void) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        action();
+      }, delayMs);
+      this.pending.add(timer);
+    };
+
+    emit('SEND', sendEvent(mail));
+    later(this.options.outcomeDelayMs, () => {
+      const at = new Date();
+      const byOutcome = Object.groupBy(mail.destination, (recipient) => simulatedOutcome(recipient));
+      const delivered = [...(byOutcome.delivered ?? []), ...(byOutcome.auto_reply ?? []), ...(byOutcome.complaint ?? [])];
+      if (delivered.length > 0) emit('DELIVERY', deliveryEvent(mail, delivered, at));
+      for (const recipient of byOutcome.bounce ?? []) emit('BOUNCE', bounceEvent(mail, recipient, at, 'General'));
+      for (const recipient of byOutcome.suppression_list ?? []) {
+        emit('BOUNCE', bounceEvent(mail, recipient, at, 'OnAccountSuppressionList'));
+      }
+      const complaints = byOutcome.complaint ?? [];
+      if (complaints.length > 0) {
+        // Complaints follow the delivery, as they do from a real inbox.
+        later(this.options.outcomeDelayMs, () => {
+          for (const recipient of complaints) emit('COMPLAINT', complaintEvent(mail, recipient, new Date()));
+        });
+      }
+      this.save();
+    });
+  }
+
+  // ---- captured mail -----------------------------------------------------------------
+
+  listMail(): CapturedMail[] {
+    return [...this.mail].reverse();
+  }
+
+  getMail(messageId: string): CapturedMail | undefined {
+    return this.mail.find((mail) => mail.messageId === messageId);
+  }
+
+  rawMail(messageId: string): Buffer | undefined {
+    return this.raw.get(messageId);
+  }
+
+  clearMail() {
+    this.mail.length = 0;
+    this.raw.clear();
+    this.save();
+  }
+
+  /** Stops pending event timers (on shutdown). */
+  close() {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  // ---- persistence -------------------------------------------------------------------
+
+  private load() {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    mkdirSync(join(dir, 'mail'), { recursive: true });
+    let state: PersistedState;
+    try {
+      state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as PersistedState;
+    } catch {
+      return;
+    }
+    for (const identity of state.identities) this.identities.set(identity.name, identity);
+    for (const set of state.configurationSets) this.configurationSets.set(set.name, set);
+    this.quota = state.quota;
+    for (const mail of state.mail) {
+      try {
+        this.raw.set(mail.messageId, readFileSync(join(dir, 'mail', `${mail.messageId}.eml`)));
+        this.mail.push(mail);
+      } catch {
+        // A message whose file is gone is dropped from the index.
+      }
+    }
+  }
+
+  private save(newMessageId?: string) {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    if (newMessageId) writeFileSync(join(dir, 'mail', `${newMessageId}.eml`), this.raw.get(newMessageId) ?? '');
+    const state: PersistedState = {
+      identities: [...this.identities.values()],
+      configurationSets: [...this.configurationSets.values()],
+      mail: this.mail,
+      quota: this.quota,
+    };
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+  }
+}

@@ -10,6 +10,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 /** Rate-limit classes of the AutoRelay table; enforced per key by the keys issue's middleware. */
 export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write';
 
+/**
+ * What a route's function reaches besides reading the table (which every keyed route
+ * does to authenticate). The stack turns each into an environment variable plus the
+ * narrowest IAM grant, so a function can touch only what its route lists.
+ */
+export type RouteResource = 'table:write' | 'sendQueue';
+
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{id}` for one segment, `{proxy+}` for the rest. */
@@ -19,18 +26,20 @@ export interface Route {
   /** The scope a key needs, or `public` for routes without a key. */
   readonly scope: string;
   readonly rateLimit: RateLimitClass;
+  readonly uses: readonly RouteResource[];
   /** Memory for the function, when the house default (256 MB) is not right. */
   readonly memoryMb?: number;
 }
 
 export const routes: readonly Route[] = [
-  { method: 'GET', path: '/health', entry: 'functions/api/health/get.ts', scope: 'public', rateLimit: 'none' },
+  { method: 'GET', path: '/health', entry: 'functions/api/health/get.ts', scope: 'public', rateLimit: 'none', uses: [] },
   {
     method: 'POST',
     path: '/api/v1/emails',
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
+    uses: ['table:write', 'sendQueue'],
   },
   {
     method: 'GET',
@@ -38,7 +47,15 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/get.ts',
     scope: 'emails.read',
     rateLimit: 'read',
+    uses: [],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
-  { method: 'ANY', path: '/{proxy+}', entry: 'functions/api/not-found.ts', scope: 'public', rateLimit: 'none' },
+  {
+    method: 'ANY',
+    path: '/{proxy+}',
+    entry: 'functions/api/not-found.ts',
+    scope: 'public',
+    rateLimit: 'none',
+    uses: [],
+  },
 ];

@@ -1,5 +1,5 @@
 import { NotFoundError } from '#shared/errors.ts';
-import { publicHandler } from '#shared/http/api-handler.ts';
+import { publicHandler } from '#shared/http/public-handler.ts';
 
 /** Every path no route matches: the contract's JSON 404. */
 export const handler = publicHandler(async (event) => {

@@ -35,6 +35,8 @@ const plainName = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
 export function formatMailbox({ name, address }: Mailbox): string {
   if (!name) return address;
   if (plainName.test(name)) return `${name} <${address}>`;
+  // SES takes non-ASCII display names only as RFC 2047 encoded-words.
+  if (/[^\x20-\x7e]/.test(name)) return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${address}>`;
   return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 

@@ -3,15 +3,9 @@ import type { z } from 'zod';
 import { authenticate } from '#shared/http/middleware/authenticate.ts';
 import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
 import { jsonBody } from '#shared/http/middleware/json-body.ts';
+import { type Reply, toResult } from '#shared/http/reply.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
-
-/** What a handler answers; serialised as JSON with the common headers added. */
-export interface Reply {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
 
 export interface ApiRequest<Body> {
   event: ApiEvent;
@@ -23,10 +17,6 @@ export interface ApiRequest<Body> {
 
 /** API Gateway HTTP APIs take at most 10 MB; a route may set a lower limit. */
 const defaultMaxBodyBytes = 1024 * 1024;
-
-function toResult(reply: Reply): ApiResult {
-  return { statusCode: reply.status ?? 200, headers: reply.headers, body: JSON.stringify(reply.body) };
-}
 
 /**
  * Builds an authenticated API Lambda handler: envelope (request id, errors) → key and
@@ -51,11 +41,4 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
       }),
     ),
   );
-}
-
-/** Builds an unauthenticated API Lambda handler (health, unsubscribe, OpenAPI). */
-export function publicHandler(handle: (event: ApiEvent) => Promise<Reply>) {
-  return middy<ApiEvent, ApiResult, Error, ApiContext>()
-    .use(httpEnvelope())
-    .handler(async (event) => toResult(await handle(event)));
 }

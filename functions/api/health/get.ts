@@ -1,4 +1,4 @@
-import { publicHandler } from '#shared/http/api-handler.ts';
+import { publicHandler } from '#shared/http/public-handler.ts';
 import { version } from '#shared/version.ts';
 
 /** `GET /health`: liveness for load balancers and uptime checks. */

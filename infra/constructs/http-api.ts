@@ -1,0 +1,64 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Route, RouteResource } from '../../functions/routes.ts';
+import { queues, table as tableDefinition } from '#shared/resources.ts';
+import { MailroomFunction } from './mailroom-function.ts';
+
+export interface MailroomHttpApiProps {
+  readonly routes: readonly Route[];
+  readonly table: ITableV2;
+  readonly sendQueue: IQueue;
+}
+
+/** `POST /api/v1/emails/{id}/cancel` → `PostApiV1EmailsIdCancel`: a stable construct id per route. */
+function constructId(route: Route): string {
+  const words = `${route.method} ${route.path}`.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return words.map((word) => word[0]?.toUpperCase() + word.slice(1)).join('');
+}
+
+/**
+ * The HTTP API: one Lambda and one route per row of the route table. Each function
+ * gets exactly the environment and grants its row's `uses` names; every keyed route
+ * may read the table to authenticate.
+ */
+export class MailroomHttpApi extends Construct {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: MailroomHttpApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', { description: 'Mailroom REST API' });
+
+    const grants: Record<RouteResource, (fn: MailroomFunction) => void> = {
+      'table:write': (fn) => props.table.grantWriteData(fn),
+      sendQueue: (fn) => {
+        fn.addEnvironment(queues.send.envVar, props.sendQueue.queueUrl);
+        props.sendQueue.grantSendMessages(fn);
+      },
+    };
+
+    for (const route of props.routes) {
+      const name = constructId(route);
+      const fn = new MailroomFunction(this, name, {
+        entry: route.entry,
+        description: `${route.method} ${route.path}`,
+        memoryMb: route.memoryMb,
+      });
+      if (route.scope !== 'public') {
+        fn.addEnvironment(tableDefinition.envVar, props.table.tableName);
+        props.table.grantReadData(fn);
+      }
+      for (const resource of route.uses) grants[resource](fn);
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+      });
+    }
+
+    new CfnOutput(scope, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the REST API' });
+  }
+}

@@ -1,0 +1,86 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { routes } from '../functions/routes.ts';
+import { configurationSet as configurationSetDefinition, queues, table as tableDefinition } from '#shared/resources.ts';
+import { MailroomHttpApi } from './constructs/http-api.ts';
+import { WorkerQueue } from './constructs/worker-queue.ts';
+
+/** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
+const sesEvents: Record<(typeof configurationSetDefinition.eventTypes)[number], EmailSendingEvent> = {
+  SEND: EmailSendingEvent.SEND,
+  REJECT: EmailSendingEvent.REJECT,
+  BOUNCE: EmailSendingEvent.BOUNCE,
+  COMPLAINT: EmailSendingEvent.COMPLAINT,
+  DELIVERY: EmailSendingEvent.DELIVERY,
+  DELIVERY_DELAY: EmailSendingEvent.DELIVERY_DELAY,
+  RENDERING_FAILURE: EmailSendingEvent.RENDERING_FAILURE,
+  SUBSCRIPTION: EmailSendingEvent.SUBSCRIPTION,
+  OPEN: EmailSendingEvent.OPEN,
+  CLICK: EmailSendingEvent.CLICK,
+};
+
+/**
+ * Mailroom in one stack: API → table + send queue → sender → SES; SES events → SNS →
+ * events queue → events worker. Every name, key, batch size and redrive setting comes
+ * from `shared/resources.ts` and `functions/routes.ts`, which the local runtime uses too.
+ */
+export class MailroomStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      globalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const tableEnv = { [tableDefinition.envVar]: table.tableName };
+
+    const sesEventsTopic = new Topic(this, 'SesEventsTopic', { enforceSSL: true });
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', { reputationMetrics: true });
+    configurationSet.addEventDestination('SnsDestination', {
+      configurationSetEventDestinationName: configurationSetDefinition.eventDestinationName,
+      destination: EventDestination.snsTopic(sesEventsTopic),
+      events: configurationSetDefinition.eventTypes.map((type) => sesEvents[type]),
+    });
+
+    const send = new WorkerQueue(this, 'Send', {
+      definition: queues.send,
+      environment: { ...tableEnv, [configurationSetDefinition.envVar]: configurationSet.configurationSetName },
+    });
+    table.grantReadWriteData(send.consumer);
+    send.consumer.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    const sesEventsQueue = new WorkerQueue(this, 'SesEvents', { definition: queues.sesEvents, environment: tableEnv });
+    table.grantReadWriteData(sesEventsQueue.consumer);
+    // Not raw: the SNS envelope keeps the signature the events worker can check.
+    sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
+
+    new MailroomHttpApi(this, 'Http', { routes, table, sendQueue: send.queue });
+  }
+}

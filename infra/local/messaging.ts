@@ -9,7 +9,7 @@ import {
   queues,
   sesEventsTopic,
 } from '#shared/resources.ts';
-import { localAws } from './local-aws.ts';
+import { localAccountId, localAws } from './local-aws.ts';
 
 export interface Messaging {
   endpoint: string;
@@ -17,6 +17,11 @@ export interface Messaging {
   deadLetterQueueUrls: Record<QueueKey, string>;
   sesEventsTopicArn: string;
   stop: () => Promise<void>;
+}
+
+/** The URL of a local queue, on the same host and port as the SQS endpoint. */
+export function localQueueUrl(endpoint: string, name: string): string {
+  return `${endpoint}/${localAccountId}/${name}`;
 }
 
 /**
@@ -28,7 +33,9 @@ export interface Messaging {
  * redelivery and the DLQ in seconds instead of minutes.
  */
 export async function startMessaging(options: { port: number; visibilityTimeoutSeconds?: number }): Promise<Messaging> {
-  const app = buildApp({ logger: false, host: '127.0.0.1' });
+  // `host` only shapes the queue URLs fauxqs returns; Mailroom hands out its own
+  // `http://127.0.0.1:PORT/000000000000/<name>` form, which the SDK uses as the endpoint.
+  const app = buildApp({ logger: false, host: 'localhost' });
   await app.listen({ port: options.port, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -37,11 +44,9 @@ export async function startMessaging(options: { port: number; visibilityTimeoutS
   const sns = new SNSClient({ endpoint, ...localAws });
 
   const createQueue = async (name: string, attributes: Record<string, string>) => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    const url = `${endpoint}/000000000000/${name}`;
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: QueueUrl ?? url, AttributeNames: ['QueueArn'] }),
-    );
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    const url = localQueueUrl(endpoint, name);
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
     return { url, arn: Attributes?.QueueArn ?? '' };
   };
 

@@ -27,6 +27,9 @@ function sesRoutes(ses: LocalSes): SesRoute[] {
     route('GET', '/v2/email/identities', (_, __, query) =>
       ses.listIdentities(Number(query.get('PageSize') ?? 100), query.get('NextToken') ?? undefined),
     ),
+    route('POST', '/v2/email/list-identities', (_, body) =>
+      ses.listIdentities(Number(body.PageSize ?? 100), body.NextToken as string | undefined),
+    ),
     route('GET', `/v2/email/identities/${name}`, (p) => ses.getIdentity(p[1] ?? '')),
     route('DELETE', `/v2/email/identities/${name}`, (p) => ses.deleteIdentity(p[1] ?? '')),
     route('PUT', `/v2/email/identities/${name}/mail-from`, (p, body) => ses.putMailFrom(p[1] ?? '', body)),

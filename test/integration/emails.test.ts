@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { api, capturedMail, eventually, sendAndWait, testKey, useLocalAws } from './support.ts';
+
+useLocalAws();
+
+const from = 'Mailroom Tests <tests@example.com>';
+
+describe('POST /api/v1/emails → sender → SES → events worker', () => {
+  it('carries an email to success@ through to delivered, with its history in order', async () => {
+    const { id, email, events } = await sendAndWait(
+      { from, to: 'success@simulator.amazonses.com', subject: 'First slice', html: '<p>It works.</p>' },
+      'delivered',
+    );
+
+    expect(id).toMatch(/^em_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(email).toMatchObject({
+      id,
+      from,
+      to: 'success@simulator.amazonses.com',
+      subject: 'First slice',
+      status: 'delivered',
+    });
+    expect(email.messageId).toMatch(/^[0-9a-f]{16}-[0-9a-f-]{36}-\d{6}$/);
+    expect(events.map((event) => event.type)).toEqual(['queued', 'sent', 'delivered']);
+    const times = events.map((event) => Date.parse(event.createdAt));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    const captured = (await capturedMail()).find((mail) => mail.messageId === email.messageId);
+    expect(captured).toMatchObject({
+      destination: ['success@simulator.amazonses.com'],
+      subject: 'First slice',
+      tags: { mailroom_email_id: id },
+    });
+  });
+
+  it('answers the contract shape on acceptance', async () => {
+    const response = await api('POST', '/api/v1/emails', {
+      body: { from, to: ['success@simulator.amazonses.com'], subject: 'Shape', text: 'plain' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id: expect.stringMatching(/^em_/), success: true, status: 'queued' });
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('marks an email to bounce@ as bounced, with the bounce details', async () => {
+    const { events } = await sendAndWait(
+      { from, to: 'bounce@simulator.amazonses.com', subject: 'Bounce me', text: 'bye' },
+      'bounced',
+    );
+    const bounce = events.find((event) => event.type === 'bounced');
+    expect(bounce).toMatchObject({
+      bounceType: 'Permanent',
+      bounceSubType: 'General',
+      recipients: ['bounce@simulator.amazonses.com'],
+    });
+  });
+
+  it('treats +label simulator addresses like their base address', async () => {
+    await sendAndWait({ from, to: 'bounce+label42@simulator.amazonses.com', subject: 'Label', text: 'x' }, 'bounced');
+  });
+
+  it('ends a complaint@ email as complained, after its delivery', async () => {
+    const { events } = await sendAndWait(
+      { from, to: 'complaint@simulator.amazonses.com', subject: 'Complain', text: 'x' },
+      'complained',
+    );
+    expect(events.map((event) => event.type)).toEqual(['queued', 'sent', 'delivered', 'complained']);
+  });
+
+  it('accepts a test-key email as `test` and never hands it to SES', async () => {
+    const subject = `Test mode ${Date.now()}`;
+    const accepted = await api('POST', '/api/v1/emails', {
+      key: testKey,
+      body: { from, to: 'success@simulator.amazonses.com', subject, text: 'x' },
+    });
+    expect(accepted.body).toMatchObject({ success: true, status: 'test' });
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const read = await api('GET', `/api/v1/emails/${accepted.body.id}`);
+    expect(read.body.email.status).toBe('test');
+    expect(read.body.email.messageId).toBeNull();
+    expect((await capturedMail()).some((mail) => mail.subject === subject)).toBe(false);
+  });
+});
+
+describe('GET /api/v1/emails/:id', () => {
+  it('is a 404 for an unknown or malformed id', async () => {
+    for (const id of ['em_01JD0000000000000000000000', 'em_nope', 'dom_01JD0000000000000000000000']) {
+      const response = await api('GET', `/api/v1/emails/${id}`);
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({ error: 'Email not found.', code: 'not_found' });
+    }
+  });
+
+  it("is a 404 for another project's email, never revealing it exists", async () => {
+    const { createAccount, createProject, storeApiKey } = await import('#shared/tenancy/tenancy-store.ts');
+    const { generateApiKey } = await import('#shared/auth/api-keys.ts');
+    const account = await createAccount('Other tenant');
+    const project = await createProject(account.id, 'Other project');
+    const key = generateApiKey('live');
+    await storeApiKey(project, key, { name: 'other', scopes: ['full_access'] });
+
+    const mine = await api('POST', '/api/v1/emails', {
+      body: { from, to: 'success@simulator.amazonses.com', subject: 'Mine', text: 'x' },
+    });
+    const theirs = await api('GET', `/api/v1/emails/${mine.body.id}`, { key: key.secret });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.code).toBe('not_found');
+    await eventually(
+      () => api('GET', `/api/v1/emails/${mine.body.id}`),
+      (response) => response.body.email.status === 'delivered',
+    );
+  });
+});

@@ -1,0 +1,175 @@
+import {
+  CreateEmailIdentityCommand,
+  DeleteEmailIdentityCommand,
+  GetAccountCommand,
+  GetEmailIdentityCommand,
+  ListEmailIdentitiesCommand,
+  NotFoundException,
+  SendEmailCommand,
+  SESv2Client,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configurationSet, sesEventsTopic } from '#shared/resources.ts';
+import { localQueueUrl } from '../../infra/local/messaging.ts';
+import { eventually, sesUrl, useLocalAws } from './support.ts';
+
+const env = useLocalAws();
+// One attempt: the SDK would otherwise retry a throttled call until it passes.
+const ses = new SESv2Client({ maxAttempts: 1 });
+
+async function control(path: string, method: string, body: unknown) {
+  const response = await fetch(`${sesUrl}${path}`, { method, body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+describe('local SES: identities', () => {
+  it('creates a domain identity with three DKIM tokens, PENDING until its delay passes', async () => {
+    const domain = `pending-${Date.now()}.example.com`;
+    const created = await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: domain }));
+    expect(created.IdentityType).toBe('DOMAIN');
+    expect(created.VerifiedForSendingStatus).toBe(false);
+    expect(created.DkimAttributes?.Status).toBe('PENDING');
+    expect(created.DkimAttributes?.Tokens).toHaveLength(3);
+    for (const token of created.DkimAttributes?.Tokens ?? []) expect(token).toMatch(/^[a-z2-7]{32}$/);
+
+    const verified = await eventually(
+      () => ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain })),
+      (identity) => identity.VerifiedForSendingStatus === true,
+    );
+    expect(verified.VerificationStatus).toBe('SUCCESS');
+    expect(verified.DkimAttributes?.Status).toBe('SUCCESS');
+
+    const listed = await ses.send(new ListEmailIdentitiesCommand({}));
+    expect(listed.EmailIdentities?.map((identity) => identity.IdentityName)).toContain(domain);
+
+    await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain }));
+    await expect(ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }))).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+  });
+
+  it('lets the local-only control call pin an identity FAILED', async () => {
+    const domain = `failed-${Date.now()}.example.com`;
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: domain }));
+    await control(`/_local/identities/${domain}/status`, 'POST', { status: 'FAILED' });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
+    expect(identity.VerificationStatus).toBe('FAILED');
+    expect(identity.VerifiedForSendingStatus).toBe(false);
+  });
+});
+
+describe('local SES: quota and throttling', () => {
+  afterAll(() => control('/_local/account/quota', 'PUT', { MaxSendRate: 14 }));
+
+  it('reports the configured quota and throttles past MaxSendRate with TooManyRequestsException', async () => {
+    await control('/_local/account/quota', 'PUT', { MaxSendRate: 2 });
+    const account = await ses.send(new GetAccountCommand({}));
+    expect(account.SendQuota?.MaxSendRate).toBe(2);
+
+    const send = () =>
+      ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'rate@example.com',
+          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
+          Content: { Simple: { Subject: { Data: 'rate' }, Body: { Text: { Data: 'x' } } } },
+        }),
+      );
+    const outcomes = await Promise.allSettled([send(), send(), send()]);
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    const error = (refused[0] as PromiseRejectedResult).reason;
+    expect(error).toBeInstanceOf(TooManyRequestsException);
+    expect(error.message).toBe('Maximum sending rate exceeded.');
+    expect(error.$metadata.httpStatusCode).toBe(429);
+  });
+});
+
+describe('local SES: events in SES JSON, through SNS', () => {
+  const sqs = new SQSClient({});
+  let queueUrl = '';
+
+  beforeAll(async () => {
+    // A queue of our own on the events topic, to read exactly what SES published.
+    const name = `ses-events-probe-${Date.now()}`;
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    queueUrl = localQueueUrl(env.AWS_ENDPOINT_URL_SQS ?? '', name);
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const topicArn = `arn:aws:sns:us-east-1:000000000000:${sesEventsTopic.name}`;
+    await new SNSClient({}).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+  });
+
+  async function eventsFor(to: string, count: number) {
+    const { MessageId } = await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'events@example.com',
+        Destination: { ToAddresses: [to] },
+        Content: { Simple: { Subject: { Data: 'events' }, Body: { Text: { Data: 'x' } } } },
+        ConfigurationSetName: configurationSet.name,
+        EmailTags: [{ Name: 'campaign', Value: 'probe' }],
+      }),
+    );
+    const seen: Record<string, unknown>[] = [];
+    await eventually(
+      async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        for (const message of Messages) {
+          const envelope = JSON.parse(message.Body ?? '{}');
+          const event = JSON.parse(envelope.Message);
+          if (event.mail.messageId === MessageId) seen.push(event);
+        }
+        return seen.length;
+      },
+      (length) => length >= count,
+    );
+    return { messageId: MessageId, events: seen };
+  }
+
+  it('publishes Send then Delivery for success@, with the mail object and tags', async () => {
+    const { messageId, events } = await eventsFor('success@simulator.amazonses.com', 2);
+    expect(events.map((event) => event.eventType)).toEqual(['Send', 'Delivery']);
+    const [send, delivery] = events as [Record<string, any>, Record<string, any>];
+    expect(send.send).toEqual({});
+    expect(send.mail).toMatchObject({
+      messageId,
+      source: 'events@example.com',
+      destination: ['success@simulator.amazonses.com'],
+      sendingAccountId: '000000000000',
+      tags: { campaign: ['probe'], 'ses:configuration-set': [configurationSet.name], 'ses:from-domain': ['example.com'] },
+      commonHeaders: { subject: 'events' },
+    });
+    expect(delivery.delivery).toMatchObject({
+      recipients: ['success@simulator.amazonses.com'],
+      smtpResponse: expect.stringMatching(/^250 /),
+    });
+  });
+
+  it('publishes a Permanent/OnAccountSuppressionList bounce for suppressionlist@', async () => {
+    const { events } = await eventsFor('suppressionlist@simulator.amazonses.com', 2);
+    const bounce = events.find((event) => event.eventType === 'Bounce') as Record<string, any>;
+    expect(bounce.bounce).toMatchObject({
+      bounceType: 'Permanent',
+      bounceSubType: 'OnAccountSuppressionList',
+      bouncedRecipients: [{ emailAddress: 'suppressionlist@simulator.amazonses.com' }],
+    });
+  });
+
+  it('publishes Delivery then Complaint for complaint@, and only Delivery for ooto@', async () => {
+    const complaint = await eventsFor('complaint@simulator.amazonses.com', 3);
+    expect(complaint.events.map((event) => event.eventType)).toEqual(['Send', 'Delivery', 'Complaint']);
+    expect((complaint.events[2] as Record<string, any>).complaint).toMatchObject({
+      complainedRecipients: [{ emailAddress: 'complaint@simulator.amazonses.com' }],
+      complaintFeedbackType: 'abuse',
+    });
+    const ooto = await eventsFor('ooto@simulator.amazonses.com', 2);
+    expect(ooto.events.map((event) => event.eventType)).toEqual(['Send', 'Delivery']);
+  });
+});

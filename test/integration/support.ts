@@ -1,0 +1,61 @@
+import { inject } from 'vitest';
+
+export const apiUrl = inject('apiUrl');
+export const sesUrl = inject('sesUrl');
+export const liveKey = inject('liveKey');
+export const testKey = inject('testKey');
+
+/** Points this test file's AWS SDK clients and shared modules at the local stand-ins. */
+export function useLocalAws(): Record<string, string> {
+  const env = inject('awsEnv');
+  Object.assign(process.env, env);
+  return env;
+}
+
+/** A request to the local API, JSON in and out. */
+export async function api(
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  const key = options.key === undefined ? liveKey : options.key;
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Polls `read` until `done` accepts its value, or fails after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  return last;
+}
+
+/** What the local SES captured (newest first), through its JSON read API. */
+export async function capturedMail(): Promise<
+  { messageId: string; destination: string[]; subject: string; tags: Record<string, string>; events: string[] }[]
+> {
+  return (await fetch(`${sesUrl}/_local/mail`)).json();
+}
+
+/** Sends one email through the API and waits until its status is `status`. */
+export async function sendAndWait(email: Record<string, unknown>, status: string) {
+  const accepted = await api('POST', '/api/v1/emails', { body: email });
+  if (accepted.status !== 200) throw new Error(`send failed: ${JSON.stringify(accepted.body)}`);
+  const id = accepted.body.id as string;
+  const found = await eventually(
+    () => api('GET', `/api/v1/emails/${id}`),
+    (response) => response.body?.email?.status === status,
+  );
+  return { id, email: found.body.email, events: found.body.events as { type: string; createdAt: string }[] };
+}

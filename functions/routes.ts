@@ -32,7 +32,14 @@ export interface Route {
 }
 
 export const routes: readonly Route[] = [
-  { method: 'GET', path: '/health', entry: 'functions/api/health/get.ts', scope: 'public', rateLimit: 'none', uses: [] },
+  {
+    method: 'GET',
+    path: '/health',
+    entry: 'functions/api/health/get.ts',
+    scope: 'public',
+    rateLimit: 'none',
+    uses: [],
+  },
   {
     method: 'POST',
     path: '/api/v1/emails',

@@ -5,8 +5,12 @@ import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-l
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import {
+  configurationSet as configurationSetDefinition,
+  queues,
+  table as tableDefinition,
+} from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
-import { configurationSet as configurationSetDefinition, queues, table as tableDefinition } from '#shared/resources.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
 
@@ -58,7 +62,10 @@ export class MailroomStack extends Stack {
 
     const send = new WorkerQueue(this, 'Send', {
       definition: queues.send,
-      environment: { ...tableEnv, [configurationSetDefinition.envVar]: configurationSet.configurationSetName },
+      environment: {
+        ...tableEnv,
+        [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
+      },
     });
     table.grantReadWriteData(send.consumer);
     send.consumer.addToRolePolicy(
@@ -76,7 +83,10 @@ export class MailroomStack extends Stack {
       }),
     );
 
-    const sesEventsQueue = new WorkerQueue(this, 'SesEvents', { definition: queues.sesEvents, environment: tableEnv });
+    const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
+      definition: queues.sesEvents,
+      environment: tableEnv,
+    });
     table.grantReadWriteData(sesEventsQueue.consumer);
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));

@@ -52,7 +52,12 @@ export const queues = {
     envVar: 'SES_EVENTS_QUEUE_URL',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    consumer: { entry: 'functions/workers/ses-events.ts', batchSize: 10, maxConcurrency: 2, timeoutSeconds: 30 },
+    consumer: {
+      entry: 'functions/workers/ses-events.ts',
+      batchSize: 10,
+      maxConcurrency: 2,
+      timeoutSeconds: 30,
+    },
   },
 } as const satisfies Record<string, QueueDefinition>;
 

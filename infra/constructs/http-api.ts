@@ -4,8 +4,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Route, RouteResource } from '../../functions/routes.ts';
 import { queues, table as tableDefinition } from '#shared/resources.ts';
+import type { Route, RouteResource } from '../../functions/routes.ts';
 import { MailroomFunction } from './mailroom-function.ts';
 
 export interface MailroomHttpApiProps {

@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /** Repository root: entries in the route table and in `shared/resources.ts` are relative to it. */
 export const repositoryRoot = join(import.meta.dirname, '..', '..');
@@ -56,7 +56,8 @@ export class MailroomFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         externalModules: [],
         // Some bundled CommonJS dependencies still call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,
       },
     });

@@ -34,7 +34,13 @@ export async function ensureDefaultTenant(credentialsFile?: string): Promise<Loc
   const test = generateApiKey('test');
   await storeApiKey(project, live, { name: 'Local live key', scopes: ['full_access'] });
   await storeApiKey(project, test, { name: 'Local test key', scopes: ['full_access'] });
-  const credentials = { accountId: account.id, projectId: project.id, liveKey: live.secret, testKey: test.secret };
-  if (credentialsFile) writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  const credentials = {
+    accountId: account.id,
+    projectId: project.id,
+    liveKey: live.secret,
+    testKey: test.secret,
+  };
+  if (credentialsFile)
+    writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
 }

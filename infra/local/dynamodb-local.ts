@@ -17,7 +17,10 @@ function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
   const libDir = join(packageDir, 'lib');
   const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
   if (!release) throw new Error(`No DynamoDB Local release under ${libDir}`);
-  return { jar: join(libDir, release, 'DynamoDBLocal.jar'), libraryPath: join(libDir, release, 'DynamoDBLocal_lib') };
+  return {
+    jar: join(libDir, release, 'DynamoDBLocal.jar'),
+    libraryPath: join(libDir, release, 'DynamoDBLocal_lib'),
+  };
 }
 
 export interface DynamoDbLocal {
@@ -44,7 +47,10 @@ async function waitUntilServing(client: DynamoDBClient, child: ChildProcess, out
  * `shared/resources.ts` when it is not there yet. With `dataDir` the data is kept on
  * disk across restarts; without it everything is in memory.
  */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<DynamoDbLocal> {
   const { jar, libraryPath } = dynamoDbLocalJar();
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   const child = spawn(
@@ -90,12 +96,19 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
 async function ensureTable(client: DynamoDBClient, name: string) {
   const { TableNames } = await client.send(new ListTablesCommand({}));
   if (TableNames?.includes(name)) return;
-  const keys = [table.partitionKey, table.sortKey, ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   await client.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({
+        AttributeName,
+        AttributeType: 'S',
+      })),
       KeySchema: [
         { AttributeName: table.partitionKey, KeyType: 'HASH' },
         { AttributeName: table.sortKey, KeyType: 'RANGE' },

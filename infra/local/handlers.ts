@@ -14,10 +14,12 @@ const loaded = new Map<string, Promise<LambdaHandler>>();
 export function loadHandler(entry: string): Promise<LambdaHandler> {
   let handler = loaded.get(entry);
   if (!handler) {
-    handler = import(pathToFileURL(join(repositoryRoot, entry)).href).then((module: { handler?: LambdaHandler }) => {
-      if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
-      return module.handler;
-    });
+    handler = import(pathToFileURL(join(repositoryRoot, entry)).href).then(
+      (module: { handler?: LambdaHandler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+        return module.handler;
+      },
+    );
     loaded.set(entry, handler);
   }
   return handler;
@@ -26,7 +28,10 @@ export function loadHandler(entry: string): Promise<LambdaHandler> {
 /** A Lambda context for one invocation of `entry`. */
 export function lambdaContext(entry: string, requestId: string, timeoutSeconds = 30): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
-  const functionName = `mailroom-local-${entry.replace(/^functions\//, '').replace(/\.ts$/, '').replace(/\W+/g, '-')}`;
+  const functionName = `mailroom-local-${entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .replace(/\W+/g, '-')}`;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -54,7 +54,8 @@ function toEvent(
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const method = request.method ?? 'GET';
   const routeKey = `${matched.route.method} ${matched.route.path}`;
@@ -144,11 +145,15 @@ export function createApiServer(routes: readonly Route[], extra?: ExtraHandler):
       });
       const event = toEvent(request, url, matched, params, body);
       const handler = await loadHandler(matched.route.entry);
-      writeResult(response, await handler(event, lambdaContext(matched.route.entry, event.requestContext.requestId)));
+      writeResult(
+        response,
+        await handler(event, lambdaContext(matched.route.entry, event.requestContext.requestId)),
+      );
     } catch (error) {
       // What API Gateway answers when the integration fails.
       console.error('local API: handler failed', error);
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
+      if (!response.headersSent)
+        sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
       else response.end();
     }
   });

@@ -32,7 +32,10 @@ export function localQueueUrl(endpoint: string, name: string): string {
  * `visibilityTimeoutSeconds` overrides every queue's timeout, so tests can watch
  * redelivery and the DLQ in seconds instead of minutes.
  */
-export async function startMessaging(options: { port: number; visibilityTimeoutSeconds?: number }): Promise<Messaging> {
+export async function startMessaging(options: {
+  port: number;
+  visibilityTimeoutSeconds?: number;
+}): Promise<Messaging> {
   // `host` only shapes the queue URLs fauxqs returns; Mailroom hands out its own
   // `http://127.0.0.1:PORT/000000000000/<name>` form, which the SDK uses as the endpoint.
   const app = buildApp({ logger: false, host: 'localhost' });
@@ -46,7 +49,9 @@ export async function startMessaging(options: { port: number; visibilityTimeoutS
   const createQueue = async (name: string, attributes: Record<string, string>) => {
     await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     const url = localQueueUrl(endpoint, name);
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
     return { url, arn: Attributes?.QueueArn ?? '' };
   };
 

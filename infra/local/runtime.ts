@@ -2,8 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AlreadyExistsException,
   CreateConfigurationSetCommand,
@@ -11,8 +9,10 @@ import {
   type EventType,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { routes } from '../../functions/routes.ts';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { configurationSet, type QueueKey, queues, table } from '#shared/resources.ts';
+import { routes } from '../../functions/routes.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-adapter.ts';
@@ -31,7 +31,12 @@ export interface LocalRuntimeOptions {
   servicePorts?: { ses?: number; messaging?: number; dynamodb?: number };
   /** Overrides every queue's visibility timeout (tests watch redelivery in seconds). */
   visibilityTimeoutSeconds?: number;
-  ses?: { verificationDelayMs?: number; outcomeDelayMs?: number; maxSendRate?: number; max24HourSend?: number };
+  ses?: {
+    verificationDelayMs?: number;
+    outcomeDelayMs?: number;
+    maxSendRate?: number;
+    max24HourSend?: number;
+  };
   logLevel?: string;
 }
 

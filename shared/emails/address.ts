@@ -6,11 +6,7 @@ import { z } from 'zod';
  */
 const addressPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
-export const emailAddress = z
-  .string()
-  .trim()
-  .max(320)
-  .regex(addressPattern, 'must be a valid email address');
+export const emailAddress = z.string().trim().max(320).regex(addressPattern, 'must be a valid email address');
 
 /** `"Jane" <jane@example.com>`, `Jane <jane@example.com>` or a bare address. */
 export interface Mailbox {
@@ -36,7 +32,8 @@ export function formatMailbox({ name, address }: Mailbox): string {
   if (!name) return address;
   if (plainName.test(name)) return `${name} <${address}>`;
   // SES takes non-ASCII display names only as RFC 2047 encoded-words.
-  if (/[^\x20-\x7e]/.test(name)) return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${address}>`;
+  if (/[^\x20-\x7e]/.test(name))
+    return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${address}>`;
   return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 

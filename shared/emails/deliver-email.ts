@@ -1,8 +1,8 @@
 import {
   BadRequestException,
   MessageRejected,
-  SendEmailCommand,
   SESv2ServiceException,
+  SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
@@ -78,7 +78,9 @@ export async function deliverEmail(message: SendMessage): Promise<void> {
   } catch (error) {
     const now = new Date().toISOString();
     if (error instanceof MessageRejected || error instanceof BadRequestException) {
-      await advanceStatus(message.emailId, 'failed', now, { failureReason: `${error.name}: ${error.message}` });
+      await advanceStatus(message.emailId, 'failed', now, {
+        failureReason: `${error.name}: ${error.message}`,
+      });
       return;
     }
     const sesDeclined =
@@ -90,7 +92,9 @@ export async function deliverEmail(message: SendMessage): Promise<void> {
       throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
     }
     if (error instanceof SESv2ServiceException) {
-      await advanceStatus(message.emailId, 'failed', now, { failureReason: `${error.name}: ${error.message}` });
+      await advanceStatus(message.emailId, 'failed', now, {
+        failureReason: `${error.name}: ${error.message}`,
+      });
       return;
     }
     logger.error('SES call ended without an answer', { emailId: message.emailId, error });

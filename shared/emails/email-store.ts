@@ -10,8 +10,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
+import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
 
 export interface EmailRecord {
@@ -90,8 +90,11 @@ export async function getEmailWithEvents(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const [head, ...rest] = items;
-  if (!head || head.sk !== 'EMAIL') return undefined;
-  return { email: stripKeys<EmailRecord>(head), events: rest.map((item) => stripKeys<EmailEventRecord>(item)) };
+  if (head?.sk !== 'EMAIL') return undefined;
+  return {
+    email: stripKeys<EmailRecord>(head),
+    events: rest.map((item) => stripKeys<EmailEventRecord>(item)),
+  };
 }
 
 export type ClaimOutcome = 'claimed' | 'already_claimed' | 'missing';
@@ -201,7 +204,11 @@ export async function countEngagement(id: string, counter: 'opens' | 'clicks', n
  * Stores one event of an email. `eventKey` identifies the source notification, so a
  * duplicate delivery of it is refused here and reported as `false`.
  */
-export async function putEmailEvent(emailId: string, eventKey: string, event: EmailEventRecord): Promise<boolean> {
+export async function putEmailEvent(
+  emailId: string,
+  eventKey: string,
+  event: EmailEventRecord,
+): Promise<boolean> {
   try {
     await dynamo.send(
       new PutCommand({

@@ -28,5 +28,8 @@ export function emailView(email: EmailRecord) {
  */
 export function eventsView(email: EmailRecord, events: EmailEventRecord[]) {
   const accepted = { type: email.mode === 'test' ? 'test' : 'queued', createdAt: email.createdAt };
-  return [accepted, ...events.map((event) => ({ type: event.type, createdAt: event.createdAt, ...event.details }))];
+  return [
+    accepted,
+    ...events.map((event) => ({ type: event.type, createdAt: event.createdAt, ...event.details })),
+  ];
 }

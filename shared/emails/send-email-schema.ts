@@ -5,7 +5,9 @@ import { emailAddress, parseMailbox } from '#shared/emails/address.ts';
 export const maxRecipients = 50;
 
 /** SES message tags: ASCII letters, digits, `_` and `-`, at most 256 characters. */
-const tagText = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only letters, digits, _ and -, 1-256 long');
+const tagText = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only letters, digits, _ and -, 1-256 long');
 
 const addressList = z.union([emailAddress, z.array(emailAddress).min(1).max(maxRecipients)]);
 

@@ -35,10 +35,17 @@ export const sesEventSchema = z.object({
     .loose()
     .optional(),
   complaint: z
-    .object({ complainedRecipients: recipients, timestamp: z.string(), complaintFeedbackType: z.string().optional() })
+    .object({
+      complainedRecipients: recipients,
+      timestamp: z.string(),
+      complaintFeedbackType: z.string().optional(),
+    })
     .loose()
     .optional(),
-  delivery: z.object({ timestamp: z.string(), recipients: z.array(z.string()) }).loose().optional(),
+  delivery: z
+    .object({ timestamp: z.string(), recipients: z.array(z.string()) })
+    .loose()
+    .optional(),
   deliveryDelay: z.object({ timestamp: z.string(), delayType: z.string() }).loose().optional(),
   reject: z.object({ reason: z.string() }).loose().optional(),
   open: z.object({ timestamp: z.string() }).loose().optional(),

@@ -9,7 +9,7 @@
  * - projects of an account ... gsi1: ACCOUNT#<accountId>#PROJECTS / <projectId>
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type KeyMode, type NewApiKey } from '#shared/auth/api-keys.ts';
+import type { KeyMode, NewApiKey } from '#shared/auth/api-keys.ts';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
@@ -48,7 +48,12 @@ export interface ApiKeyRecord {
 const onlyIfNew = 'attribute_not_exists(pk)';
 
 export async function createAccount(name: string): Promise<Account> {
-  const account: Account = { id: newId('account'), name, status: 'active', createdAt: new Date().toISOString() };
+  const account: Account = {
+    id: newId('account'),
+    name,
+    status: 'active',
+    createdAt: new Date().toISOString(),
+  };
   await dynamo.send(
     new PutCommand({
       TableName: tableName,

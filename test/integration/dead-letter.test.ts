@@ -28,6 +28,8 @@ it('retries a message whose processing fails, then moves it to the DLQ after max
   );
   const dead = received.find((message) => message.Body === body);
   // Received by the sender maxReceiveCount times, then once more here from the DLQ.
-  expect(Number(dead?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(queues.send.maxReceiveCount);
+  expect(Number(dead?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(
+    queues.send.maxReceiveCount,
+  );
   sqs.destroy();
 });

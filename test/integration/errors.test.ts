@@ -5,7 +5,7 @@ const valid = { from: 'a@example.com', to: 'success@simulator.amazonses.com', su
 
 describe('errors use the contract JSON shape', () => {
   it('401 without a key, with an unknown key, or with a malformed one', async () => {
-    for (const key of [null, 'ak_live_' + '0'.repeat(64), 'not-a-key']) {
+    for (const key of [null, `ak_live_${'0'.repeat(64)}`, 'not-a-key']) {
       const response = await api('POST', '/api/v1/emails', { key, body: valid });
       expect(response.status).toBe(401);
       expect(response.body).toEqual({ error: expect.any(String), code: 'unauthorized' });
@@ -14,7 +14,11 @@ describe('errors use the contract JSON shape', () => {
   });
 
   it('accepts the key as X-Relay-Key too', async () => {
-    const response = await api('POST', '/api/v1/emails', { key: null, headers: { 'x-relay-key': liveKey }, body: valid });
+    const response = await api('POST', '/api/v1/emails', {
+      key: null,
+      headers: { 'x-relay-key': liveKey },
+      body: valid,
+    });
     expect(response.status).toBe(200);
   });
 
@@ -51,7 +55,9 @@ describe('errors use the contract JSON shape', () => {
   });
 
   it('413 payload_too_large for a body over the limit', async () => {
-    const response = await api('POST', '/api/v1/emails', { body: { ...valid, text: 'x'.repeat(11 * 1024 * 1024) } });
+    const response = await api('POST', '/api/v1/emails', {
+      body: { ...valid, text: 'x'.repeat(11 * 1024 * 1024) },
+    });
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('payload_too_large');
   });
@@ -65,6 +71,9 @@ describe('errors use the contract JSON shape', () => {
   it('GET /health answers without a key', async () => {
     const response = await fetch(`${apiUrl}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
   });
 });

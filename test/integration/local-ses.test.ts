@@ -5,12 +5,17 @@ import {
   GetEmailIdentityCommand,
   ListEmailIdentitiesCommand,
   NotFoundException,
-  SendEmailCommand,
   SESv2Client,
+  SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurationSet, sesEventsTopic } from '#shared/resources.ts';
 import { localQueueUrl } from '../../infra/local/messaging.ts';
@@ -89,6 +94,9 @@ describe('local SES: quota and throttling', () => {
   });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: SES event JSON, read by path in assertions.
+type SesEventJson = Record<string, any>;
+
 describe('local SES: events in SES JSON, through SNS', () => {
   const sqs = new SQSClient({});
   let queueUrl = '';
@@ -102,7 +110,9 @@ describe('local SES: events in SES JSON, through SNS', () => {
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
     );
     const topicArn = `arn:aws:sns:us-east-1:000000000000:${sesEventsTopic.name}`;
-    await new SNSClient({}).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+    await new SNSClient({}).send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+    );
   });
 
   async function eventsFor(to: string, count: number) {
@@ -115,7 +125,7 @@ describe('local SES: events in SES JSON, through SNS', () => {
         EmailTags: [{ Name: 'campaign', Value: 'probe' }],
       }),
     );
-    const seen: Record<string, unknown>[] = [];
+    const seen: SesEventJson[] = [];
     await eventually(
       async () => {
         const { Messages = [] } = await sqs.send(
@@ -136,14 +146,18 @@ describe('local SES: events in SES JSON, through SNS', () => {
   it('publishes Send then Delivery for success@, with the mail object and tags', async () => {
     const { messageId, events } = await eventsFor('success@simulator.amazonses.com', 2);
     expect(events.map((event) => event.eventType)).toEqual(['Send', 'Delivery']);
-    const [send, delivery] = events as [Record<string, any>, Record<string, any>];
+    const [send, delivery] = events as [SesEventJson, SesEventJson];
     expect(send.send).toEqual({});
     expect(send.mail).toMatchObject({
       messageId,
       source: 'events@example.com',
       destination: ['success@simulator.amazonses.com'],
       sendingAccountId: '000000000000',
-      tags: { campaign: ['probe'], 'ses:configuration-set': [configurationSet.name], 'ses:from-domain': ['example.com'] },
+      tags: {
+        campaign: ['probe'],
+        'ses:configuration-set': [configurationSet.name],
+        'ses:from-domain': ['example.com'],
+      },
       commonHeaders: { subject: 'events' },
     });
     expect(delivery.delivery).toMatchObject({
@@ -154,7 +168,7 @@ describe('local SES: events in SES JSON, through SNS', () => {
 
   it('publishes a Permanent/OnAccountSuppressionList bounce for suppressionlist@', async () => {
     const { events } = await eventsFor('suppressionlist@simulator.amazonses.com', 2);
-    const bounce = events.find((event) => event.eventType === 'Bounce') as Record<string, any>;
+    const bounce = events.find((event) => event.eventType === 'Bounce') as SesEventJson;
     expect(bounce.bounce).toMatchObject({
       bounceType: 'Permanent',
       bounceSubType: 'OnAccountSuppressionList',
@@ -165,7 +179,7 @@ describe('local SES: events in SES JSON, through SNS', () => {
   it('publishes Delivery then Complaint for complaint@, and only Delivery for ooto@', async () => {
     const complaint = await eventsFor('complaint@simulator.amazonses.com', 3);
     expect(complaint.events.map((event) => event.eventType)).toEqual(['Send', 'Delivery', 'Complaint']);
-    expect((complaint.events[2] as Record<string, any>).complaint).toMatchObject({
+    expect((complaint.events[2] as SesEventJson).complaint).toMatchObject({
       complainedRecipients: [{ emailAddress: 'complaint@simulator.amazonses.com' }],
       complaintFeedbackType: 'abuse',
     });

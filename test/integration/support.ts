@@ -34,18 +34,25 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     last = await read();
   }
   return last;
 }
 
+export interface CapturedMail {
+  messageId: string;
+  destination: string[];
+  subject: string;
+  tags: Record<string, string>;
+  events: string[];
+}
+
 /** What the local SES captured (newest first), through its JSON read API. */
-export async function capturedMail(): Promise<
-  { messageId: string; destination: string[]; subject: string; tags: Record<string, string>; events: string[] }[]
-> {
-  return (await fetch(`${sesUrl}/_local/mail`)).json();
+export async function capturedMail(): Promise<CapturedMail[]> {
+  return (await (await fetch(`${sesUrl}/_local/mail`)).json()) as CapturedMail[];
 }
 
 /** Sends one email through the API and waits until its status is `status`. */

@@ -73,7 +73,8 @@ export function bounceEvent(
               emailAddress: recipient,
               action: 'failed',
               status: '5.1.1',
-              diagnosticCode: 'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
+              diagnosticCode:
+                'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
             }
           : {
               emailAddress: recipient,

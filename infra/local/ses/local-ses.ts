@@ -2,13 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import {
-  bounceEvent,
-  complaintEvent,
-  deliveryEvent,
-  type SentMail,
-  sendEvent,
-} from './event-json.ts';
+import { bounceEvent, complaintEvent, deliveryEvent, type SentMail, sendEvent } from './event-json.ts';
 import { sesMessageId } from './message-id.ts';
 import { simulatedOutcome } from './simulator.ts';
 
@@ -106,7 +100,8 @@ const dkimTokenAlphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 
 function dkimToken(): string {
   let token = '';
-  for (let i = 0; i < 32; i += 1) token += dkimTokenAlphabet[Math.floor(Math.random() * dkimTokenAlphabet.length)];
+  for (let i = 0; i < 32; i += 1)
+    token += dkimTokenAlphabet[Math.floor(Math.random() * dkimTokenAlphabet.length)];
   return token;
 }
 
@@ -249,7 +244,11 @@ export class LocalSes {
 
   /** Applies the verification delay lazily: a PENDING identity past its time is verified. */
   private settle(identity: Identity) {
-    if (identity.status === 'PENDING' && identity.verifiesAt !== undefined && Date.now() >= identity.verifiesAt) {
+    if (
+      identity.status === 'PENDING' &&
+      identity.verifiesAt !== undefined &&
+      Date.now() >= identity.verifiesAt
+    ) {
       identity.status = 'SUCCESS';
       identity.verifiesAt = undefined;
       this.save();
@@ -294,7 +293,11 @@ export class LocalSes {
     setName: string,
     input: {
       EventDestinationName?: string;
-      EventDestination?: { Enabled?: boolean; MatchingEventTypes?: string[]; SnsDestination?: { TopicArn?: string } };
+      EventDestination?: {
+        Enabled?: boolean;
+        MatchingEventTypes?: string[];
+        SnsDestination?: { TopicArn?: string };
+      };
     },
   ) {
     const set = this.configurationSet(setName);
@@ -349,7 +352,8 @@ export class LocalSes {
   }
 
   private sentSince(time: number): number {
-    while (this.sendTimes.length > 0 && (this.sendTimes[0] ?? 0) < Date.now() - 86_400_000) this.sendTimes.shift();
+    while (this.sendTimes.length > 0 && (this.sendTimes[0] ?? 0) < Date.now() - 86_400_000)
+      this.sendTimes.shift();
     let count = 0;
     for (let i = this.sendTimes.length - 1; i >= 0 && (this.sendTimes[i] ?? 0) >= time; i -= 1) count += 1;
     return count;
@@ -375,10 +379,12 @@ export class LocalSes {
     const raw = await this.rawMessage(input);
     const parsed = await simpleParser(raw);
     const from = input.FromEmailAddress ?? parsed.from?.text;
-    if (!from) throw new SesError('BadRequestException', 400, 'Missing final \'@domain\'');
+    if (!from) throw new SesError('BadRequestException', 400, "Missing final '@domain'");
     const destination = this.destinationOf(input, parsed);
-    if (destination.length === 0) throw new SesError('BadRequestException', 400, 'At least one recipient is required.');
-    if (destination.length > 50) throw new SesError('BadRequestException', 400, 'Recipient count exceeds 50.');
+    if (destination.length === 0)
+      throw new SesError('BadRequestException', 400, 'At least one recipient is required.');
+    if (destination.length > 50)
+      throw new SesError('BadRequestException', 400, 'Recipient count exceeds 50.');
     const source = addressOf(from);
     if (this.options.requireVerifiedSender && !this.isVerifiedSender(source)) {
       throw new SesError(
@@ -440,7 +446,8 @@ export class LocalSes {
     const raw = input.Content?.Raw?.Data;
     if (raw !== undefined) return Buffer.from(raw, 'base64');
     const simple = input.Content?.Simple;
-    if (!simple) throw new SesError('BadRequestException', 400, 'Content must contain Simple, Raw or Template.');
+    if (!simple)
+      throw new SesError('BadRequestException', 400, 'Content must contain Simple, Raw or Template.');
     const composer = new MailComposer({
       from: input.FromEmailAddress,
       to: input.Destination?.ToAddresses,
@@ -456,9 +463,12 @@ export class LocalSes {
 
   private destinationOf(input: SendInput, parsed: Awaited<ReturnType<typeof simpleParser>>): string[] {
     const given = input.Destination;
-    if (given) return [...(given.ToAddresses ?? []), ...(given.CcAddresses ?? []), ...(given.BccAddresses ?? [])];
+    if (given)
+      return [...(given.ToAddresses ?? []), ...(given.CcAddresses ?? []), ...(given.BccAddresses ?? [])];
     const fromHeaders = [parsed.to, parsed.cc, parsed.bcc].flatMap((field) => (field ? [field].flat() : []));
-    return fromHeaders.flatMap((field) => field.value.map((mailbox) => mailbox.address ?? '')).filter(Boolean);
+    return fromHeaders
+      .flatMap((field) => field.value.map((mailbox) => mailbox.address ?? ''))
+      .filter(Boolean);
   }
 
   // ---- events ------------------------------------------------------------------------
@@ -489,9 +499,14 @@ export class LocalSes {
     later(this.options.outcomeDelayMs, () => {
       const at = new Date();
       const byOutcome = Object.groupBy(mail.destination, (recipient) => simulatedOutcome(recipient));
-      const delivered = [...(byOutcome.delivered ?? []), ...(byOutcome.auto_reply ?? []), ...(byOutcome.complaint ?? [])];
+      const delivered = [
+        ...(byOutcome.delivered ?? []),
+        ...(byOutcome.auto_reply ?? []),
+        ...(byOutcome.complaint ?? []),
+      ];
       if (delivered.length > 0) emit('DELIVERY', deliveryEvent(mail, delivered, at));
-      for (const recipient of byOutcome.bounce ?? []) emit('BOUNCE', bounceEvent(mail, recipient, at, 'General'));
+      for (const recipient of byOutcome.bounce ?? [])
+        emit('BOUNCE', bounceEvent(mail, recipient, at, 'General'));
       for (const recipient of byOutcome.suppression_list ?? []) {
         emit('BOUNCE', bounceEvent(mail, recipient, at, 'OnAccountSuppressionList'));
       }
@@ -560,7 +575,8 @@ export class LocalSes {
   private save(newMessageId?: string) {
     const dir = this.options.dataDir;
     if (!dir) return;
-    if (newMessageId) writeFileSync(join(dir, 'mail', `${newMessageId}.eml`), this.raw.get(newMessageId) ?? '');
+    if (newMessageId)
+      writeFileSync(join(dir, 'mail', `${newMessageId}.eml`), this.raw.get(newMessageId) ?? '');
     const state: PersistedState = {
       identities: [...this.identities.values()],
       configurationSets: [...this.configurationSets.values()],

@@ -67,7 +67,8 @@ export function sesRequestListener(ses: LocalSes) {
         const match = route.method === request.method ? route.pattern.exec(path) : null;
         if (!match) continue;
         const raw = await readBody(request, 50 * 1024 * 1024);
-        if (raw === 'too_large') throw new SesError('MessageRejected', 400, 'Message length is more than 40 MB.');
+        if (raw === 'too_large')
+          throw new SesError('MessageRejected', 400, 'Message length is more than 40 MB.');
         const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
         sendJson(response, 200, (await route.run([...match], body, url.searchParams)) ?? {});
         return;

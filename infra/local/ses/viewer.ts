@@ -55,7 +55,12 @@ refresh(); setInterval(refresh, 2000);
  * `GET /_local/mail/:messageId` (parsed), `…/raw` (MIME), `…/html` (the HTML part,
  * sandboxed), `DELETE /_local/mail` (clear). Returns false for any other path.
  */
-export function handleViewer(ses: LocalSes, request: IncomingMessage, response: ServerResponse, url: URL): boolean {
+export function handleViewer(
+  ses: LocalSes,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): boolean {
   const path = url.pathname;
   if (!path.startsWith('/_local/mail') && path !== '/_local/viewer') return false;
   if (path === '/_local/viewer') {
@@ -89,7 +94,8 @@ export function handleViewer(ses: LocalSes, request: IncomingMessage, response: 
       if (part === 'html') {
         response.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'",
+          'content-security-policy':
+            "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'",
         });
         response.end(parsed.html || `<pre>${(parsed.text ?? '').replace(/</g, '&lt;')}</pre>`);
         return;
@@ -99,7 +105,11 @@ export function handleViewer(ses: LocalSes, request: IncomingMessage, response: 
         html: parsed.html || null,
         text: parsed.text ?? null,
         headers: parsed.headerLines.map(({ line }) => line),
-        attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+        attachments: parsed.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.size,
+        })),
       });
     },
     (error: unknown) => sendJson(response, 500, { error: String(error), code: 'internal_error' }),

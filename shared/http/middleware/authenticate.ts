@@ -24,7 +24,8 @@ export function authenticate(scope: Scope): middy.MiddlewareObj<ApiEvent, ApiRes
       if (!apiKeyMode(key)) throw new UnauthorizedError('Invalid API key.');
       const caller = await findApiKeyByHash(hashApiKey(key));
       if (!caller || caller.revokedAt) throw new UnauthorizedError('Invalid API key.');
-      if (!allows(caller.scopes, scope)) throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
+      if (!allows(caller.scopes, scope))
+        throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
       logger.appendKeys({ projectId: caller.projectId, keyId: caller.id });
       request.context.caller = caller;
     },

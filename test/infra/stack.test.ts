@@ -1,0 +1,155 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configurationSet, queues } from '#shared/resources.ts';
+import { routes } from '../../functions/routes.ts';
+import { MailroomStack } from '../../infra/mailroom-stack.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON, read by path in assertions.
+type Resource = { Type: string; Properties: Record<string, any> };
+
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  // Skip esbuild bundling: these tests are about the template, not the bundles.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  template = Template.fromStack(new MailroomStack(app, 'Test'));
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+function functionByDescription(description: string): [string, Resource] {
+  const found = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Description === description);
+  expect(found, description).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+describe('API', () => {
+  it('has exactly one Lambda and one route per row of the route table', () => {
+    expect(ofType('AWS::ApiGatewayV2::Route')).toHaveLength(routes.length);
+    for (const route of routes) {
+      const routeKey = `${route.method} ${route.path}`;
+      const [functionId] = functionByDescription(routeKey);
+      const apiRoutes = ofType('AWS::ApiGatewayV2::Route').filter(
+        ([, r]) => r.Properties.RouteKey === routeKey,
+      );
+      expect(apiRoutes, routeKey).toHaveLength(1);
+      const target: string = apiRoutes[0]?.[1].Properties.Target['Fn::Join'][1][1].Ref;
+      const integration = resources[target] as Resource;
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      });
+    }
+  });
+
+  it('runs every function on Node.js 24, arm64, with tracing and a log group', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('gives public routes no table access and keyed routes only what their row lists', () => {
+    const [, health] = functionByDescription('GET /health');
+    expect(health.Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
+    const [, send] = functionByDescription('POST /api/v1/emails');
+    expect(Object.keys(send.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', queues.send.envVar]),
+    );
+    const [, read] = functionByDescription('GET /api/v1/emails/{id}');
+    expect(read.Properties.Environment.Variables[queues.send.envVar]).toBeUndefined();
+  });
+});
+
+describe('queues and workers', () => {
+  for (const definition of Object.values(queues)) {
+    it(`wires ${definition.name} to its worker with partial batch responses and a DLQ`, () => {
+      const [consumerId, consumer] = functionByDescription(`consumer of ${definition.name}`);
+      expect(consumer.Properties.Timeout).toBe(definition.consumer.timeoutSeconds);
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, mapping]) => mapping.Properties.FunctionName.Ref === consumerId,
+      );
+      expect(mappings).toHaveLength(1);
+      const mapping = mappings[0]?.[1] as Resource;
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: definition.consumer.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: definition.consumer.maxConcurrency },
+      });
+      const queueId: string = mapping.Properties.EventSourceArn['Fn::GetAtt'][0];
+      const queue = resources[queueId] as Resource;
+      expect(queue.Properties).toMatchObject({
+        VisibilityTimeout: definition.visibilityTimeoutSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          maxReceiveCount: definition.maxReceiveCount,
+          deadLetterTargetArn: expect.anything(),
+        },
+      });
+      const dlqId: string = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+      expect(resources[dlqId]?.Properties).toMatchObject({ MessageRetentionPeriod: 1_209_600 });
+    });
+  }
+
+  it('has a DLQ for every queue that is not itself a DLQ', () => {
+    const all = ofType('AWS::SQS::Queue');
+    const deadLetterIds = new Set(
+      all.flatMap(([, queue]) => queue.Properties.RedrivePolicy?.deadLetterTargetArn['Fn::GetAtt'][0] ?? []),
+    );
+    for (const [id, queue] of all) {
+      if (!deadLetterIds.has(id)) expect(queue.Properties.RedrivePolicy, id).toBeDefined();
+    }
+  });
+});
+
+describe('SES and its events', () => {
+  it('sends every configuration-set event type to the topic, which feeds the events queue', () => {
+    const destinations = ofType('AWS::SES::ConfigurationSetEventDestination');
+    expect(destinations).toHaveLength(1);
+    const [, destination] = destinations[0] as [string, Resource];
+    const { EventDestination } = destination.Properties;
+    expect(EventDestination.Enabled).toBe(true);
+    expect(EventDestination.MatchingEventTypes).toHaveLength(configurationSet.eventTypes.length);
+    expect(EventDestination.MatchingEventTypes).toEqual(
+      expect.arrayContaining(['send', 'delivery', 'bounce', 'complaint', 'reject', 'open', 'click']),
+    );
+    const topicId: string = EventDestination.SnsDestination.TopicARN.Ref;
+    expect(resources[topicId]?.Type).toBe('AWS::SNS::Topic');
+
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { Ref: topicId },
+      RawMessageDelivery: false,
+    });
+  });
+
+  it('lets only the sender send, on identities and the configuration set of this account', () => {
+    const sesStatements = ofType('AWS::IAM::Policy').flatMap(([, policy]) =>
+      policy.Properties.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) =>
+        [statement.Action].flat().some((action) => action.startsWith('ses:')),
+      ),
+    );
+    expect(sesStatements).toHaveLength(1);
+    expect(sesStatements[0].Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(sesStatements[0].Resource)).not.toBe('"*"');
+    expect(JSON.stringify(sesStatements[0].Resource)).toContain(':identity/*');
+  });
+
+  it('keeps the table with point-in-time recovery and TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});

@@ -9,6 +9,15 @@ const tagText = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only letters, digits, _ and -, 1-256 long');
 
+/** Tag names Mailroom sets itself on every SES message; a caller may not set them. */
+const reservedTagPrefix = 'mailroom_';
+
+const tags = z
+  .record(tagText, tagText)
+  .refine((value) => Object.keys(value).every((name) => !name.startsWith(reservedTagPrefix)), {
+    message: `tag names starting with ${reservedTagPrefix} are reserved`,
+  });
+
 const addressList = z.union([emailAddress, z.array(emailAddress).min(1).max(maxRecipients)]);
 
 const sender = z
@@ -34,7 +43,7 @@ export const sendEmailSchema = z
     subject: z.string().min(1).max(998),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
-    tags: z.record(tagText, tagText).optional(),
+    tags: tags.optional(),
   })
   .refine((email) => email.html !== undefined || email.text !== undefined, {
     message: 'html or text is required',

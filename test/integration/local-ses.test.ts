@@ -68,11 +68,45 @@ describe('local SES: identities', () => {
   });
 });
 
+describe('local SES: raw messages and the mail viewer', () => {
+  it('sends a raw MIME message, taking recipients from its headers, and shows it in the viewer API', async () => {
+    const subject = `Raw ${Date.now()}`;
+    const mime = [
+      'From: Raw Sender <raw@example.com>',
+      'To: success@simulator.amazonses.com',
+      'Cc: success+cc@simulator.amazonses.com',
+      `Subject: ${subject}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Raw <b>HTML</b></p>',
+    ].join('\r\n');
+    const { MessageId } = await ses.send(
+      new SendEmailCommand({ Content: { Raw: { Data: new TextEncoder().encode(mime) } } }),
+    );
+
+    const mail = await (await fetch(`${sesUrl}/_local/mail/${MessageId}`)).json();
+    expect(mail).toMatchObject({
+      messageId: MessageId,
+      subject,
+      destination: ['success@simulator.amazonses.com', 'success+cc@simulator.amazonses.com'],
+      html: '<p>Raw <b>HTML</b></p>',
+    });
+    const raw = await (await fetch(`${sesUrl}/_local/mail/${MessageId}/raw`)).text();
+    expect(raw).toContain(`Subject: ${subject}`);
+    const page = await fetch(`${sesUrl}/_local/viewer`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${sesUrl}/_local/mail/nope`)).status).toBe(404);
+  });
+});
+
 describe('local SES: quota and throttling', () => {
   afterAll(() => control('/_local/account/quota', 'PUT', { MaxSendRate: 14 }));
 
   it('reports the configured quota and throttles past MaxSendRate with TooManyRequestsException', async () => {
     await control('/_local/account/quota', 'PUT', { MaxSendRate: 2 });
+    // Let the one-second window empty of earlier tests' sends.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const account = await ses.send(new GetAccountCommand({}));
     expect(account.SendQuota?.MaxSendRate).toBe(2);
 

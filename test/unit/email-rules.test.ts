@@ -61,6 +61,7 @@ describe('send schema', () => {
   it('refuses tags SES would refuse', () => {
     expect(sendEmailSchema.safeParse({ ...base, tags: { kind: 'welcome-1' } }).success).toBe(true);
     expect(sendEmailSchema.safeParse({ ...base, tags: { kind: 'has space' } }).success).toBe(false);
+    expect(sendEmailSchema.safeParse({ ...base, tags: { mailroom_email_id: 'em_x' } }).success).toBe(false);
   });
 });
 

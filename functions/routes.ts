@@ -15,7 +15,7 @@ export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write';
  * does to authenticate). The stack turns each into an environment variable plus the
  * narrowest IAM grant, so a function can touch only what its route lists.
  */
-export type RouteResource = 'table:write' | 'sendQueue';
+export type RouteResource = 'table:write' | 'sendQueue' | 'sesIdentities';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -55,6 +55,47 @@ export const routes: readonly Route[] = [
     scope: 'emails.read',
     rateLimit: 'read',
     uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/domains',
+    entry: 'functions/api/domains/create.ts',
+    scope: 'domains.write',
+    rateLimit: 'write',
+    uses: ['table:write', 'sesIdentities'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/domains',
+    entry: 'functions/api/domains/list.ts',
+    scope: 'domains.read',
+    rateLimit: 'read',
+    uses: [],
+  },
+  // `{id}` takes a domain id or a domain name; reading asks SES for each record's status.
+  {
+    method: 'GET',
+    path: '/api/v1/domains/{id}',
+    entry: 'functions/api/domains/get.ts',
+    scope: 'domains.read',
+    rateLimit: 'read',
+    uses: ['table:write', 'sesIdentities'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/domains/{id}/verify',
+    entry: 'functions/api/domains/verify.ts',
+    scope: 'domains.write',
+    rateLimit: 'write',
+    uses: ['table:write', 'sesIdentities'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/domains/{id}',
+    entry: 'functions/api/domains/delete.ts',
+    scope: 'domains.write',
+    rateLimit: 'write',
+    uses: ['table:write', 'sesIdentities'],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {

@@ -1,6 +1,7 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -8,10 +9,13 @@ import type { Construct } from 'constructs';
 import {
   configurationSet as configurationSetDefinition,
   queues,
+  scheduledJobs,
   table as tableDefinition,
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
+import { MailroomFunction } from './constructs/mailroom-function.ts';
+import { sesIdentityReadPolicy, sesSendPolicy } from './constructs/ses-policies.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
 
 /** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
@@ -33,8 +37,17 @@ const sesEvents: Record<(typeof configurationSetDefinition.eventTypes)[number], 
  * events queue → events worker. Every name, key, batch size and redrive setting comes
  * from `shared/resources.ts` and `functions/routes.ts`, which the local runtime uses too.
  */
+export interface MailroomStackProps extends StackProps {
+  /**
+   * The operator's shared sandbox sender domain (a verified SES identity of this
+   * account): every project may send from it, up to 100 emails a day. CDK context
+   * `sandboxDomain`; off when unset.
+   */
+  readonly sandboxDomain?: string;
+}
+
 export class MailroomStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: MailroomStackProps = {}) {
     super(scope, id, props);
 
     const table = new TableV2(this, 'Table', {
@@ -68,20 +81,7 @@ export class MailroomStack extends Stack {
       },
     });
     table.grantReadWriteData(send.consumer);
-    send.consumer.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
-          this.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: configurationSet.configurationSetName,
-          }),
-        ],
-      }),
-    );
+    send.consumer.addToRolePolicy(sesSendPolicy(this, configurationSet.configurationSetName));
 
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
       definition: queues.sesEvents,
@@ -91,6 +91,29 @@ export class MailroomStack extends Stack {
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
 
-    new MailroomHttpApi(this, 'Http', { routes, table, sendQueue: send.queue });
+    new MailroomHttpApi(this, 'Http', {
+      routes,
+      table,
+      sendQueue: send.queue,
+      configurationSetName: configurationSet.configurationSetName,
+      sandboxDomain: props.sandboxDomain,
+    });
+
+    const domainVerification = scheduledJobs.domainVerification;
+    const verifier = new MailroomFunction(this, 'DomainVerifier', {
+      entry: domainVerification.entry,
+      description: `every ${domainVerification.rateMinutes} minutes: re-check pending domains`,
+      timeout: Duration.seconds(domainVerification.timeoutSeconds),
+      environment: {
+        ...tableEnv,
+        [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
+      },
+    });
+    table.grantReadWriteData(verifier);
+    verifier.addToRolePolicy(sesIdentityReadPolicy(this));
+    new Rule(this, 'DomainVerificationSchedule', {
+      schedule: Schedule.rate(Duration.minutes(domainVerification.rateMinutes)),
+      targets: [new LambdaFunction(verifier)],
+    });
   }
 }

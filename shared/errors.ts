@@ -49,12 +49,20 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   /** Extra top-level fields of the error body, such as `field` or `accountStatus`. */
   readonly details: Record<string, unknown>;
+  /** Extra response headers, such as `Retry-After`. */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.details = details;
+    this.headers = headers;
   }
 
   get statusCode(): number {
@@ -94,6 +102,20 @@ export class NotFoundError extends ApiError {
   constructor(what = 'Resource') {
     super('not_found', `${what} not found.`);
     this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends ApiError {
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message, {}, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+    this.name = 'RateLimitedError';
   }
 }
 

@@ -14,7 +14,12 @@ export const table = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
-  globalIndexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  globalIndexes: [
+    /** Per-owner listings: a project's emails, keys, domains. */
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Sparse work lists across projects, such as the domains still pending verification. */
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
 } as const;
 
 /** How a queue's messages reach a worker function (a Lambda SQS event source on AWS). */
@@ -95,4 +100,25 @@ export const configurationSet = {
     'OPEN',
     'CLICK',
   ],
+} as const;
+
+/** A job run on a schedule: an EventBridge rule on AWS, a timer in the local runtime. */
+export interface ScheduledJob {
+  readonly entry: string;
+  readonly rateMinutes: number;
+  readonly timeoutSeconds: number;
+}
+
+export const scheduledJobs = {
+  /** Asks SES about every domain still pending verification and records its verdict. */
+  domainVerification: { entry: 'functions/workers/domain-verifier.ts', rateMinutes: 5, timeoutSeconds: 60 },
+} as const satisfies Record<string, ScheduledJob>;
+
+/**
+ * The operator's shared sandbox sender (AutoRelay's "shared sandbox sender"): when set,
+ * every project may send from this domain, at most `dailyLimit` emails a day each.
+ */
+export const sandboxSender = {
+  envVar: 'SANDBOX_DOMAIN',
+  dailyLimit: 100,
 } as const;

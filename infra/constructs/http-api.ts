@@ -1,17 +1,27 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queues, table as tableDefinition } from '#shared/resources.ts';
+import {
+  configurationSet as configurationSetDefinition,
+  queues,
+  sandboxSender,
+  table as tableDefinition,
+} from '#shared/resources.ts';
 import type { Route, RouteResource } from '../../functions/routes.ts';
 import { MailroomFunction } from './mailroom-function.ts';
+import { sesIdentityPolicy } from './ses-policies.ts';
 
 export interface MailroomHttpApiProps {
   readonly routes: readonly Route[];
   readonly table: ITableV2;
   readonly sendQueue: IQueue;
+  /** The configuration set new domain identities are associated with. */
+  readonly configurationSetName: string;
+  /** The operator's shared sandbox sender domain, if any. */
+  readonly sandboxDomain?: string;
 }
 
 /** `POST /api/v1/emails/{id}/cancel` → `PostApiV1EmailsIdCancel`: a stable construct id per route. */
@@ -34,9 +44,15 @@ export class MailroomHttpApi extends Construct {
 
     const grants: Record<RouteResource, (fn: MailroomFunction) => void> = {
       'table:write': (fn) => props.table.grantWriteData(fn),
+      // Sending routes also learn the operator's shared sandbox domain, when there is one.
       sendQueue: (fn) => {
         fn.addEnvironment(queues.send.envVar, props.sendQueue.queueUrl);
+        if (props.sandboxDomain) fn.addEnvironment(sandboxSender.envVar, props.sandboxDomain);
         props.sendQueue.grantSendMessages(fn);
+      },
+      sesIdentities: (fn) => {
+        fn.addEnvironment(configurationSetDefinition.envVar, props.configurationSetName);
+        fn.addToRolePolicy(sesIdentityPolicy(Stack.of(this), props.configurationSetName));
       },
     };
 

@@ -11,7 +11,14 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { configurationSet, type QueueKey, queues, table } from '#shared/resources.ts';
+import {
+  configurationSet,
+  type QueueKey,
+  queues,
+  sandboxSender,
+  scheduledJobs,
+  table,
+} from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -19,6 +26,7 @@ import { createApiServer } from './http-adapter.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 import { startMessaging } from './messaging.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { startScheduler } from './scheduler.ts';
 import { LocalSes } from './ses/local-ses.ts';
 import { sesRequestListener } from './ses/ses-server.ts';
 import { handleViewer } from './ses/viewer.ts';
@@ -37,11 +45,19 @@ export interface LocalRuntimeOptions {
     maxSendRate?: number;
     max24HourSend?: number;
   };
+  /** How often scheduled jobs (the domain re-check) run locally. */
+  scheduleIntervalSeconds?: number;
+  /** The shared sandbox domain every project may send from; created verified in the local SES. */
+  sandboxDomain?: string;
   logLevel?: string;
 }
 
+/** The local platform's shared sandbox sender (`.test` is reserved for testing, RFC 2606). */
+export const defaultSandboxDomain = 'sandbox.mailroom.test';
+
 export interface LocalRuntime {
   apiUrl: string;
+  sandboxDomain: string;
   viewerUrl: string;
   sesUrl: string;
   credentials: LocalCredentials;
@@ -134,7 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       outcomeDelayMs: options.ses?.outcomeDelayMs ?? 250,
       maxSendRate: options.ses?.maxSendRate ?? 14,
       max24HourSend: options.ses?.max24HourSend ?? 50_000,
-      requireVerifiedSender: false,
+      requireVerifiedSender: true,
       publish: async (topicArn, message) => {
         await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message }));
       },
@@ -152,6 +168,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const sesClient = new SESv2Client({ endpoint: sesUrl, ...localAws });
     await ensureConfigurationSet(sesClient, messaging.sesEventsTopicArn);
     sesClient.destroy();
+    const sandboxDomain = options.sandboxDomain ?? defaultSandboxDomain;
+    localSes.ensureVerifiedIdentity(sandboxDomain);
 
     const env: Record<string, string> = {
       AWS_REGION: localAws.region,
@@ -164,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_SESV2: sesUrl,
       [table.envVar]: table.name,
       [configurationSet.envVar]: configurationSet.name,
+      [sandboxSender.envVar]: sandboxDomain,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       ...Object.fromEntries(
         (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),
@@ -183,6 +202,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sqs.destroy();
     });
 
+    const scheduler = startScheduler(scheduledJobs, options.scheduleIntervalSeconds ?? 10);
+    stops.push(async () => scheduler.stop());
+
     const apiServer = createApiServer(routes, (request, response, url) =>
       handleViewer(localSes, request, response, url),
     );
@@ -192,6 +214,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     return {
       apiUrl,
+      sandboxDomain,
       viewerUrl: `${apiUrl}/_local/viewer`,
       sesUrl,
       credentials,

@@ -28,7 +28,7 @@ const runtime = await startLocalRuntime({
   process.exit(1);
 });
 
-const { apiUrl, viewerUrl, credentials, env } = runtime;
+const { apiUrl, viewerUrl, credentials, env, sandboxDomain } = runtime;
 console.log(`
 Mailroom is running locally (started in ${Math.round(performance.now() - started)} ms).
 
@@ -36,6 +36,7 @@ Mailroom is running locally (started in ${Math.round(performance.now() - started
   Mail viewer  ${viewerUrl}
   Live key     ${credentials.liveKey}
   Test key     ${credentials.testKey}
+  Sandbox from ${sandboxDomain} (any project, 100 emails a day)
   Stand-ins    DynamoDB ${env.AWS_ENDPOINT_URL_DYNAMODB} · SQS/SNS/S3 ${env.AWS_ENDPOINT_URL_SQS} · SES ${env.AWS_ENDPOINT_URL_SESV2}
 
 Keys and URLs are saved in .mailroom/local.json. Try:
@@ -43,7 +44,7 @@ Keys and URLs are saved in .mailroom/local.json. Try:
   curl -s ${apiUrl}/api/v1/emails \\
     -H "Authorization: Bearer ${credentials.liveKey}" \\
     -H "Content-Type: application/json" \\
-    -d '{"from":"Mailroom <hello@example.com>","to":"success@simulator.amazonses.com","subject":"Hello","html":"<p>It works.</p>"}'
+    -d '{"from":"Mailroom <hello@${sandboxDomain}>","to":"success@simulator.amazonses.com","subject":"Hello","html":"<p>It works.</p>"}'
 
 Press Ctrl-C to stop.
 `);

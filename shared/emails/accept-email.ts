@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
+import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { formatMailbox } from '#shared/emails/address.ts';
 import { deleteEmail, type EmailRecord, putEmail } from '#shared/emails/email-store.ts';
 import { asList, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
@@ -20,12 +21,14 @@ export interface AcceptedEmail {
 }
 
 /**
- * Accepts one email for delivery: stores its record, then queues it for the sender.
+ * Accepts one email for delivery: checks the caller may send from its domain, stores
+ * its record, then queues it for the sender.
  * A test key's email is stored with status `test` and never queued, so it never
  * reaches SES. If queueing fails the record is removed again and the error rethrown:
  * an email is either fully accepted or not at all.
  */
 export async function acceptEmail(caller: Caller, input: SendEmailInput): Promise<AcceptedEmail> {
+  await authorizeSender(caller, input.from.address);
   const now = new Date().toISOString();
   const from = formatMailbox({ name: input.from_name ?? input.from.name, address: input.from.address });
   const email: EmailRecord = {

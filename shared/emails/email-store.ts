@@ -11,7 +11,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
 
 export interface EmailRecord {
@@ -45,11 +45,6 @@ export interface EmailEventRecord {
 }
 
 const emailKey = (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' });
-
-function stripKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
-  return rest as T;
-}
 
 export async function putEmail(email: EmailRecord): Promise<void> {
   await dynamo.send(
@@ -92,8 +87,8 @@ export async function getEmailWithEvents(
   const [head, ...rest] = items;
   if (head?.sk !== 'EMAIL') return undefined;
   return {
-    email: stripKeys<EmailRecord>(head),
-    events: rest.map((item) => stripKeys<EmailEventRecord>(item)),
+    email: withoutKeys<EmailRecord>(head),
+    events: rest.map((item) => withoutKeys<EmailEventRecord>(item)),
   };
 }
 

@@ -10,7 +10,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode, NewApiKey } from '#shared/auth/api-keys.ts';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
 
@@ -121,7 +121,5 @@ export async function findApiKeyByHash(hash: string): Promise<ApiKeyRecord | und
   const { Item } = await dynamo.send(
     new GetCommand({ TableName: tableName, Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' } }),
   );
-  if (!Item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...record } = Item;
-  return record as ApiKeyRecord;
+  return Item ? withoutKeys<ApiKeyRecord>(Item) : undefined;
 }

@@ -138,10 +138,58 @@ describe('SES and its events', () => {
         [statement.Action].flat().some((action) => action.startsWith('ses:')),
       ),
     );
-    expect(sesStatements).toHaveLength(1);
-    expect(sesStatements[0].Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    expect(JSON.stringify(sesStatements[0].Resource)).not.toBe('"*"');
-    expect(JSON.stringify(sesStatements[0].Resource)).toContain(':identity/*');
+    const sending = sesStatements.filter((statement: { Action: string | string[] }) =>
+      [statement.Action].flat().includes('ses:SendEmail'),
+    );
+    expect(sending).toHaveLength(1);
+    expect(sending[0].Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(sending[0].Resource)).toContain(':identity/*');
+    expect(JSON.stringify(sending[0].Resource)).toContain(':configuration-set/');
+    const [senderId] = functionByDescription(`consumer of ${queues.send.name}`);
+    const senderRole: string = resources[senderId]?.Properties.Role['Fn::GetAtt'][0];
+    const sendingPolicy = ofType('AWS::IAM::Policy').find(([, policy]) =>
+      policy.Properties.PolicyDocument.Statement.includes(sending[0]),
+    );
+    expect(sendingPolicy?.[1].Properties.Roles).toEqual([{ Ref: senderRole }]);
+  });
+
+  it('lets only the domain routes manage identities, and the verifier only read them', () => {
+    const statementsOf = (functionId: string) => {
+      const roleId: string = resources[functionId]?.Properties.Role['Fn::GetAtt'][0];
+      return ofType('AWS::IAM::Policy')
+        .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement: { Action: string | string[] }) =>
+          [statement.Action].flat().some((action) => action.startsWith('ses:')),
+        );
+    };
+    for (const route of routes) {
+      const [functionId] = functionByDescription(`${route.method} ${route.path}`);
+      const ses = statementsOf(functionId);
+      if (!route.uses.includes('sesIdentities')) {
+        expect(ses, route.path).toEqual([]);
+        continue;
+      }
+      expect(ses).toHaveLength(1);
+      expect(ses[0].Action).toEqual([
+        'ses:CreateEmailIdentity',
+        'ses:GetEmailIdentity',
+        'ses:DeleteEmailIdentity',
+        'ses:PutEmailIdentityMailFromAttributes',
+        'ses:PutEmailIdentityConfigurationSetAttributes',
+      ]);
+      const resourceText = JSON.stringify(ses[0].Resource);
+      expect(resourceText).toContain(':identity/*');
+      expect(resourceText).toContain(':configuration-set/');
+    }
+    const [verifierId] = functionByDescription('every 5 minutes: re-check pending domains');
+    const verifierSes = statementsOf(verifierId);
+    expect(verifierSes).toHaveLength(1);
+    expect(verifierSes[0].Action).toBe('ses:GetEmailIdentity');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [verifierId, 'Arn'] } })],
+    });
   });
 
   it('keeps the table with point-in-time recovery and TTL', () => {

@@ -1,9 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { api, capturedMail, eventually, sendAndWait, testKey, useLocalAws } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  capturedMail,
+  eventually,
+  otherProjectKey,
+  sendAndWait,
+  testKey,
+  useLocalAws,
+  verifiedDomain,
+} from './support.ts';
 
 useLocalAws();
 
-const from = 'Mailroom Tests <tests@example.com>';
+let from = '';
+beforeAll(async () => {
+  const { domain } = await verifiedDomain();
+  from = `Mailroom Tests <tests@${domain}>`;
+});
 
 describe('POST /api/v1/emails → sender → SES → events worker', () => {
   it('carries an email to success@ through to delivered, with its history in order', async () => {
@@ -96,17 +109,12 @@ describe('GET /api/v1/emails/:id', () => {
   });
 
   it("is a 404 for another project's email, never revealing it exists", async () => {
-    const { createAccount, createProject, storeApiKey } = await import('#shared/tenancy/tenancy-store.ts');
-    const { generateApiKey } = await import('#shared/auth/api-keys.ts');
-    const account = await createAccount('Other tenant');
-    const project = await createProject(account.id, 'Other project');
-    const key = generateApiKey('live');
-    await storeApiKey(project, key, { name: 'other', scopes: ['full_access'] });
+    const other = await otherProjectKey();
 
     const mine = await api('POST', '/api/v1/emails', {
       body: { from, to: 'success@simulator.amazonses.com', subject: 'Mine', text: 'x' },
     });
-    const theirs = await api('GET', `/api/v1/emails/${mine.body.id}`, { key: key.secret });
+    const theirs = await api('GET', `/api/v1/emails/${mine.body.id}`, { key: other.key });
     expect(theirs.status).toBe(404);
     expect(theirs.body.code).toBe('not_found');
     await eventually(

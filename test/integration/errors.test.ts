@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { api, apiUrl, liveKey } from './support.ts';
+import { api, apiUrl, liveKey, sandboxDomain } from './support.ts';
 
-const valid = { from: 'a@example.com', to: 'success@simulator.amazonses.com', subject: 'Hi', text: 'x' };
+const valid = { from: `a@${sandboxDomain}`, to: 'success@simulator.amazonses.com', subject: 'Hi', text: 'x' };
 
 describe('errors use the contract JSON shape', () => {
   it('401 without a key, with an unknown key, or with a malformed one', async () => {

@@ -12,6 +12,7 @@ declare module 'vitest' {
     testKey: string;
     awsEnv: Record<string, string>;
     sendDeadLetterQueueUrl: string;
+    sandboxDomain: string;
   }
 }
 
@@ -21,6 +22,7 @@ export default async function setup(project: TestProject) {
     apiPort: 0,
     visibilityTimeoutSeconds: testVisibilityTimeoutSeconds,
     ses: { verificationDelayMs: 1500, outcomeDelayMs: 50 },
+    scheduleIntervalSeconds: 1,
     logLevel: 'ERROR',
   });
   project.provide('apiUrl', runtime.apiUrl);
@@ -29,5 +31,6 @@ export default async function setup(project: TestProject) {
   project.provide('testKey', runtime.credentials.testKey);
   project.provide('awsEnv', runtime.env);
   project.provide('sendDeadLetterQueueUrl', runtime.deadLetterQueueUrls.send);
+  project.provide('sandboxDomain', runtime.sandboxDomain);
   return () => runtime.stop();
 }

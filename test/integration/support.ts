@@ -1,9 +1,12 @@
 import { inject } from 'vitest';
+import type { Scope } from '#shared/tenancy/scopes.ts';
+import type { Project } from '#shared/tenancy/tenancy-store.ts';
 
 export const apiUrl = inject('apiUrl');
 export const sesUrl = inject('sesUrl');
 export const liveKey = inject('liveKey');
 export const testKey = inject('testKey');
+export const sandboxDomain = inject('sandboxDomain');
 
 /** Points this test file's AWS SDK clients and shared modules at the local stand-ins. */
 export function useLocalAws(): Record<string, string> {
@@ -65,4 +68,55 @@ export async function sendAndWait(email: Record<string, unknown>, status: string
     (response) => response.body?.email?.status === status,
   );
   return { id, email: found.body.email, events: found.body.events as { type: string; createdAt: string }[] };
+}
+
+/** A domain name no other test uses. */
+export function uniqueDomain(label = 'd'): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.example.com`;
+}
+
+/** Sets an identity's verdict in the local SES (its local-only control call). */
+export async function setIdentityStatus(domain: string, status: 'PENDING' | 'SUCCESS' | 'FAILED') {
+  const response = await fetch(`${sesUrl}/_local/identities/${domain}/status`, {
+    method: 'POST',
+    body: JSON.stringify({ status }),
+  });
+  if (response.status !== 200) throw new Error(`could not set ${domain} to ${status}`);
+}
+
+/** Adds a domain to the key's project and has SES verify it at once; returns its id and name. */
+export async function verifiedDomain(key: string = liveKey, domain = uniqueDomain()) {
+  const created = await api('POST', '/api/v1/domains', { key, body: { domain } });
+  if (created.status !== 200) throw new Error(`could not add ${domain}: ${JSON.stringify(created.body)}`);
+  await setIdentityStatus(domain, 'SUCCESS');
+  const verified = await api('POST', `/api/v1/domains/${created.body.id}/verify`, { key });
+  if (verified.body.status !== 'verified')
+    throw new Error(`${domain} did not verify: ${JSON.stringify(verified.body)}`);
+  return { id: created.body.id as string, domain };
+}
+
+/** A new account and project with one full-access live key. */
+export async function otherProjectKey() {
+  useLocalAws();
+  const { createAccount, createProject } = await import('#shared/tenancy/tenancy-store.ts');
+  const account = await createAccount('Test tenant');
+  const project = await createProject(account.id, 'Test project');
+  return { key: await addProjectKey(project), project };
+}
+
+/** Adds a key to a project and returns its secret. */
+export async function addProjectKey(
+  project: Project,
+  options: { scopes?: Scope[]; domains?: string[]; mode?: 'live' | 'test' } = {},
+): Promise<string> {
+  useLocalAws();
+  const { storeApiKey } = await import('#shared/tenancy/tenancy-store.ts');
+  const { generateApiKey } = await import('#shared/auth/api-keys.ts');
+  const key = generateApiKey(options.mode ?? 'live');
+  await storeApiKey(project, key, {
+    name: 'test',
+    scopes: options.scopes ?? ['full_access'],
+    domains: options.domains,
+  });
+  return key.secret;
 }

@@ -165,6 +165,12 @@ export class LocalSes {
     };
   }
 
+  /** Local-only: an identity that exists and is verified (the operator's sandbox domain). */
+  ensureVerifiedIdentity(name: string) {
+    if (!this.identities.has(name)) this.createIdentity({ EmailIdentity: name });
+    this.setIdentityStatus(name, 'SUCCESS');
+  }
+
   getIdentity(name: string) {
     const identity = this.identity(name);
     return {
@@ -267,9 +273,14 @@ export class LocalSes {
     };
   }
 
+  /** SES accepts a sender whose address, domain or any parent domain is a verified identity. */
   private isVerifiedSender(address: string): boolean {
-    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-    return [address.toLowerCase(), domain].some((name) => {
+    const labels = address
+      .slice(address.lastIndexOf('@') + 1)
+      .toLowerCase()
+      .split('.');
+    const domains = labels.map((_, index) => labels.slice(index).join('.'));
+    return [address.toLowerCase(), ...domains].some((name) => {
       const identity = this.identities.get(name);
       if (identity) this.settle(identity);
       return identity?.status === 'SUCCESS';

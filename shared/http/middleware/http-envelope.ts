@@ -38,6 +38,7 @@ export function httpEnvelope(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, 
       if (apiError.code === 'internal_error') logger.error('request failed', { error });
       request.response = withCommonHeaders(request, {
         statusCode: apiError.statusCode,
+        headers: apiError.headers,
         body: JSON.stringify(errorBody(apiError)),
       });
     },

@@ -1,0 +1,53 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+
+/** ARNs of this account's and region's SES identities, and of one configuration set. */
+function sesArns(stack: Stack, configurationSetName: string) {
+  return {
+    identities: stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+    configurationSet: stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSetName,
+    }),
+  };
+}
+
+/** Sending through the configuration set, from any identity of this account and region. */
+export function sesSendPolicy(stack: Stack, configurationSetName: string): PolicyStatement {
+  const arns = sesArns(stack, configurationSetName);
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [arns.identities, arns.configurationSet],
+  });
+}
+
+/**
+ * Managing domain identities: create (on the configuration set), read, set MAIL FROM,
+ * associate the configuration set, delete. Identities are named by the caller, so the
+ * resource is every identity of this account and region, never `*`.
+ */
+export function sesIdentityPolicy(stack: Stack, configurationSetName: string): PolicyStatement {
+  const arns = sesArns(stack, configurationSetName);
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: [
+      'ses:CreateEmailIdentity',
+      'ses:GetEmailIdentity',
+      'ses:DeleteEmailIdentity',
+      'ses:PutEmailIdentityMailFromAttributes',
+      'ses:PutEmailIdentityConfigurationSetAttributes',
+    ],
+    resources: [arns.identities, arns.configurationSet],
+  });
+}
+
+/** Reading identities only (the scheduled verification re-check). */
+export function sesIdentityReadPolicy(stack: Stack): PolicyStatement {
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['ses:GetEmailIdentity'],
+    resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+  });
+}

@@ -1,0 +1,183 @@
+import {
+  AlreadyExistsException,
+  CreateEmailIdentityCommand,
+  DeleteEmailIdentityCommand,
+  GetEmailIdentityCommand,
+  type GetEmailIdentityCommandOutput,
+  NotFoundException,
+  PutEmailIdentityConfigurationSetAttributesCommand,
+  PutEmailIdentityMailFromAttributesCommand,
+} from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { configurationSetName, ses } from '#shared/aws/ses.ts';
+import { dnsRecords } from '#shared/domains/dns-records.ts';
+import { type DomainName, parseDomainName } from '#shared/domains/domain-name.ts';
+import {
+  type DomainRecord,
+  type DomainStatus,
+  getDomain,
+  getNameClaim,
+  insertDomain,
+  listPendingDomains,
+  listProjectDomains,
+  removeDomain,
+  saveDomain,
+} from '#shared/domains/domain-store.ts';
+import { readEnv } from '#shared/env.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { isId, newId } from '#shared/ids.ts';
+import { logger } from '#shared/logger.ts';
+
+const { AWS_REGION: region } = readEnv({ AWS_REGION: z.string().min(1) });
+
+/** SES's verdict on an identity, in Mailroom's three domain statuses. */
+function statusFrom(identity: GetEmailIdentityCommandOutput): DomainStatus {
+  if (identity.VerifiedForSendingStatus) return 'verified';
+  if (identity.VerificationStatus === 'FAILED' || identity.DkimAttributes?.Status === 'FAILED')
+    return 'failed';
+  return 'pending';
+}
+
+/** Records SES's verdict; writes only when the status changed. */
+async function applyVerdict(
+  domain: DomainRecord,
+  identity: GetEmailIdentityCommandOutput,
+): Promise<DomainRecord> {
+  const status = statusFrom(identity);
+  if (status === domain.status) return domain;
+  const now = new Date().toISOString();
+  const updated: DomainRecord = {
+    ...domain,
+    status,
+    lastCheckedAt: now,
+    verifiedAt: status === 'verified' ? now : undefined,
+  };
+  await saveDomain(updated);
+  logger.info('domain status changed', { domain: domain.domain, from: domain.status, to: status });
+  return updated;
+}
+
+/**
+ * Creates the SES identity (Easy DKIM, RSA 2048) on the stack's configuration set,
+ * or adopts one that already exists in the account without an owner in Mailroom.
+ */
+async function createIdentity(name: string): Promise<string[]> {
+  try {
+    const created = await ses.send(
+      new CreateEmailIdentityCommand({
+        EmailIdentity: name,
+        DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+        ConfigurationSetName: configurationSetName,
+      }),
+    );
+    return created.DkimAttributes?.Tokens ?? [];
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsException)) throw error;
+    await ses.send(
+      new PutEmailIdentityConfigurationSetAttributesCommand({
+        EmailIdentity: name,
+        ConfigurationSetName: configurationSetName,
+      }),
+    );
+    const existing = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
+    return existing.DkimAttributes?.Tokens ?? [];
+  }
+}
+
+/**
+ * Adds a sending domain to the caller's project: claims the name deployment-wide (a
+ * name another project holds is a 409 that names no project), creates the SES
+ * identity and its custom MAIL FROM (`mail.<domain>`), and stores the DKIM tokens. If
+ * SES fails, the claim is released again, so nothing half-made stays behind.
+ */
+export async function createDomain(caller: Caller, name: DomainName): Promise<DomainRecord> {
+  const domain: DomainRecord = {
+    id: newId('domain'),
+    projectId: caller.projectId,
+    accountId: caller.accountId,
+    domain: name.ascii,
+    unicodeDomain: name.unicode,
+    status: 'pending',
+    dkimTokens: [],
+    mailFromDomain: `mail.${name.ascii}`,
+    createdAt: new Date().toISOString(),
+  };
+  if (!(await insertDomain(domain)))
+    throw new ConflictError(`The domain ${name.ascii} is already registered.`);
+  try {
+    domain.dkimTokens = await createIdentity(name.ascii);
+    await ses.send(
+      new PutEmailIdentityMailFromAttributesCommand({
+        EmailIdentity: name.ascii,
+        MailFromDomain: domain.mailFromDomain,
+        BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+      }),
+    );
+    await saveDomain(domain);
+  } catch (error) {
+    await removeDomain(domain);
+    throw error;
+  }
+  return domain;
+}
+
+/** A project's domain by id or by name; another project's domain is not found. */
+export async function findProjectDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+  const name = isId('domain', idOrName) ? undefined : parseDomainName(idOrName);
+  const id = name ? ('ascii' in name ? (await getNameClaim(name.ascii))?.domainId : undefined) : idOrName;
+  const domain = id ? await getDomain(id) : undefined;
+  if (!domain || domain.projectId !== caller.projectId) throw new NotFoundError('Domain');
+  return domain;
+}
+
+export function listDomains(caller: Caller): Promise<DomainRecord[]> {
+  return listProjectDomains(caller.projectId);
+}
+
+/** The domain with its DNS records and each record's status as SES reports it now. */
+export async function describeDomain(caller: Caller, idOrName: string) {
+  const domain = await findProjectDomain(caller, idOrName);
+  const identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain.domain }));
+  const current = await applyVerdict(domain, identity);
+  return {
+    domain: current,
+    records: dnsRecords(current, region, {
+      dkimStatus: identity.DkimAttributes?.Status,
+      mailFromStatus: identity.MailFromAttributes?.MailFromDomainStatus,
+    }),
+  };
+}
+
+/** Asks SES now and records its verdict. */
+export async function verifyDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+  const domain = await findProjectDomain(caller, idOrName);
+  return applyVerdict(domain, await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain.domain })));
+}
+
+/** Deletes the SES identity, then the domain: sending from it stops at once. */
+export async function deleteDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+  const domain = await findProjectDomain(caller, idOrName);
+  try {
+    await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain.domain }));
+  } catch (error) {
+    if (!(error instanceof NotFoundException)) throw error;
+  }
+  await removeDomain(domain);
+  return domain;
+}
+
+/** The scheduled re-check: asks SES about every pending domain of every project. */
+export async function recheckPendingDomains(): Promise<{ checked: number; changed: number }> {
+  const pending = await listPendingDomains();
+  let changed = 0;
+  for (const domain of pending) {
+    try {
+      const identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain.domain }));
+      if ((await applyVerdict(domain, identity)).status !== 'pending') changed += 1;
+    } catch (error) {
+      logger.warn('could not re-check domain', { domain: domain.domain, error });
+    }
+  }
+  return { checked: pending.length, changed };
+}

@@ -1,0 +1,34 @@
+import type { DnsRecord } from '#shared/domains/dns-records.ts';
+import type { DomainRecord } from '#shared/domains/domain-store.ts';
+
+/** The internationalised form, shown beside the punycode one only when they differ. */
+function unicodeForm(domain: DomainRecord) {
+  return domain.unicodeDomain === domain.domain ? {} : { domain_unicode: domain.unicodeDomain };
+}
+
+/** `POST /api/v1/domains`: the AutoRelay creation answer. */
+export function createdDomainView(domain: DomainRecord) {
+  return {
+    id: domain.id,
+    domain: domain.domain,
+    ...unicodeForm(domain),
+    status: domain.status,
+    dkimTokens: domain.dkimTokens,
+  };
+}
+
+/** A domain as lists and reads show it (AutoRelay), with `dns_records` when given. */
+export function domainView(domain: DomainRecord, records?: DnsRecord[]) {
+  return {
+    id: domain.id,
+    object: 'domain',
+    domain: domain.domain,
+    ...unicodeForm(domain),
+    status: domain.status,
+    dkim_tokens: domain.dkimTokens,
+    mail_from_domain: domain.mailFromDomain,
+    ...(records ? { dns_records: records } : {}),
+    verified_at: domain.verifiedAt ?? null,
+    created_at: domain.createdAt,
+  };
+}

@@ -1,0 +1,45 @@
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+import { domainAndParents } from '#shared/domains/domain-name.ts';
+import { getNameClaims } from '#shared/domains/domain-store.ts';
+import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
+import { domainOf } from '#shared/emails/address.ts';
+import { readEnv } from '#shared/env.ts';
+import { ApiError, ForbiddenError } from '#shared/errors.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { sandboxSender } from '#shared/resources.ts';
+
+const env = readEnv({ [sandboxSender.envVar]: z.string().optional() });
+const sandboxDomain = env[sandboxSender.envVar] || undefined;
+
+/**
+ * May this caller send from `address`? In order:
+ * - a key limited to some domains may send only from those (or their subdomains): 403;
+ * - a test key may send from anything, since its mail never reaches SES;
+ * - the operator's shared sandbox domain is open to every project, up to its daily allowance;
+ * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
+ *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
+ */
+export async function authorizeSender(caller: Caller, address: string): Promise<void> {
+  const domain = domainToASCII(domainOf(address)) || domainOf(address);
+  const candidates = domainAndParents(domain);
+  if (caller.domains.length > 0 && !candidates.some((name) => caller.domains.includes(name))) {
+    throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
+  }
+  if (caller.mode === 'test') return;
+  if (sandboxDomain && domain === sandboxDomain) {
+    await useSandboxAllowance(caller.projectId);
+    return;
+  }
+  const claims = await getNameClaims(candidates);
+  const verified = claims.some(
+    (claim) => claim.projectId === caller.projectId && claim.status === 'verified',
+  );
+  if (!verified) {
+    throw new ApiError(
+      'domain_not_verified',
+      `The domain ${domain} is not verified for this project. Add it with POST /api/v1/domains and publish its DNS records.`,
+      { field: 'from' },
+    );
+  }
+}

@@ -15,7 +15,7 @@ export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write';
  * does to authenticate). The stack turns each into an environment variable plus the
  * narrowest IAM grant, so a function can touch only what its route lists.
  */
-export type RouteResource = 'table:write' | 'sendQueue' | 'sesIdentities';
+export type RouteResource = 'table:write' | 'sendQueue' | 'payloads' | 'sesIdentities';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -46,7 +46,31 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
-    uses: ['table:write', 'sendQueue'],
+    uses: ['table:write', 'sendQueue', 'payloads'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/emails/batch',
+    entry: 'functions/api/emails/batch.ts',
+    scope: 'emails.batch',
+    rateLimit: 'batch',
+    uses: ['table:write', 'sendQueue', 'payloads'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/emails',
+    entry: 'functions/api/emails/list.ts',
+    scope: 'emails.read',
+    rateLimit: 'read',
+    uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/emails/{id}/cancel',
+    entry: 'functions/api/emails/cancel.ts',
+    scope: 'emails.send',
+    rateLimit: 'write',
+    uses: ['table:write'],
   },
   {
     method: 'GET',
@@ -96,6 +120,46 @@ export const routes: readonly Route[] = [
     scope: 'domains.write',
     rateLimit: 'write',
     uses: ['table:write', 'sesIdentities'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/templates',
+    entry: 'functions/api/templates/create.ts',
+    scope: 'templates.write',
+    rateLimit: 'write',
+    uses: ['table:write'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/templates',
+    entry: 'functions/api/templates/list.ts',
+    scope: 'templates.read',
+    rateLimit: 'read',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/templates/{id}',
+    entry: 'functions/api/templates/get.ts',
+    scope: 'templates.read',
+    rateLimit: 'read',
+    uses: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/templates/{id}',
+    entry: 'functions/api/templates/update.ts',
+    scope: 'templates.write',
+    rateLimit: 'write',
+    uses: ['table:write'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/templates/{id}',
+    entry: 'functions/api/templates/delete.ts',
+    scope: 'templates.write',
+    rateLimit: 'write',
+    uses: ['table:write'],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {

@@ -2,20 +2,23 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import {
   configurationSet as configurationSetDefinition,
+  payloadBucket,
   queues,
+  type ScheduledJob,
   scheduledJobs,
   table as tableDefinition,
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { MailroomFunction } from './constructs/mailroom-function.ts';
-import { sesIdentityReadPolicy, sesSendPolicy } from './constructs/ses-policies.ts';
+import { sesAccountReadPolicy, sesIdentityReadPolicy, sesSendPolicy } from './constructs/ses-policies.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
 
 /** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
@@ -73,15 +76,29 @@ export class MailroomStack extends Stack {
       events: configurationSetDefinition.eventTypes.map((type) => sesEvents[type]),
     });
 
+    const payloads = new Bucket(this, 'Payloads', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(payloadBucket.expireAfterDays) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+
     const send = new WorkerQueue(this, 'Send', {
       definition: queues.send,
       environment: {
         ...tableEnv,
         [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
+        [payloadBucket.envVar]: payloads.bucketName,
       },
     });
+    // The sender defers throttled messages itself (ChangeMessageVisibility on its own queue).
+    send.consumer.addEnvironment(queues.send.envVar, send.queue.queueUrl);
     table.grantReadWriteData(send.consumer);
+    payloads.grantRead(send.consumer);
     send.consumer.addToRolePolicy(sesSendPolicy(this, configurationSet.configurationSetName));
+    send.consumer.addToRolePolicy(sesAccountReadPolicy());
 
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
       definition: queues.sesEvents,
@@ -95,25 +112,53 @@ export class MailroomStack extends Stack {
       routes,
       table,
       sendQueue: send.queue,
+      payloads,
       configurationSetName: configurationSet.configurationSetName,
       sandboxDomain: props.sandboxDomain,
     });
 
-    const domainVerification = scheduledJobs.domainVerification;
-    const verifier = new MailroomFunction(this, 'DomainVerifier', {
-      entry: domainVerification.entry,
-      description: `every ${domainVerification.rateMinutes} minutes: re-check pending domains`,
-      timeout: Duration.seconds(domainVerification.timeoutSeconds),
-      environment: {
+    const verifier = this.scheduledFunction(
+      'DomainVerifier',
+      scheduledJobs.domainVerification,
+      're-check pending domains',
+      {
         ...tableEnv,
         [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
       },
-    });
+    );
     table.grantReadWriteData(verifier);
     verifier.addToRolePolicy(sesIdentityReadPolicy(this));
-    new Rule(this, 'DomainVerificationSchedule', {
-      schedule: Schedule.rate(Duration.minutes(domainVerification.rateMinutes)),
-      targets: [new LambdaFunction(verifier)],
+
+    const release = this.scheduledFunction(
+      'ScheduledRelease',
+      scheduledJobs.scheduledRelease,
+      'release scheduled emails',
+      {
+        ...tableEnv,
+        [queues.send.envVar]: send.queue.queueUrl,
+      },
+    );
+    table.grantReadWriteData(release);
+    send.queue.grantSendMessages(release);
+  }
+
+  /** A function run every `job.rateMinutes` by an EventBridge rule. */
+  private scheduledFunction(
+    id: string,
+    job: ScheduledJob,
+    purpose: string,
+    environment: Record<string, string>,
+  ) {
+    const fn = new MailroomFunction(this, id, {
+      entry: job.entry,
+      description: `every ${job.rateMinutes} minute${job.rateMinutes === 1 ? '' : 's'}: ${purpose}`,
+      timeout: Duration.seconds(job.timeoutSeconds),
+      environment,
     });
+    new Rule(this, `${id}Schedule`, {
+      schedule: Schedule.rate(Duration.minutes(job.rateMinutes)),
+      targets: [new LambdaFunction(fn)],
+    });
+    return fn;
   }
 }

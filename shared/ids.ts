@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { encodeTime, monotonicFactory } from 'ulid';
 
 /** Every id prefix of the contract; an id is the prefix followed by a ULID. */
 export const idPrefixes = {
@@ -36,4 +36,12 @@ const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = idPrefixes[kind];
   return value.startsWith(prefix) && ulidPattern.test(value.slice(prefix.length));
+}
+
+/**
+ * The first or last possible id of `kind` made at `time` (a ULID starts with its
+ * millisecond timestamp), so a time range becomes a key range.
+ */
+export function idBoundAt(kind: IdKind, time: number, edge: 'first' | 'last'): string {
+  return `${idPrefixes[kind]}${encodeTime(time, 10)}${(edge === 'first' ? '0' : 'Z').repeat(16)}`;
 }

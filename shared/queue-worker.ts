@@ -7,14 +7,14 @@ import { logger } from '#shared/logger.ts';
  * alone, and only the ones that threw are reported in `batchItemFailures`, so SQS
  * redelivers just those (and moves them to the DLQ after the queue's max receives).
  */
-export function queueWorker(handleRecord: (record: SQSRecord) => Promise<void>) {
+export function queueWorker(handleRecord: (record: SQSRecord, context: Context) => Promise<void>) {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(
       event,
       async (record: SQSRecord) => {
         try {
-          await handleRecord(record);
+          await handleRecord(record, context);
         } catch (error) {
           logger.warn('record failed; SQS will redeliver it', { messageId: record.messageId, error });
           throw error;

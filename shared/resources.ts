@@ -102,6 +102,16 @@ export const configurationSet = {
   ],
 } as const;
 
+/**
+ * Email payloads too large for a queue message, or scheduled past SQS's 15-minute
+ * delay, wait here; the bucket's lifecycle rule deletes them after `expireAfterDays`.
+ */
+export const payloadBucket = {
+  name: 'mailroom-payloads',
+  envVar: 'PAYLOAD_BUCKET',
+  expireAfterDays: 35,
+} as const;
+
 /** A job run on a schedule: an EventBridge rule on AWS, a timer in the local runtime. */
 export interface ScheduledJob {
   readonly entry: string;
@@ -112,6 +122,8 @@ export interface ScheduledJob {
 export const scheduledJobs = {
   /** Asks SES about every domain still pending verification and records its verdict. */
   domainVerification: { entry: 'functions/workers/domain-verifier.ts', rateMinutes: 5, timeoutSeconds: 60 },
+  /** Hands emails scheduled more than 15 minutes ahead to the send queue as their time nears. */
+  scheduledRelease: { entry: 'functions/workers/scheduled-release.ts', rateMinutes: 1, timeoutSeconds: 60 },
 } as const satisfies Record<string, ScheduledJob>;
 
 /**

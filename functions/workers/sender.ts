@@ -1,8 +1,52 @@
-import { deliverEmail } from '#shared/emails/deliver-email.ts';
-import { sendMessageSchema } from '#shared/emails/send-message.ts';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { sqs } from '#shared/aws/sqs.ts';
+import { deliverEmail, SendDeferredError } from '#shared/emails/deliver-email.ts';
+import { sendMessageSchema } from '#shared/emails/email-payload.ts';
+import { advanceStatus } from '#shared/emails/email-store.ts';
+import { readEnv } from '#shared/env.ts';
+import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
+import { queues } from '#shared/resources.ts';
 
-/** Send queue → SES. A message that cannot be read or sent is retried, then rests in the DLQ. */
-export const handler = queueWorker(async (record) => {
-  await deliverEmail(sendMessageSchema.parse(JSON.parse(record.body)));
+const env = readEnv({ [queues.send.envVar]: z.string().url() });
+const queueUrl = env[queues.send.envVar] as string;
+
+/** Leave this much of the invocation for the bookkeeping after the last send. */
+const safetyMs = 3000;
+
+/** A deferred message comes back after a short, growing, jittered pause instead of the full visibility timeout. */
+function backoffSeconds(receiveCount: number): number {
+  return Math.min(60, 2 ** Math.min(receiveCount, 6)) + Math.floor(Math.random() * 3);
+}
+
+/**
+ * Send queue → SES, paced to the account's rate. A deferred message returns soon; one
+ * that fails on its last receive marks its email `failed` before resting in the DLQ, so
+ * every accepted email ends in a visible status.
+ */
+export const handler = queueWorker(async (record, context) => {
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+  const parsed = sendMessageSchema.safeParse(JSON.parse(record.body || 'null'));
+  if (!parsed.success) throw new Error(`Unreadable send message: ${parsed.error.message}`);
+  const message = parsed.data;
+  try {
+    await deliverEmail(message, Date.now() + context.getRemainingTimeInMillis() - safetyMs);
+  } catch (error) {
+    if (receiveCount >= queues.send.maxReceiveCount) {
+      logger.error('giving up on email after its last receive', { emailId: message.emailId, error });
+      await advanceStatus(message.emailId, 'failed', new Date().toISOString(), {
+        failureReason: `retries_exhausted: ${(error as Error).message}`,
+      });
+    } else if (error instanceof SendDeferredError) {
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: backoffSeconds(receiveCount),
+        }),
+      );
+    }
+    throw error;
+  }
 });

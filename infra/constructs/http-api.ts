@@ -2,10 +2,12 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   configurationSet as configurationSetDefinition,
+  payloadBucket,
   queues,
   sandboxSender,
   table as tableDefinition,
@@ -18,11 +20,15 @@ export interface MailroomHttpApiProps {
   readonly routes: readonly Route[];
   readonly table: ITableV2;
   readonly sendQueue: IQueue;
+  /** Where payloads too large for a queue message wait for the sender. */
+  readonly payloads: IBucket;
   /** The configuration set new domain identities are associated with. */
   readonly configurationSetName: string;
   /** The operator's shared sandbox sender domain, if any. */
   readonly sandboxDomain?: string;
 }
+
+const mutating = new Set(['POST', 'PUT', 'PATCH']);
 
 /** `POST /api/v1/emails/{id}/cancel` → `PostApiV1EmailsIdCancel`: a stable construct id per route. */
 function constructId(route: Route): string {
@@ -50,6 +56,10 @@ export class MailroomHttpApi extends Construct {
         if (props.sandboxDomain) fn.addEnvironment(sandboxSender.envVar, props.sandboxDomain);
         props.sendQueue.grantSendMessages(fn);
       },
+      payloads: (fn) => {
+        fn.addEnvironment(payloadBucket.envVar, props.payloads.bucketName);
+        props.payloads.grantPut(fn);
+      },
       sesIdentities: (fn) => {
         fn.addEnvironment(configurationSetDefinition.envVar, props.configurationSetName);
         fn.addToRolePolicy(sesIdentityPolicy(Stack.of(this), props.configurationSetName));
@@ -66,6 +76,8 @@ export class MailroomHttpApi extends Construct {
       if (route.scope !== 'public') {
         fn.addEnvironment(tableDefinition.envVar, props.table.tableName);
         props.table.grantReadData(fn);
+        // Every keyed POST, PUT and PATCH may carry an Idempotency-Key, which is stored.
+        if (mutating.has(route.method)) props.table.grantWriteData(fn);
       }
       for (const resource of route.uses) grants[resource](fn);
       this.api.addRoutes({

@@ -51,3 +51,11 @@ export function sesIdentityReadPolicy(stack: Stack): PolicyStatement {
     resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
   });
 }
+
+/**
+ * Reading the account's sending quota (GetAccount), to pace sends to MaxSendRate.
+ * GetAccount has no resource type, so IAM accepts nothing narrower than `*`.
+ */
+export function sesAccountReadPolicy(): PolicyStatement {
+  return new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetAccount'], resources: ['*'] });
+}

@@ -1,9 +1,11 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import {
   deadLetterQueueName,
   deadLetterRetentionSeconds,
+  payloadBucket,
   type QueueDefinition,
   type QueueKey,
   queues,
@@ -26,15 +28,15 @@ export function localQueueUrl(endpoint: string, name: string): string {
 
 /**
  * Starts fauxqs (SQS, SNS, S3) on 127.0.0.1 and creates Mailroom's queues, their DLQs,
- * the SES events topic and its subscriptions from `shared/resources.ts`, through the
+ * the payload bucket, the SES events topic and its subscriptions from `shared/resources.ts`, through the
  * same API calls CloudFormation would make. Queue state lives in memory.
  *
- * `visibilityTimeoutSeconds` overrides every queue's timeout, so tests can watch
+ * `visibilityTimeoutSeconds` overrides a queue's timeout, so tests can watch
  * redelivery and the DLQ in seconds instead of minutes.
  */
 export async function startMessaging(options: {
   port: number;
-  visibilityTimeoutSeconds?: number;
+  visibilityTimeoutSeconds?: Partial<Record<QueueKey, number>>;
 }): Promise<Messaging> {
   // `host` only shapes the queue URLs fauxqs returns; Mailroom hands out its own
   // `http://127.0.0.1:PORT/000000000000/<name>` form, which the SDK uses as the endpoint.
@@ -45,6 +47,7 @@ export async function startMessaging(options: {
   const endpoint = `http://127.0.0.1:${port}`;
   const sqs = new SQSClient({ endpoint, ...localAws });
   const sns = new SNSClient({ endpoint, ...localAws });
+  const s3 = new S3Client({ endpoint, forcePathStyle: true, ...localAws });
 
   const createQueue = async (name: string, attributes: Record<string, string>) => {
     await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
@@ -63,13 +66,17 @@ export async function startMessaging(options: {
       MessageRetentionPeriod: String(deadLetterRetentionSeconds),
     });
     const main = await createQueue(queue.name, {
-      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds),
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds?.[key] ?? queue.visibilityTimeoutSeconds),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
     });
     queueUrls[key] = main.url;
     deadLetterQueueUrls[key] = dlq.url;
     queueArns[key] = main.arn;
   }
+
+  await s3.send(new CreateBucketCommand({ Bucket: payloadBucket.name })).catch((error: unknown) => {
+    if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+  });
 
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: sesEventsTopic.name }));
   for (const key of sesEventsTopic.subscribedQueues) {
@@ -84,6 +91,7 @@ export async function startMessaging(options: {
     stop: async () => {
       sqs.destroy();
       sns.destroy();
+      s3.destroy();
       await app.close();
     },
   };

@@ -13,6 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   configurationSet,
+  payloadBucket,
   type QueueKey,
   queues,
   sandboxSender,
@@ -37,8 +38,8 @@ export interface LocalRuntimeOptions {
   /** API port; 0 picks a free one. The stand-ins take free ports unless given. */
   apiPort: number;
   servicePorts?: { ses?: number; messaging?: number; dynamodb?: number };
-  /** Overrides every queue's visibility timeout (tests watch redelivery in seconds). */
-  visibilityTimeoutSeconds?: number;
+  /** Overrides queues' visibility timeouts (tests watch redelivery in seconds). */
+  visibilityTimeoutSeconds?: Partial<Record<QueueKey, number>>;
   ses?: {
     verificationDelayMs?: number;
     outcomeDelayMs?: number;
@@ -183,6 +184,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [table.envVar]: table.name,
       [configurationSet.envVar]: configurationSet.name,
       [sandboxSender.envVar]: sandboxDomain,
+      [payloadBucket.envVar]: payloadBucket.name,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       ...Object.fromEntries(
         (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),

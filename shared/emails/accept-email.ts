@@ -2,15 +2,24 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
-import { formatMailbox } from '#shared/emails/address.ts';
+import { domainOf, formatMailbox } from '#shared/emails/address.ts';
+import { resolveContent } from '#shared/emails/email-content.ts';
+import {
+  type EmailPayload,
+  inlinePayloadLimit,
+  maxQueueDelaySeconds,
+  type SendMessage,
+  storePayload,
+} from '#shared/emails/email-payload.ts';
 import { deleteEmail, type EmailRecord, putEmail } from '#shared/emails/email-store.ts';
 import { asList, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
-import type { SendMessage } from '#shared/emails/send-message.ts';
 import { readEnv } from '#shared/env.ts';
+import { ApiError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
 import { queues } from '#shared/resources.ts';
+import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 
 const env = readEnv({ [queues.send.envVar]: z.string().url() });
 const sendQueueUrl = env[queues.send.envVar] as string;
@@ -18,61 +27,119 @@ const sendQueueUrl = env[queues.send.envVar] as string;
 export interface AcceptedEmail {
   id: string;
   status: EmailRecord['status'];
+  suppressed: string[];
+}
+
+/** Drops suppressed addresses from a list, keeping the caller's spelling of the rest. */
+function withoutSuppressed(addresses: string[], suppressed: Set<string>): string[] {
+  return addresses.filter((address) => !suppressed.has(normaliseAddress(address)));
 }
 
 /**
- * Accepts one email for delivery: checks the caller may send from its domain, stores
- * its record, then queues it for the sender.
- * A test key's email is stored with status `test` and never queued, so it never
- * reaches SES. If queueing fails the record is removed again and the error rethrown:
- * an email is either fully accepted or not at all.
+ * Accepts one email: checks the caller may send from its domain, renders its content
+ * (template, derived text part), skips suppressed recipients (all suppressed → 400),
+ * stores the record and queues it, now or at `scheduled_at`. A test key's email is
+ * stored with status `test` and never queued. If queueing fails the record is removed
+ * again: an email is either fully accepted or not at all.
  */
-export async function acceptEmail(caller: Caller, input: SendEmailInput): Promise<AcceptedEmail> {
+export async function acceptEmail(
+  caller: Caller,
+  input: SendEmailInput,
+  options: { batchId?: string } = {},
+): Promise<AcceptedEmail> {
   await authorizeSender(caller, input.from.address);
-  const now = new Date().toISOString();
+  const content = await resolveContent(caller, input);
+
+  const suppressed = await suppressedAmong(caller.projectId, [
+    ...asList(input.to),
+    ...asList(input.cc),
+    ...asList(input.bcc),
+  ]);
+  const to = withoutSuppressed(asList(input.to), suppressed);
+  const cc = withoutSuppressed(asList(input.cc), suppressed);
+  const bcc = withoutSuppressed(asList(input.bcc), suppressed);
+  if (to.length + cc.length + bcc.length === 0) {
+    throw new ApiError('all_recipients_suppressed', 'Every recipient is on the suppression list.', {
+      field: 'to',
+      suppressed: [...suppressed],
+    });
+  }
+
+  const now = Date.now();
+  const sendAt = input.scheduled_at === undefined ? now : Date.parse(input.scheduled_at);
+  const delaySeconds = Math.max(0, Math.ceil((sendAt - now) / 1000));
   const from = formatMailbox({ name: input.from_name ?? input.from.name, address: input.from.address });
   const email: EmailRecord = {
-    id: newId('email'),
+    id: newId('email', now),
     projectId: caller.projectId,
     accountId: caller.accountId,
     keyId: caller.id,
     mode: caller.mode,
+    batchId: options.batchId,
     from,
+    fromDomain: domainOf(input.from.address),
     to: input.to,
     cc: asList(input.cc),
     bcc: asList(input.bcc),
     replyTo: asList(input.reply_to),
-    subject: input.subject,
+    subject: content.subject,
     tags: input.tags ?? {},
-    status: caller.mode === 'test' ? 'test' : 'queued',
+    templateId: input.template_id,
+    suppressed: [...suppressed],
+    status: caller.mode === 'test' ? 'test' : delaySeconds > 0 ? 'scheduled' : 'queued',
     opens: 0,
     clicks: 0,
-    createdAt: now,
-    updatedAt: now,
+    scheduledAt: delaySeconds > 0 ? new Date(sendAt).toISOString() : undefined,
+    createdAt: new Date(now).toISOString(),
+    updatedAt: new Date(now).toISOString(),
   };
-  await putEmail(email);
-  if (email.status === 'test') return { id: email.id, status: email.status };
+  const result = { id: email.id, status: email.status, suppressed: email.suppressed };
+  if (email.status === 'test') {
+    await putEmail(email);
+    return result;
+  }
 
+  const payload: EmailPayload = {
+    from,
+    to,
+    cc,
+    bcc,
+    replyTo: email.replyTo,
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+    headers: input.headers ?? {},
+    tags: email.tags,
+    attachments: (input.attachments ?? []).map((file) => ({
+      filename: file.filename,
+      content: file.content,
+      contentType: file.content_type,
+      contentId: file.content_id,
+    })),
+  };
+  const waitsForRelease = delaySeconds > maxQueueDelaySeconds;
+  const inline = !waitsForRelease && JSON.stringify(payload).length <= inlinePayloadLimit;
   const message: SendMessage = {
     emailId: email.id,
     projectId: email.projectId,
     accountId: email.accountId,
-    from,
-    to: asList(email.to),
-    cc: email.cc,
-    bcc: email.bcc,
-    replyTo: email.replyTo,
-    subject: email.subject,
-    html: input.html,
-    text: input.text,
-    tags: email.tags,
+    ...(inline ? { payload } : { payloadKey: await storePayload(email.id, payload) }),
   };
+
+  await putEmail(email, { waitsForRelease });
+  if (waitsForRelease) return result;
   try {
-    await sqs.send(new SendMessageCommand({ QueueUrl: sendQueueUrl, MessageBody: JSON.stringify(message) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: sendQueueUrl,
+        MessageBody: JSON.stringify(message),
+        DelaySeconds: delaySeconds,
+      }),
+    );
   } catch (error) {
     logger.error('could not queue email; removing its record', { emailId: email.id, error });
     await deleteEmail(email.id);
     throw error;
   }
-  return { id: email.id, status: email.status };
+  return result;
 }

@@ -6,11 +6,14 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
-import { advanceStatus, claimForSending, recordMessageId, releaseClaim } from '#shared/emails/email-store.ts';
-import { type SendMessage, systemTags } from '#shared/emails/send-message.ts';
+import { composeMime } from '#shared/emails/compose-mime.ts';
+import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
+import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
+import { acquireSendCapacity, NoSendCapacityError } from '#shared/emails/send-rate.ts';
+import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 
-/** SES refused to try for now (throttled or its own fault); the message should come back later. */
+/** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
 export class SendDeferredError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -18,7 +21,7 @@ export class SendDeferredError extends Error {
   }
 }
 
-/** The email's record is not there (yet); retried, then the message rests in the DLQ. */
+/** The email's record is not there; retried, then the message rests in the DLQ. */
 export class EmailMissingError extends Error {
   constructor(emailId: string) {
     super(`Email ${emailId} has no record`);
@@ -32,57 +35,61 @@ function neverLeft(error: unknown): boolean {
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
-function sendCommand(message: SendMessage): SendEmailCommand {
-  const body = {
-    ...(message.html === undefined ? {} : { Html: { Data: message.html, Charset: 'UTF-8' } }),
-    ...(message.text === undefined ? {} : { Text: { Data: message.text, Charset: 'UTF-8' } }),
-  };
+async function sendCommand(message: SendMessage, payload: EmailPayload): Promise<SendEmailCommand> {
   return new SendEmailCommand({
-    FromEmailAddress: message.from,
-    Destination: { ToAddresses: message.to, CcAddresses: message.cc, BccAddresses: message.bcc },
-    ReplyToAddresses: message.replyTo,
-    Content: { Simple: { Subject: { Data: message.subject, Charset: 'UTF-8' }, Body: body } },
+    FromEmailAddress: payload.from,
+    // The envelope: Bcc recipients are here and nowhere in the message's headers.
+    Destination: { ToAddresses: payload.to, CcAddresses: payload.cc, BccAddresses: payload.bcc },
+    Content: { Raw: { Data: await composeMime(payload) } },
     ConfigurationSetName: configurationSetName,
     EmailTags: [
       { Name: systemTags.emailId, Value: message.emailId },
       { Name: systemTags.projectId, Value: message.projectId },
       { Name: systemTags.accountId, Value: message.accountId },
-      ...Object.entries(message.tags).map(([Name, Value]) => ({ Name, Value })),
+      ...Object.entries(payload.tags).map(([Name, Value]) => ({ Name, Value })),
     ],
   });
 }
 
+function recipientCount(payload: EmailPayload): number {
+  return payload.to.length + payload.cc.length + payload.bcc.length;
+}
+
 /**
- * Hands one queued email to SES, at most once.
+ * Hands one email to SES, at most once, within the account's sending rate.
  *
- * The claim (a conditional write) comes before the SES call, so a redelivered queue
- * message finds the email claimed and does nothing. After the call:
- * - accepted: SES's MessageId is recorded; the `Send` event will move the status on;
- * - refused for good (MessageRejected, BadRequest): the email is `failed` with the reason;
- * - throttled, an SES 5xx, or a connection refused: the claim is released and `SendDeferredError` thrown, so
- *   the queue brings the message back;
- * - no answer at all (a timeout after the request left): SES may have sent it, so the
- *   email is `failed` with reason `unknown_outcome` rather than risk sending it twice.
+ * First a share of the per-second budget, then the claim (a conditional write), then
+ * the SES call. A redelivered queue message finds the claim and sends nothing. After:
+ * - accepted: nothing to write; SES's `Send` event records the MessageId and `sent`;
+ * - refused for good (MessageRejected, BadRequest…): `failed` with SES's reason;
+ * - throttled, an SES 5xx, a refused connection, no capacity before `deadline`: the
+ *   claim is released and `SendDeferredError` thrown, so the queue brings it back;
+ * - no answer (a timeout after the request left), or a claim found from an attempt
+ *   that died: SES may have sent it, so the email is `failed` with `unknown_outcome`
+ *   rather than risk a duplicate. If SES did send it, its events correct the status.
  */
-export async function deliverEmail(message: SendMessage): Promise<void> {
-  const claim = await claimForSending(message.emailId, new Date().toISOString());
+export async function deliverEmail(message: SendMessage, deadline: number): Promise<void> {
+  const payload = await payloadOf(message);
+  try {
+    await acquireSendCapacity(recipientCount(payload), deadline);
+  } catch (error) {
+    if (error instanceof NoSendCapacityError) throw new SendDeferredError(error.message, { cause: error });
+    throw error;
+  }
+
+  const now = () => new Date().toISOString();
+  const claim = await claimForSending(message.emailId, now());
   if (claim === 'missing') throw new EmailMissingError(message.emailId);
-  if (claim === 'already_claimed') {
-    logger.info('email already handed to SES; skipping redelivery', { emailId: message.emailId });
+  if (claim === 'settled') return;
+  if (claim === 'in_doubt') {
+    logger.warn('found an unfinished send attempt; not sending again', { emailId: message.emailId });
+    await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
     return;
   }
 
   try {
-    const { MessageId } = await ses.send(sendCommand(message));
-    await recordMessageId(message.emailId, MessageId ?? '', new Date().toISOString());
+    await ses.send(await sendCommand(message, payload));
   } catch (error) {
-    const now = new Date().toISOString();
-    if (error instanceof MessageRejected || error instanceof BadRequestException) {
-      await advanceStatus(message.emailId, 'failed', now, {
-        failureReason: `${error.name}: ${error.message}`,
-      });
-      return;
-    }
     const sesDeclined =
       error instanceof TooManyRequestsException ||
       (error instanceof SESv2ServiceException && error.$fault === 'server') ||
@@ -91,13 +98,17 @@ export async function deliverEmail(message: SendMessage): Promise<void> {
       await releaseClaim(message.emailId);
       throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
     }
-    if (error instanceof SESv2ServiceException) {
-      await advanceStatus(message.emailId, 'failed', now, {
+    if (
+      error instanceof MessageRejected ||
+      error instanceof BadRequestException ||
+      error instanceof SESv2ServiceException
+    ) {
+      await advanceStatus(message.emailId, 'failed', now(), {
         failureReason: `${error.name}: ${error.message}`,
       });
       return;
     }
     logger.error('SES call ended without an answer', { emailId: message.emailId, error });
-    await advanceStatus(message.emailId, 'failed', now, { failureReason: 'unknown_outcome' });
+    await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
   }
 }

@@ -10,6 +10,7 @@ export const emailStatuses = [
   'rejected',
   'failed',
   'suppressed',
+  'canceled',
   'test',
 ] as const;
 
@@ -32,6 +33,7 @@ const rank: Record<EmailStatus, number> = {
   rejected: 100,
   failed: 100,
   suppressed: 100,
+  canceled: 100,
   test: 100,
 };
 

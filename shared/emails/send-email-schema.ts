@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { emailAddress, parseMailbox } from '#shared/emails/address.ts';
+import {
+  attachmentSchema,
+  decodedSize,
+  maxAttachments,
+  maxMessageBytes,
+} from '#shared/emails/attachments.ts';
 
 /** SES allows at most 50 recipients per message, across To, Cc and Bcc. */
 export const maxRecipients = 50;
+
+/** How far ahead an email may be scheduled. */
+export const maxScheduleDays = 30;
 
 /** SES message tags: ASCII letters, digits, `_` and `-`, at most 256 characters. */
 const tagText = z
@@ -12,11 +21,51 @@ const tagText = z
 /** Tag names Mailroom sets itself on every SES message; a caller may not set them. */
 const reservedTagPrefix = 'mailroom_';
 
+/**
+ * Tags as an object of name → value, or (OctusRelay's form) an array of names, which
+ * becomes `{ name: "true" }`. Tags travel to SES and come back on every event.
+ */
 const tags = z
-  .record(tagText, tagText)
+  .union([z.record(tagText, tagText), z.array(tagText).max(50)])
+  .transform((value) =>
+    Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 'true'])) : value,
+  )
+  .refine((value) => Object.keys(value).length <= 50, 'at most 50 tags')
   .refine((value) => Object.keys(value).every((name) => !name.startsWith(reservedTagPrefix)), {
     message: `tag names starting with ${reservedTagPrefix} are reserved`,
   });
+
+/** Headers the platform writes itself; a caller's custom headers may not replace them. */
+const reservedHeaders = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'reply-to',
+  'sender',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'return-path',
+]);
+
+const headers = z.record(
+  z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$/, 'must be a header name')
+    .refine(
+      (name) => !reservedHeaders.has(name.toLowerCase()),
+      'is set by Mailroom and cannot be overridden',
+    ),
+  // No CR or LF: a header value must never start a new header (header injection).
+  z
+    .string()
+    .max(998)
+    .regex(/^[^\r\n]*$/, 'must be on one line'),
+);
 
 const addressList = z.union([emailAddress, z.array(emailAddress).min(1).max(maxRecipients)]);
 
@@ -28,9 +77,22 @@ const sender = z
   .transform((value) => parseMailbox(value))
   .pipe(z.object({ name: z.string().max(256).optional(), address: emailAddress }));
 
+const scheduledAt = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time, such as 2026-12-01T09:00:00Z' })
+  .refine((value) => Date.parse(value) <= Date.now() + maxScheduleDays * 86_400_000, {
+    message: `must be within ${maxScheduleDays} days`,
+  });
+
+/** A string-or-array field as an array. */
+export function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
 /**
- * `POST /api/v1/emails`. Fields the platform does not carry yet are refused by name
- * rather than silently dropped.
+ * `POST /api/v1/emails` and each row of a batch: every send field of the contract.
+ * Content comes from `html`/`text`, or from a template (`template_id` wins over `html`),
+ * filled with `data` (alias `variables`).
  */
 export const sendEmailSchema = z
   .strictObject({
@@ -40,28 +102,47 @@ export const sendEmailSchema = z
     cc: addressList.optional(),
     bcc: addressList.optional(),
     reply_to: addressList.optional(),
-    subject: z.string().min(1).max(998),
+    subject: z.string().min(1).max(998).optional(),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
+    template_id: z.string().min(1).max(64).optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    headers: headers.optional(),
     tags: tags.optional(),
+    attachments: z.array(attachmentSchema).max(maxAttachments).optional(),
+    scheduled_at: scheduledAt.optional(),
   })
-  .refine((email) => email.html !== undefined || email.text !== undefined, {
-    message: 'html or text is required',
-    path: ['html'],
-  })
-  .refine((email) => recipientsOf(email).length <= maxRecipients, {
-    message: `at most ${maxRecipients} recipients across to, cc and bcc`,
-    path: ['to'],
+  .superRefine((email, context) => {
+    if (email.template_id === undefined) {
+      if (email.html === undefined && email.text === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['html'],
+          message: 'html, text or template_id is required',
+        });
+      }
+      if (email.subject === undefined)
+        context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+    }
+    const recipients = asList(email.to).length + asList(email.cc).length + asList(email.bcc).length;
+    if (recipients > maxRecipients) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `at most ${maxRecipients} recipients across to, cc and bcc`,
+      });
+    }
+    const attached = (email.attachments ?? []).reduce((sum, file) => sum + decodedSize(file.content), 0);
+    // Base64 in the message grows attachments by a third; leave room for the rest.
+    if ((attached * 4) / 3 > maxMessageBytes - 256 * 1024) {
+      context.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: 'make the message larger than 40 MB',
+        params: { payloadTooLarge: true },
+      });
+    }
   });
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
-
-/** A string-or-array field as an array. */
-export function asList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function recipientsOf(email: { to: string | string[]; cc?: string | string[]; bcc?: string | string[] }) {
-  return [...asList(email.to), ...asList(email.cc), ...asList(email.bcc)];
-}

@@ -10,6 +10,8 @@ export interface EmailOutcome {
   counter?: 'opens' | 'clicks';
   at: string;
   details: Record<string, unknown>;
+  /** Recipients to put on the project's suppression list, and why. */
+  suppress?: { reason: 'bounce' | 'complaint'; recipients: string[] };
 }
 
 /** Maps an SES event (any of SES's event types) to its meaning for the email. */
@@ -34,6 +36,11 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
       };
     case 'Bounce': {
       const bounce = event.bounce;
+      const recipients = bounce?.bouncedRecipients.map((recipient) => recipient.emailAddress) ?? [];
+      // A hard bounce says the address is gone. SES's own account-level suppression
+      // (OnAccountSuppressionList) says nothing new about this project's list.
+      const lasting =
+        bounce?.bounceType === 'Permanent' && bounce.bounceSubType !== 'OnAccountSuppressionList';
       return {
         // A Transient bounce is final for this message too (SES stopped retrying),
         // but it says nothing lasting about the address.
@@ -43,21 +50,23 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         details: {
           bounceType: bounce?.bounceType,
           bounceSubType: bounce?.bounceSubType,
-          recipients: bounce?.bouncedRecipients.map((recipient) => recipient.emailAddress) ?? [],
+          recipients,
           diagnosticCode: bounce?.bouncedRecipients[0]?.diagnosticCode,
         },
+        ...(lasting ? { suppress: { reason: 'bounce' as const, recipients } } : {}),
       };
     }
-    case 'Complaint':
+    case 'Complaint': {
+      const recipients =
+        event.complaint?.complainedRecipients.map((recipient) => recipient.emailAddress) ?? [];
       return {
         type: 'complained',
         status: 'complained',
         at: event.complaint?.timestamp ?? at,
-        details: {
-          feedbackType: event.complaint?.complaintFeedbackType,
-          recipients: event.complaint?.complainedRecipients.map((recipient) => recipient.emailAddress) ?? [],
-        },
+        details: { feedbackType: event.complaint?.complaintFeedbackType, recipients },
+        suppress: { reason: 'complaint', recipients },
       };
+    }
     case 'Reject':
       return { type: 'rejected', status: 'rejected', at, details: { reason: event.reject?.reason } };
     case 'Rendering Failure':

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { authenticate } from '#shared/http/middleware/authenticate.ts';
 import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
+import { idempotency } from '#shared/http/middleware/idempotency.ts';
 import { jsonBody } from '#shared/http/middleware/json-body.ts';
 import { type Reply, toResult } from '#shared/http/reply.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
@@ -20,7 +21,8 @@ const defaultMaxBodyBytes = 1024 * 1024;
 
 /**
  * Builds an authenticated API Lambda handler: envelope (request id, errors) → key and
- * scope → JSON body parsed and validated by `body` (when given) → `handle`.
+ * scope → `Idempotency-Key` (POST/PUT/PATCH) → JSON body parsed and validated by `body`
+ * (when given) → `handle`.
  */
 export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
   options: { scope: Scope; body?: Schema; maxBodyBytes?: number },
@@ -28,7 +30,8 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(httpEnvelope())
-    .use(authenticate(options.scope));
+    .use(authenticate(options.scope))
+    .use(idempotency());
   if (options.body) handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes));
   return handler.handler(async (event, context) =>
     toResult(

@@ -5,12 +5,12 @@ import { eventually, useLocalAws } from './support.ts';
 
 const env = useLocalAws();
 
-it('retries a message whose processing fails, then moves it to the DLQ after maxReceiveCount', async () => {
+it('retries an events-queue message whose processing fails, then moves it to the DLQ after maxReceiveCount', async () => {
   const sqs = new SQSClient({});
   const body = JSON.stringify({ poison: `not an email ${Date.now()}` });
-  await sqs.send(new SendMessageCommand({ QueueUrl: env[queues.send.envVar], MessageBody: body }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: env[queues.sesEvents.envVar], MessageBody: body }));
 
-  const dlqUrl = inject('sendDeadLetterQueueUrl');
+  const dlqUrl = inject('eventsDeadLetterQueueUrl');
   const received = await eventually(
     async () =>
       (
@@ -27,9 +27,9 @@ it('retries a message whose processing fails, then moves it to the DLQ after max
     25_000,
   );
   const dead = received.find((message) => message.Body === body);
-  // Received by the sender maxReceiveCount times, then once more here from the DLQ.
+  // Received by the events worker maxReceiveCount times, then once more here from the DLQ.
   expect(Number(dead?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(
-    queues.send.maxReceiveCount,
+    queues.sesEvents.maxReceiveCount,
   );
   sqs.destroy();
 });

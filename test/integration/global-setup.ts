@@ -1,9 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 
-/** Receives a queue message gets before it moves to the DLQ, kept short for tests. */
-export const testVisibilityTimeoutSeconds = 1;
-
 declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
@@ -11,7 +8,7 @@ declare module 'vitest' {
     liveKey: string;
     testKey: string;
     awsEnv: Record<string, string>;
-    sendDeadLetterQueueUrl: string;
+    eventsDeadLetterQueueUrl: string;
     sandboxDomain: string;
   }
 }
@@ -20,7 +17,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const runtime = await startLocalRuntime({
     apiPort: 0,
-    visibilityTimeoutSeconds: testVisibilityTimeoutSeconds,
+    // The events queue redelivers in a second, so the DLQ test takes seconds; the send
+    // queue keeps its real timeout, which must outlast a paced batch.
+    visibilityTimeoutSeconds: { sesEvents: 1 },
     ses: { verificationDelayMs: 1500, outcomeDelayMs: 50 },
     scheduleIntervalSeconds: 1,
     logLevel: 'ERROR',
@@ -30,7 +29,7 @@ export default async function setup(project: TestProject) {
   project.provide('liveKey', runtime.credentials.liveKey);
   project.provide('testKey', runtime.credentials.testKey);
   project.provide('awsEnv', runtime.env);
-  project.provide('sendDeadLetterQueueUrl', runtime.deadLetterQueueUrls.send);
+  project.provide('eventsDeadLetterQueueUrl', runtime.deadLetterQueueUrls.sesEvents);
   project.provide('sandboxDomain', runtime.sandboxDomain);
   return () => runtime.stop();
 }

@@ -10,6 +10,13 @@ export const handler = apiHandler(
   { scope: 'emails.send', body: sendEmailSchema, maxBodyBytes },
   async ({ caller, body }) => {
     const accepted = await acceptEmail(caller, body);
-    return { body: { id: accepted.id, success: true, status: accepted.status } };
+    return {
+      body: {
+        id: accepted.id,
+        success: true,
+        status: accepted.status,
+        ...(accepted.suppressed.length > 0 ? { suppressed: accepted.suppressed } : {}),
+      },
+    };
   },
 );

@@ -9,7 +9,8 @@ function requestIdOf(request: Request): string {
   return request.event.requestContext?.requestId ?? request.context.awsRequestId;
 }
 
-function withCommonHeaders(request: Request, result: ApiResult): ApiResult {
+/** Adds `content-type` and `x-request-id` to a result. */
+export function withCommonHeaders(request: Request, result: ApiResult): ApiResult {
   return {
     ...result,
     headers: { 'content-type': 'application/json', ...result.headers, 'x-request-id': requestIdOf(request) },

@@ -3,11 +3,15 @@ import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, ValidationError } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
 
-/** Turns the first zod issue into a `validation_error` naming the field. */
-export function toValidationError(error: z.ZodError): ValidationError {
+/**
+ * Turns the first zod issue into a `validation_error` naming the field, or a 413 when
+ * the schema flagged the issue as a size limit (`params.payloadTooLarge`).
+ */
+export function toValidationError(error: z.ZodError): ValidationError | PayloadTooLargeError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || undefined;
   const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid request body.';
+  if (issue?.code === 'custom' && issue.params?.payloadTooLarge) return new PayloadTooLargeError(message);
   return new ValidationError(message, field);
 }
 

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { ApiError } from '#shared/errors.ts';
+import { toValidationError } from '#shared/http/middleware/json-body.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { newId } from '#shared/ids.ts';
+import { logger } from '#shared/logger.ts';
+
+/** At most this many emails in one batch call (AutoRelay). */
+export const maxBatchSize = 100;
+
+/** `POST /api/v1/emails/batch`: rows are validated one by one, so one bad row fails alone. */
+export const batchSchema = z.strictObject({ emails: z.array(z.unknown()).min(1) });
+
+export interface BatchRow {
+  id: string | null;
+  to: unknown;
+  status: string;
+  error: string | null;
+  code?: string;
+  suppressed?: string[];
+}
+
+/** Rows accepted at once; enough to overlap the round trips, few enough to stay gentle. */
+const concurrency = 10;
+
+async function acceptRow(caller: Caller, row: unknown, batchId: string): Promise<BatchRow> {
+  const to = typeof row === 'object' && row !== null ? ((row as { to?: unknown }).to ?? null) : null;
+  const parsed = sendEmailSchema.safeParse(row);
+  try {
+    if (!parsed.success) throw toValidationError(parsed.error);
+    const accepted = await acceptEmail(caller, parsed.data, { batchId });
+    return {
+      id: accepted.id,
+      to,
+      status: accepted.status,
+      error: null,
+      ...(accepted.suppressed.length > 0 ? { suppressed: accepted.suppressed } : {}),
+    };
+  } catch (error) {
+    if (error instanceof ApiError)
+      return { id: null, to, status: 'failed', error: error.message, code: error.code };
+    logger.error('batch row failed', { batchId, error });
+    return {
+      id: null,
+      to,
+      status: 'failed',
+      error: 'Internal error; retrying this row is safe.',
+      code: 'internal_error',
+    };
+  }
+}
+
+/**
+ * Accepts up to 100 emails, each judged alone (AutoRelay's batch): a row that fails
+ * validation, domain or suppression checks is reported in its place and the others go out.
+ */
+export async function acceptBatch(caller: Caller, rows: unknown[]) {
+  if (rows.length > maxBatchSize) {
+    throw new ApiError(
+      'batch_too_large',
+      `A batch holds at most ${maxBatchSize} emails; this one has ${rows.length}.`,
+      {
+        field: 'emails',
+      },
+    );
+  }
+  const batchId = newId('batch');
+  const results: BatchRow[] = new Array(rows.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < rows.length; index = next++) {
+      results[index] = await acceptRow(caller, rows[index], batchId);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+  const sent = results.filter((row) => row.id !== null).length;
+  return {
+    object: 'batch',
+    batch_id: batchId,
+    total: rows.length,
+    sent,
+    failed: rows.length - sent,
+    data: results,
+  };
+}

@@ -1,0 +1,28 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { EmailPayload } from '#shared/emails/email-payload.ts';
+
+/**
+ * The RFC 5322 message for a payload, built by nodemailer's MailComposer. Bcc goes to
+ * the SES envelope only: MailComposer leaves the Bcc header out of the message.
+ */
+export function composeMime(payload: EmailPayload): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: payload.from,
+    to: payload.to,
+    cc: payload.cc,
+    bcc: payload.bcc,
+    replyTo: payload.replyTo.length > 0 ? payload.replyTo : undefined,
+    subject: payload.subject,
+    html: payload.html,
+    text: payload.text,
+    headers: payload.headers,
+    attachments: payload.attachments.map((attachment) => ({
+      filename: attachment.filename,
+      content: attachment.content,
+      encoding: 'base64',
+      contentType: attachment.contentType,
+      cid: attachment.contentId,
+    })),
+  });
+  return composer.compile().build();
+}

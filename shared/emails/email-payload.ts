@@ -1,0 +1,80 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { s3 } from '#shared/aws/s3.ts';
+import { readEnv } from '#shared/env.ts';
+import { payloadBucket } from '#shared/resources.ts';
+
+const env = readEnv({ [payloadBucket.envVar]: z.string().min(1) });
+const bucket = env[payloadBucket.envVar] as string;
+
+/** Everything the sender needs to build the MIME message: rendered, validated content. */
+export const emailPayloadSchema = z.object({
+  from: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()),
+  replyTo: z.array(z.string()),
+  subject: z.string(),
+  html: z.string().optional(),
+  text: z.string().optional(),
+  headers: z.record(z.string(), z.string()),
+  tags: z.record(z.string(), z.string()),
+  attachments: z.array(
+    z.object({
+      filename: z.string(),
+      content: z.string(),
+      contentType: z.string().optional(),
+      contentId: z.string().optional(),
+    }),
+  ),
+});
+
+export type EmailPayload = z.infer<typeof emailPayloadSchema>;
+
+/**
+ * The send queue's message. The payload rides inline when it fits comfortably in a
+ * queue message, and otherwise waits in S3 under `payloadKey`.
+ */
+export const sendMessageSchema = z.object({
+  emailId: z.string(),
+  projectId: z.string(),
+  accountId: z.string(),
+  payload: emailPayloadSchema.optional(),
+  payloadKey: z.string().optional(),
+});
+
+export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+/** SQS delays a message by at most 15 minutes; later sends wait in the table for the release sweep. */
+export const maxQueueDelaySeconds = 15 * 60;
+
+/** Below SQS's 256 KB message limit, with room for the envelope. */
+export const inlinePayloadLimit = 200 * 1024;
+
+export function payloadKeyOf(emailId: string): string {
+  return `payloads/${emailId}.json`;
+}
+
+/** Stores a payload in S3 and returns its key. */
+export async function storePayload(emailId: string, payload: EmailPayload): Promise<string> {
+  const key = payloadKeyOf(emailId);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(payload),
+      ContentType: 'application/json',
+    }),
+  );
+  return key;
+}
+
+/** The message's payload, from the message itself or from S3. */
+export async function payloadOf(message: SendMessage): Promise<EmailPayload> {
+  if (message.payload) return message.payload;
+  if (!message.payloadKey) throw new Error(`Send message for ${message.emailId} carries no payload`);
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: message.payloadKey }));
+  return emailPayloadSchema.parse(
+    JSON.parse(await (object.Body?.transformToString() ?? Promise.resolve('{}'))),
+  );
+}

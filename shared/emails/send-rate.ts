@@ -1,0 +1,62 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetAccountCommand } from '@aws-sdk/client-sesv2';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { ses } from '#shared/aws/ses.ts';
+
+/** SES's quota changes rarely; reading it once a minute per sender is plenty. */
+const quotaTtlMs = 60_000;
+let quota: { maxSendRate: number; readAt: number } | undefined;
+
+/** The account's MaxSendRate (recipients per second), from GetAccount, cached. */
+export async function maxSendRate(): Promise<number> {
+  if (!quota || Date.now() - quota.readAt > quotaTtlMs) {
+    const account = await ses.send(new GetAccountCommand({}));
+    quota = { maxSendRate: Math.max(1, Math.floor(account.SendQuota?.MaxSendRate ?? 1)), readAt: Date.now() };
+  }
+  return quota.maxSendRate;
+}
+
+/** No capacity before the deadline; the message should come back later. */
+export class NoSendCapacityError extends Error {
+  constructor() {
+    super('SES sending rate fully used until the deadline');
+    this.name = 'NoSendCapacityError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes `recipients` sends from the account's shared per-second budget, waiting for the
+ * next second when this one is spent. Every sender draws from the same DynamoDB counter,
+ * so together they stay at or under MaxSendRate however many run at once. One
+ * conditional write when there is room.
+ *
+ * Access pattern: SENDRATE / S#<epoch second> → { used, expiresAt }.
+ */
+export async function acquireSendCapacity(recipients: number, deadline: number): Promise<void> {
+  const rate = await maxSendRate();
+  const take = Math.min(recipients, rate);
+  for (;;) {
+    const second = Math.floor(Date.now() / 1000);
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: 'SENDRATE', sk: `S#${second}` },
+          UpdateExpression: 'ADD used :take SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+          ExpressionAttributeValues: { ':take': take, ':room': rate - take, ':expires': second + 120 },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const nextSecond = (second + 1) * 1000;
+    if (nextSecond >= deadline) throw new NoSendCapacityError();
+    // A little jitter so waiting senders do not all retry at the same instant.
+    await sleep(nextSecond - Date.now() + Math.random() * 30);
+  }
+}

@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { toValidationError } from '#shared/http/middleware/json-body.ts';
+
+/** Validates query-string parameters; a mismatch is a 400 `validation_error` naming the parameter. */
+export function parseQuery<Schema extends z.ZodType>(
+  schema: Schema,
+  query: Readonly<Record<string, string | undefined>>,
+): z.infer<Schema> {
+  const result = schema.safeParse(query);
+  if (!result.success) throw toValidationError(result.error);
+  return result.data;
+}

@@ -29,10 +29,10 @@ class KeepUnknownWriter extends Mustache.Writer {
   renderKeepingUnknown(
     template: string,
     view: Record<string, unknown>,
-    escape: (value: string) => string,
+    escapeValue: (value: string) => string,
   ): string {
     this.source = template;
-    return this.render(template, view, undefined, { escape });
+    return this.render(template, view, undefined, { escape: escapeValue });
   }
 }
 

@@ -1,15 +1,9 @@
-import {
-  BadRequestException,
-  MessageRejected,
-  SESv2ServiceException,
-  SendEmailCommand,
-  TooManyRequestsException,
-} from '@aws-sdk/client-sesv2';
+import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
-import { acquireSendCapacity, NoSendCapacityError } from '#shared/emails/send-rate.ts';
+import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shared/emails/send-rate.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 
@@ -28,6 +22,9 @@ export class EmailMissingError extends Error {
     this.name = 'EmailMissingError';
   }
 }
+
+/** SES calls one invocation makes for one email before handing it back to the queue. */
+const attemptsPerInvocation = 3;
 
 /** Connection errors that prove the request never reached SES, so a retry cannot double-send. */
 function neverLeft(error: unknown): boolean {
@@ -62,8 +59,10 @@ function recipientCount(payload: EmailPayload): number {
  * the SES call. A redelivered queue message finds the claim and sends nothing. After:
  * - accepted: nothing to write; SES's `Send` event records the MessageId and `sent`;
  * - refused for good (MessageRejected, BadRequest…): `failed` with SES's reason;
- * - throttled, an SES 5xx, a refused connection, no capacity before `deadline`: the
- *   claim is released and `SendDeferredError` thrown, so the queue brings it back;
+ * - throttled, an SES 5xx, a refused connection: SES did not send, so it is tried
+ *   again when there is capacity, up to three times; then, or when there is no capacity
+ *   before `deadline`, the claim is released and `SendDeferredError` thrown, so the
+ *   queue brings it back;
  * - no answer (a timeout after the request left), or a claim found from an attempt
  *   that died: SES may have sent it, so the email is `failed` with `unknown_outcome`
  *   rather than risk a duplicate. If SES did send it, its events correct the status.
@@ -87,28 +86,38 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
     return;
   }
 
-  try {
-    await ses.send(await sendCommand(message, payload));
-  } catch (error) {
-    const sesDeclined =
-      error instanceof TooManyRequestsException ||
-      (error instanceof SESv2ServiceException && error.$fault === 'server') ||
-      neverLeft(error);
-    if (sesDeclined) {
-      await releaseClaim(message.emailId);
-      throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
-    }
-    if (
-      error instanceof MessageRejected ||
-      error instanceof BadRequestException ||
-      error instanceof SESv2ServiceException
-    ) {
-      await advanceStatus(message.emailId, 'failed', now(), {
-        failureReason: `${error.name}: ${error.message}`,
-      });
+  const command = await sendCommand(message, payload);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ses.send(command);
+      return;
+    } catch (error) {
+      // A 429 is SES's word that it did not send: safe to try again, once there is room.
+      if (error instanceof TooManyRequestsException) forgetSendQuota();
+      const sesDeclined =
+        error instanceof TooManyRequestsException ||
+        (error instanceof SESv2ServiceException && error.$fault === 'server') ||
+        neverLeft(error);
+      if (sesDeclined) {
+        const retried =
+          attempt < attemptsPerInvocation &&
+          (await acquireSendCapacity(recipientCount(payload), deadline).then(
+            () => true,
+            () => false,
+          ));
+        if (retried) continue;
+        await releaseClaim(message.emailId);
+        throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
+      }
+      if (error instanceof SESv2ServiceException) {
+        await advanceStatus(message.emailId, 'failed', now(), {
+          failureReason: `${error.name}: ${error.message}`,
+        });
+        return;
+      }
+      logger.error('SES call ended without an answer', { emailId: message.emailId, error });
+      await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
       return;
     }
-    logger.error('SES call ended without an answer', { emailId: message.emailId, error });
-    await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
   }
 }

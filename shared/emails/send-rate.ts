@@ -8,6 +8,11 @@ import { ses } from '#shared/aws/ses.ts';
 const quotaTtlMs = 60_000;
 let quota: { maxSendRate: number; readAt: number } | undefined;
 
+/** Forgets the cached quota, after SES throttled us: it may have been lowered. */
+export function forgetSendQuota(): void {
+  quota = undefined;
+}
+
 /** The account's MaxSendRate (recipients per second), from GetAccount, cached. */
 export async function maxSendRate(): Promise<number> {
   if (!quota || Date.now() - quota.readAt > quotaTtlMs) {
@@ -28,35 +33,40 @@ export class NoSendCapacityError extends Error {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Takes `recipients` sends from the account's shared per-second budget, waiting for the
- * next second when this one is spent. Every sender draws from the same DynamoDB counter,
- * so together they stay at or under MaxSendRate however many run at once. One
- * conditional write when there is room.
+ * Takes `recipients` sends from the account's shared per-second budget, then waits for
+ * this send's slot in that second: slots are spread evenly over the second, so the
+ * senders' combined rate stays under MaxSendRate however you slice the time, not only
+ * per calendar second. When a second is spent it moves on to the next. Every sender
+ * draws from the same DynamoDB counter, so together they stay within the quota however
+ * many run at once. One conditional write when there is room.
  *
  * Access pattern: SENDRATE / S#<epoch second> → { used, expiresAt }.
  */
 export async function acquireSendCapacity(recipients: number, deadline: number): Promise<void> {
   const rate = await maxSendRate();
   const take = Math.min(recipients, rate);
-  for (;;) {
-    const second = Math.floor(Date.now() / 1000);
+  for (let second = Math.floor(Date.now() / 1000); second * 1000 < deadline; second += 1) {
     try {
-      await dynamo.send(
+      const { Attributes } = await dynamo.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: 'SENDRATE', sk: `S#${second}` },
           UpdateExpression: 'ADD used :take SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
           ExpressionAttributeValues: { ':take': take, ':room': rate - take, ':expires': second + 120 },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
+      const slot = Number(Attributes?.used ?? take) - take;
+      const sendAt = second * 1000 + (slot * 1000) / rate;
+      if (sendAt > Date.now()) await sleep(sendAt - Date.now());
       return;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const nextSecond = (second + 1) * 1000;
-    if (nextSecond >= deadline) throw new NoSendCapacityError();
-    // A little jitter so waiting senders do not all retry at the same instant.
-    await sleep(nextSecond - Date.now() + Math.random() * 30);
+    // This second is spent; if it is still running, wait for the next (with jitter).
+    const next = (second + 1) * 1000;
+    if (next > Date.now()) await sleep(next - Date.now() + Math.random() * 20);
   }
+  throw new NoSendCapacityError();
 }

@@ -9,6 +9,7 @@ declare module 'vitest' {
     testKey: string;
     awsEnv: Record<string, string>;
     eventsDeadLetterQueueUrl: string;
+    sendDeadLetterQueueUrl: string;
     sandboxDomain: string;
   }
 }
@@ -30,6 +31,7 @@ export default async function setup(project: TestProject) {
   project.provide('testKey', runtime.credentials.testKey);
   project.provide('awsEnv', runtime.env);
   project.provide('eventsDeadLetterQueueUrl', runtime.deadLetterQueueUrls.sesEvents);
+  project.provide('sendDeadLetterQueueUrl', runtime.deadLetterQueueUrls.send);
   project.provide('sandboxDomain', runtime.sandboxDomain);
   return () => runtime.stop();
 }

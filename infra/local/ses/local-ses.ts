@@ -123,6 +123,8 @@ export class LocalSes {
   /** Recipient send times within the last 24 hours, oldest first, for rate and quota. */
   private readonly sendTimes: number[] = [];
   private quota: { maxSendRate: number; max24HourSend: number };
+  /** The send-rate token bucket: tokens left, and when that was computed. */
+  private bucket = { tokens: 0, at: 0 };
   private readonly pending = new Set<NodeJS.Timeout>();
 
   private readonly options: LocalSesOptions;
@@ -130,6 +132,7 @@ export class LocalSes {
   constructor(options: LocalSesOptions) {
     this.options = options;
     this.quota = { maxSendRate: options.maxSendRate, max24HourSend: options.max24HourSend };
+    this.bucket = { tokens: options.maxSendRate, at: Date.now() };
     this.load();
   }
 
@@ -358,6 +361,8 @@ export class LocalSes {
       maxSendRate: input.MaxSendRate ?? this.quota.maxSendRate,
       max24HourSend: input.Max24HourSend ?? this.quota.max24HourSend,
     };
+    // A new quota starts with a full second's worth of sends.
+    this.bucket = { tokens: this.quota.maxSendRate, at: Date.now() };
     this.save();
     return this.getAccount();
   }
@@ -370,15 +375,25 @@ export class LocalSes {
     return count;
   }
 
-  /** SES counts recipients, not messages, against MaxSendRate (per second) and the daily quota. */
+  /**
+   * SES counts recipients, not messages, against its quotas. The rate is a token bucket
+   * holding at most MaxSendRate sends and refilling MaxSendRate a second, so evenly
+   * paced senders pass and bursts beyond a second's worth are throttled.
+   */
   private admit(recipients: number) {
     const now = Date.now();
     if (this.sentSince(now - 86_400_000) + recipients > this.quota.max24HourSend) {
       throw new SesError('TooManyRequestsException', 429, 'Daily message quota exceeded.');
     }
-    if (this.sentSince(now - 1000) + recipients > this.quota.maxSendRate) {
+    const rate = this.quota.maxSendRate;
+    const elapsed = (now - this.bucket.at) / 1000;
+    const tokens = Math.min(rate, this.bucket.tokens + elapsed * rate);
+    // A little slack for clock and timer jitter between a paced sender and this check.
+    if (tokens + 0.05 < Math.min(recipients, rate)) {
+      this.bucket = { tokens, at: now };
       throw new SesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.');
     }
+    this.bucket = { tokens: tokens - Math.min(recipients, rate), at: now };
     for (let i = 0; i < recipients; i += 1) this.sendTimes.push(now);
   }
 

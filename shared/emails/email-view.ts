@@ -14,6 +14,10 @@ export function emailView(email: EmailRecord) {
     status: email.status,
     messageId: email.messageId ?? null,
     tags: email.tags,
+    ...(email.templateId ? { template_id: email.templateId } : {}),
+    ...(email.batchId ? { batch_id: email.batchId } : {}),
+    ...(email.suppressed?.length ? { suppressed: email.suppressed } : {}),
+    scheduledAt: email.scheduledAt ?? null,
     opens: email.opens,
     clicks: email.clicks,
     ...(email.failureReason ? { failureReason: email.failureReason } : {}),
@@ -27,7 +31,8 @@ export function emailView(email: EmailRecord) {
  * is the email's creation, so it costs no extra write on the hot path.
  */
 export function eventsView(email: EmailRecord, events: EmailEventRecord[]) {
-  const accepted = { type: email.mode === 'test' ? 'test' : 'queued', createdAt: email.createdAt };
+  const type = email.mode === 'test' ? 'test' : email.scheduledAt ? 'scheduled' : 'queued';
+  const accepted = { type, createdAt: email.createdAt };
   return [
     accepted,
     ...events.map((event) => ({ type: event.type, createdAt: event.createdAt, ...event.details })),

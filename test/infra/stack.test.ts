@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configurationSet, queues } from '#shared/resources.ts';
+import { configurationSet, payloadBucket, queues } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
 import { MailroomStack } from '../../infra/mailroom-stack.ts';
 
@@ -111,6 +111,49 @@ describe('queues and workers', () => {
   });
 });
 
+describe('payloads and scheduled sends', () => {
+  it('keeps oversized and far-scheduled payloads in a private, encrypted bucket that expires them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: payloadBucket.expireAfterDays, Status: 'Enabled' })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const route of routes.filter((candidate) => candidate.uses.includes('payloads'))) {
+      const [, fn] = functionByDescription(`${route.method} ${route.path}`);
+      expect(fn.Properties.Environment.Variables[payloadBucket.envVar], route.path).toBeDefined();
+    }
+    const [, sender] = functionByDescription(`consumer of ${queues.send.name}`);
+    expect(Object.keys(sender.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([payloadBucket.envVar, queues.send.envVar, configurationSet.envVar]),
+    );
+  });
+
+  it('runs the release sweep every minute, able to send to the send queue', () => {
+    const [releaseId, release] = functionByDescription('every 1 minute: release scheduled emails');
+    expect(release.Properties.Environment.Variables[queues.send.envVar]).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [releaseId, 'Arn'] } })],
+    });
+  });
+});
+
 describe('SES and its events', () => {
   it('sends every configuration-set event type to the topic, which feeds the events queue', () => {
     const destinations = ofType('AWS::SES::ConfigurationSetEventDestination');
@@ -190,6 +233,26 @@ describe('SES and its events', () => {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [verifierId, 'Arn'] } })],
     });
+  });
+
+  it('grants `*` only where the service allows nothing narrower', () => {
+    // X-Ray's trace upload and SES's GetAccount have no resource types.
+    const allowedOnStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:GetAccount']);
+    const holdersOfGetAccount: unknown[] = [];
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        expect(
+          actions.some((action) => action.endsWith('*') && !action.includes(':')),
+          JSON.stringify(actions),
+        ).toBe(false);
+        if (statement.Resource !== '*') continue;
+        for (const action of actions) expect(allowedOnStar, action).toContain(action);
+        if (actions.includes('ses:GetAccount')) holdersOfGetAccount.push(...policy.Properties.Roles);
+      }
+    }
+    const [senderId] = functionByDescription(`consumer of ${queues.send.name}`);
+    expect(holdersOfGetAccount).toEqual([{ Ref: resources[senderId]?.Properties.Role['Fn::GetAtt'][0] }]);
   });
 
   it('keeps the table with point-in-time recovery and TTL', () => {

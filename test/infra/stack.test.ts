@@ -242,10 +242,7 @@ describe('SES and its events', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         const actions = [statement.Action].flat() as string[];
-        expect(
-          actions.some((action) => action.endsWith('*') && !action.includes(':')),
-          JSON.stringify(actions),
-        ).toBe(false);
+        expect(actions, 'no statement allows every action').not.toContain('*');
         if (statement.Resource !== '*') continue;
         for (const action of actions) expect(allowedOnStar, action).toContain(action);
         if (actions.includes('ses:GetAccount')) holdersOfGetAccount.push(...policy.Properties.Roles);

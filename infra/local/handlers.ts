@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -46,4 +47,24 @@ export function lambdaContext(entry: string, requestId: string, timeoutSeconds =
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/** Which function entry the current async work belongs to (for the benchmark's request counts). */
+const invocations = new AsyncLocalStorage<string>();
+
+/** The entry whose invocation is running here, if any. */
+export function currentEntry(): string | undefined {
+  return invocations.getStore();
+}
+
+/** Invokes an entry's handler as Lambda would: loaded once, a fresh context per call. */
+export async function invoke(
+  entry: string,
+  event: unknown,
+  options: { requestId: string; timeoutSeconds?: number },
+): Promise<unknown> {
+  const handler = await loadHandler(entry);
+  return invocations.run(entry, () =>
+    handler(event, lambdaContext(entry, options.requestId, options.timeoutSeconds)),
+  );
 }

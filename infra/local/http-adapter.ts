@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '../../functions/routes.ts';
-import { lambdaContext, loadHandler } from './handlers.ts';
+import { invoke } from './handlers.ts';
 import { readBody, sendJson } from './http-util.ts';
 
 /** API Gateway HTTP APIs refuse larger payloads before any Lambda runs. */
@@ -144,10 +144,9 @@ export function createApiServer(routes: readonly Route[], extra?: ExtraHandler):
         params[name] = decodeURIComponent(values?.[index + 1] ?? '');
       });
       const event = toEvent(request, url, matched, params, body);
-      const handler = await loadHandler(matched.route.entry);
       writeResult(
         response,
-        await handler(event, lambdaContext(matched.route.entry, event.requestContext.requestId)),
+        await invoke(matched.route.entry, event, { requestId: event.requestContext.requestId }),
       );
     } catch (error) {
       // What API Gateway answers when the integration fails.

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueDefinition } from '#shared/resources.ts';
-import { lambdaContext, loadHandler } from './handlers.ts';
+import { invoke } from './handlers.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 
 function toRecord(message: Message, queueArn: string): SQSRecord {
@@ -69,13 +69,12 @@ export function startQueuePoller(sqs: SQSClient, queue: QueueDefinition, queueUr
     );
     if (Messages.length === 0) return;
     const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, queueArn)) };
-    const handler = await loadHandler(consumer.entry);
     let failed: Set<string>;
     try {
-      const result = (await handler(
-        event,
-        lambdaContext(consumer.entry, randomUUID(), consumer.timeoutSeconds),
-      )) as SQSBatchResponse | undefined;
+      const result = (await invoke(consumer.entry, event, {
+        requestId: randomUUID(),
+        timeoutSeconds: consumer.timeoutSeconds,
+      })) as SQSBatchResponse | undefined;
       failed = new Set(result?.batchItemFailures?.map((failure) => failure.itemIdentifier) ?? []);
     } catch (error) {
       console.error(`local ${queue.name} consumer threw; the batch will be redelivered`, error);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { ScheduledJob } from '#shared/resources.ts';
-import { lambdaContext, loadHandler } from './handlers.ts';
+import { invoke } from './handlers.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 
 /**
@@ -30,8 +30,7 @@ export function startScheduler(
         detail: {},
       };
       try {
-        const handler = await loadHandler(job.entry);
-        await handler(event, lambdaContext(job.entry, event.id, job.timeoutSeconds));
+        await invoke(job.entry, event, { requestId: event.id, timeoutSeconds: job.timeoutSeconds });
       } catch (error) {
         console.error(`local schedule ${name} failed`, error);
       } finally {

@@ -1,0 +1,146 @@
+import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { RequestCounter } from './request-counter.ts';
+
+/** Bounded: a fixed number of emails, and every wait has a deadline. */
+const singleEmails = 300;
+const batchRows = 300;
+const concurrency = 10;
+const waitLimitMs = 120_000;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/**
+ * The send pipeline on this machine: emails/s accepted through the API (single and
+ * batch), API latency, accept-to-captured latency (API answer → the local SES has the
+ * message), and AWS requests per accepted email by function.
+ */
+export async function benchSendPipeline() {
+  const runtime = await startLocalRuntime({
+    apiPort: 0,
+    ses: { verificationDelayMs: 0, outcomeDelayMs: 20, maxSendRate: 1000 },
+    scheduleIntervalSeconds: 60,
+    logLevel: 'ERROR',
+  });
+  try {
+    const { dynamo } = await import('#shared/aws/dynamodb.ts');
+    const { sqs } = await import('#shared/aws/sqs.ts');
+    const { ses } = await import('#shared/aws/ses.ts');
+    const { s3 } = await import('#shared/aws/s3.ts');
+    const counter = new RequestCounter();
+    counter.attach('DynamoDB', dynamo as never);
+    counter.attach('SQS', sqs as never);
+    counter.attach('SES', ses as never);
+    counter.attach('S3', s3 as never);
+
+    const headers = {
+      authorization: `Bearer ${runtime.credentials.liveKey}`,
+      'content-type': 'application/json',
+    };
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${runtime.apiUrl}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const domain = `bench-${Date.now()}.example.com`;
+    const added = await post('/api/v1/domains', { domain });
+    await post(`/api/v1/domains/${added.body.id}/verify`, {});
+    const email = (n: number, run: string) => ({
+      from: `Bench <bench@${domain}>`,
+      to: 'success@simulator.amazonses.com',
+      subject: `${run} ${n}`,
+      html: `<p>Benchmark email ${n}</p>`,
+    });
+    const captured = async (run: string) =>
+      (
+        (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as {
+          subject: string;
+          timestamp: string;
+        }[]
+      ).filter((mail) => mail.subject.startsWith(`${run} `));
+    const waitForCapture = async (run: string, count: number) => {
+      const deadline = Date.now() + waitLimitMs;
+      for (;;) {
+        const mail = await captured(run);
+        if (mail.length >= count || Date.now() > deadline) return mail;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+
+    // Warm every function once, as a deployed stack would be.
+    await post('/api/v1/emails', email(0, 'warmup'));
+    await waitForCapture('warmup', 1);
+
+    // Single sends, `concurrency` at a time.
+    counter.reset();
+    const run = `single-${Date.now()}`;
+    const acceptedAt = new Map<string, number>();
+    const apiLatency: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let n = next++; n < singleEmails; n = next++) {
+          const sentAt = performance.now();
+          const response = await post('/api/v1/emails', email(n, run));
+          if (response.status !== 200) throw new Error(`send failed: ${JSON.stringify(response.body)}`);
+          apiLatency.push(performance.now() - sentAt);
+          acceptedAt.set(`${run} ${n}`, Date.now());
+        }
+      }),
+    );
+    const acceptSeconds = (performance.now() - started) / 1000;
+    const mail = await waitForCapture(run, singleEmails);
+    // Let the events of the last sends arrive, so their processing is counted too.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const toCapture = mail.map((m) => Date.parse(m.timestamp) - (acceptedAt.get(m.subject) ?? Number.NaN));
+    const requests = counter.summary(singleEmails);
+    const operations = counter.operations(singleEmails);
+
+    // Batches of 100.
+    const batchRun = `batch-${Date.now()}`;
+    const batchStarted = performance.now();
+    for (let start = 0; start < batchRows; start += 100) {
+      const rows = Array.from({ length: 100 }, (_, i) => email(start + i, batchRun));
+      const response = await post('/api/v1/emails/batch', { emails: rows });
+      if (response.body.sent !== 100)
+        throw new Error(`batch failed: ${JSON.stringify(response.body).slice(0, 300)}`);
+    }
+    const batchSeconds = (performance.now() - batchStarted) / 1000;
+    const batchMail = await waitForCapture(batchRun, batchRows);
+
+    console.log('\nSend pipeline (local runtime, this machine)');
+    console.log(
+      `  single sends    ${(singleEmails / acceptSeconds).toFixed(0)} emails/s accepted (${singleEmails} emails, ${concurrency} at a time)`,
+    );
+    console.log(
+      `  API latency     p50 ${ms(percentile(apiLatency, 50))}, p99 ${ms(percentile(apiLatency, 99))}`,
+    );
+    console.log(
+      `  accept→captured p50 ${ms(percentile(toCapture, 50))}, p99 ${ms(percentile(toCapture, 99))} (${mail.length}/${singleEmails} captured)`,
+    );
+    console.log(
+      `  batch sends     ${(batchRows / batchSeconds).toFixed(0)} emails/s accepted (${batchRows / 100} batches of 100; ${batchMail.length}/${batchRows} captured)`,
+    );
+    console.log('\n  AWS requests per accepted single email, by function:');
+    for (const [entry, row] of requests) {
+      const cells = Object.entries(row)
+        .sort()
+        .map(([service, value]) => `${service} ${value.toFixed(2)}`)
+        .join(' · ');
+      console.log(`    ${entry.padEnd(36)} ${cells}`);
+    }
+    console.log('\n  by operation:');
+    for (const { key, perEmail } of operations.sort((a, b) => a.key.localeCompare(b.key))) {
+      console.log(`    ${key.padEnd(70)} ${perEmail.toFixed(2)}`);
+    }
+  } finally {
+    await runtime.stop();
+  }
+}

@@ -46,11 +46,11 @@ export async function benchSendPipeline() {
         headers,
         body: JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const domain = `bench-${Date.now()}.example.com`;
     const added = await post('/api/v1/domains', { domain });
-    await post(`/api/v1/domains/${added.body.id}/verify`, {});
+    await post(`/api/v1/domains/${String(added.body.id)}/verify`, {});
     const email = (n: number, run: string) => ({
       from: `Bench <bench@${domain}>`,
       to: 'success@simulator.amazonses.com',

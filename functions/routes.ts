@@ -8,7 +8,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
 /** Rate-limit classes of the AutoRelay table; enforced per key by the keys issue's middleware. */
-export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write';
+export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write' | 'stats';
 
 /**
  * What a route's function reaches besides reading the table (which every keyed route
@@ -160,6 +160,54 @@ export const routes: readonly Route[] = [
     scope: 'templates.write',
     rateLimit: 'write',
     uses: ['table:write'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/suppressions',
+    entry: 'functions/api/suppressions/list.ts',
+    scope: 'suppressions.read',
+    rateLimit: 'read',
+    uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/suppressions',
+    entry: 'functions/api/suppressions/add.ts',
+    scope: 'suppressions.write',
+    rateLimit: 'write',
+    uses: ['table:write'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/suppressions/{email}',
+    entry: 'functions/api/suppressions/delete.ts',
+    scope: 'suppressions.write',
+    rateLimit: 'write',
+    uses: ['table:write'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/stats',
+    entry: 'functions/api/stats/get.ts',
+    scope: 'stats.read',
+    rateLimit: 'stats',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/analytics/summary',
+    entry: 'functions/api/analytics/summary.ts',
+    scope: 'stats.read',
+    rateLimit: 'stats',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/analytics/bounces',
+    entry: 'functions/api/analytics/bounces.ts',
+    scope: 'stats.read',
+    rateLimit: 'stats',
+    uses: [],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {

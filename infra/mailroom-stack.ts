@@ -13,6 +13,7 @@ import {
   queues,
   type ScheduledJob,
   scheduledJobs,
+  sesEventsTopic as sesEventsTopicDefinition,
   table as tableDefinition,
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
@@ -47,6 +48,8 @@ export interface MailroomStackProps extends StackProps {
    * `sandboxDomain`; off when unset.
    */
   readonly sandboxDomain?: string;
+  /** Sends in 24 hours before the reputation state machine judges an account (default 100). */
+  readonly reputationMinimumSends?: number;
 }
 
 export class MailroomStack extends Stack {
@@ -102,7 +105,14 @@ export class MailroomStack extends Stack {
 
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
       definition: queues.sesEvents,
-      environment: tableEnv,
+      environment: {
+        ...tableEnv,
+        [sesEventsTopicDefinition.envVar]: sesEventsTopic.topicArn,
+        VERIFY_SNS_SIGNATURES: 'true',
+        ...(props.reputationMinimumSends === undefined
+          ? {}
+          : { REPUTATION_MINIMUM_SENDS: String(props.reputationMinimumSends) }),
+      },
     });
     table.grantReadWriteData(sesEventsQueue.consumer);
     // Not raw: the SNS envelope keeps the signature the events worker can check.

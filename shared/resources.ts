@@ -79,6 +79,8 @@ export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
 /** SES publishes configuration-set events here; the topic fans out to the events queue. */
 export const sesEventsTopic = {
   name: 'mailroom-ses-events',
+  /** The topic's ARN, which the events worker checks every notification against. */
+  envVar: 'SES_EVENTS_TOPIC_ARN',
   subscribedQueues: ['sesEvents'] satisfies QueueKey[],
 } as const;
 

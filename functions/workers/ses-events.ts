@@ -1,9 +1,36 @@
+import { z } from 'zod';
+import { readEnv } from '#shared/env.ts';
 import { recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
+import { hasValidSnsSignature } from '#shared/events/sns-signature.ts';
+import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
+import { sesEventsTopic } from '#shared/resources.ts';
 
-/** SES configuration-set events (SNS → SQS) → email status and history. */
+// Both are required: the stack sets verification on; only the local runtime sets it off.
+const env = readEnv({
+  [sesEventsTopic.envVar]: z.string().min(1),
+  VERIFY_SNS_SIGNATURES: z.enum(['true', 'false']),
+});
+const topicArn = env[sesEventsTopic.envVar] as string;
+const verifySignatures = env.VERIFY_SNS_SIGNATURES === 'true';
+
+/**
+ * SES configuration-set events (SNS → SQS) → email status, history, suppressions,
+ * counters and reputation. Notifications from another topic, or (in production) without
+ * a valid SNS signature, are dropped with a log line rather than retried.
+ */
 export const handler = queueWorker(async (record) => {
   const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
+  if (notification.TopicArn !== topicArn) {
+    logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
+    return;
+  }
+  if (verifySignatures && !(await hasValidSnsSignature(notification))) {
+    logger.error('notification with an invalid SNS signature; dropped', {
+      messageId: notification.MessageId,
+    });
+    return;
+  }
   await recordSesEvent(notification.MessageId, sesEventSchema.parse(JSON.parse(notification.Message)));
 });

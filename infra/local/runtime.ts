@@ -18,6 +18,7 @@ import {
   queues,
   sandboxSender,
   scheduledJobs,
+  sesEventsTopic,
   table,
 } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
@@ -185,6 +186,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [configurationSet.envVar]: configurationSet.name,
       [sandboxSender.envVar]: sandboxDomain,
       [payloadBucket.envVar]: payloadBucket.name,
+      [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
+      // fauxqs does not sign notifications; the stack sets this to true.
+      VERIFY_SNS_SIGNATURES: 'false',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       ...Object.fromEntries(
         (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),

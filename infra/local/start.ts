@@ -2,7 +2,7 @@
  * `npm start`: the whole platform on this machine. `npm start -- --reset` wipes the
  * local data (`.mailroom/`) first. Ctrl-C stops every server and child process.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repositoryRoot } from './handlers.ts';
@@ -29,6 +29,12 @@ const runtime = await startLocalRuntime({
 });
 
 const { apiUrl, viewerUrl, credentials, env, sandboxDomain } = runtime;
+// Keys, URLs and the stand-ins' environment, for curl, the SDKs and the `mailroom` CLI.
+writeFileSync(
+  join(dataDir, 'local.json'),
+  `${JSON.stringify({ ...credentials, apiUrl, viewerUrl, sandboxDomain, env }, null, 2)}\n`,
+  { mode: 0o600 },
+);
 console.log(`
 Mailroom is running locally (started in ${Math.round(performance.now() - started)} ms).
 

@@ -3,9 +3,11 @@ import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
+import { holdForAccount } from '#shared/emails/held-mail.ts';
 import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shared/emails/send-rate.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
+import { accountStatus } from '#shared/tenancy/account-status.ts';
 
 /** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
 export class SendDeferredError extends Error {
@@ -53,7 +55,8 @@ function recipientCount(payload: EmailPayload): number {
 }
 
 /**
- * Hands one email to SES, at most once, within the account's sending rate.
+ * Hands one email to SES, at most once, within the account's sending rate. Mail of an
+ * account that is not active is held (see `holdForAccount`), not sent and not dropped.
  *
  * First a share of the per-second budget, then the claim (a conditional write), then
  * the SES call. A redelivered queue message finds the claim and sends nothing. After:
@@ -69,6 +72,13 @@ function recipientCount(payload: EmailPayload): number {
  */
 export async function deliverEmail(message: SendMessage, deadline: number): Promise<void> {
   const payload = await payloadOf(message);
+  const notActive = async (fresh: boolean) =>
+    (await accountStatus(message.accountId, { fresh })) !== 'active';
+  // A cached "not active" is confirmed before holding: the operator may have just restored it.
+  if ((await notActive(false)) && (await notActive(true))) {
+    await holdForAccount(message, payload);
+    return;
+  }
   try {
     await acquireSendCapacity(recipientCount(payload), deadline);
   } catch (error) {

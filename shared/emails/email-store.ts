@@ -8,6 +8,7 @@
  *   (email ids are ULIDs, so the sort key is creation order and a date range is a key
  *   range; status, domain and tag are filters on that range)
  * - emails scheduled past the queue's 15 minutes . gsi2 (sparse): SCHEDULED / <scheduledAt>#<emailId>
+ * - mail held while its account is not active .... gsi2 (sparse): HELD#<accountId> / <emailId>
  * - the send claim ............................... conditional update of EMAIL#<emailId> / EMAIL
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -322,6 +323,74 @@ export async function markReleased(id: string): Promise<void> {
     .catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
+}
+
+/**
+ * Parks a waiting email while its account is not active: it keeps its status, its
+ * payload waits in S3 under `payloadKey`, and it joins the account's held list.
+ * False when the email is no longer waiting (sent, canceled…) or already claimed.
+ */
+export async function holdEmail(
+  id: string,
+  accountId: string,
+  payloadKey: string,
+  now: string,
+): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: emailKey(id),
+        UpdateExpression:
+          'SET heldAt = :now, payloadKey = :key, gsi2pk = :held, gsi2sk = :id, updatedAt = :now',
+        ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':now': now,
+          ':key': payloadKey,
+          ':held': `HELD#${accountId}`,
+          ':id': id,
+          ':queued': 'queued',
+          ':scheduled': 'scheduled',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The account's held emails (with their payload keys). */
+export async function heldEmails(accountId: string): Promise<(EmailRecord & { payloadKey: string })[]> {
+  const held: (EmailRecord & { payloadKey: string })[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `HELD#${accountId}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    held.push(...(page.Items ?? []).map((item) => withoutKeys<EmailRecord & { payloadKey: string }>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return held;
+}
+
+/** Takes an email off its account's held list once it is queued again. */
+export async function unhold(id: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: emailKey(id),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk, heldAt',
+    }),
+  );
 }
 
 export interface EmailListQuery {

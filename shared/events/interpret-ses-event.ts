@@ -11,7 +11,11 @@ export interface EmailOutcome {
   at: string;
   details: Record<string, unknown>;
   /** Recipients to put on the project's suppression list, and why. */
-  suppress?: { reason: 'bounce' | 'complaint'; recipients: string[] };
+  suppress?: { reason: 'bounce' | 'complaint'; recipients: string[]; detail?: string };
+  /** What the event adds to the account's 24-hour reputation window. */
+  reputation?: { sends?: number; bounces?: number; complaints?: number };
+  /** How many recipients the event is about (for the daily counters). */
+  recipientCount: number;
 }
 
 /** Maps an SES event (any of SES's event types) to its meaning for the email. */
@@ -19,13 +23,21 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
   const at = event.mail.timestamp;
   switch (event.eventType) {
     case 'Send':
-      return { type: 'sent', status: 'sent', at, details: {} };
+      return {
+        type: 'sent',
+        status: 'sent',
+        at,
+        details: {},
+        reputation: { sends: event.mail.destination.length },
+        recipientCount: event.mail.destination.length,
+      };
     case 'Delivery':
       return {
         type: 'delivered',
         status: 'delivered',
         at: event.delivery?.timestamp ?? at,
         details: { recipients: event.delivery?.recipients ?? [] },
+        recipientCount: event.delivery?.recipients.length ?? 1,
       };
     case 'DeliveryDelay':
       return {
@@ -33,6 +45,7 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         status: 'delivery_delayed',
         at: event.deliveryDelay?.timestamp ?? at,
         details: { delayType: event.deliveryDelay?.delayType },
+        recipientCount: 1,
       };
     case 'Bounce': {
       const bounce = event.bounce;
@@ -53,7 +66,13 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
           recipients,
           diagnosticCode: bounce?.bouncedRecipients[0]?.diagnosticCode,
         },
-        ...(lasting ? { suppress: { reason: 'bounce' as const, recipients } } : {}),
+        recipientCount: recipients.length,
+        ...(lasting
+          ? {
+              suppress: { reason: 'bounce' as const, recipients, detail: bounce?.bounceSubType },
+              reputation: { bounces: recipients.length },
+            }
+          : {}),
       };
     }
     case 'Complaint': {
@@ -64,23 +83,44 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         status: 'complained',
         at: event.complaint?.timestamp ?? at,
         details: { feedbackType: event.complaint?.complaintFeedbackType, recipients },
-        suppress: { reason: 'complaint', recipients },
+        suppress: { reason: 'complaint', recipients, detail: event.complaint?.complaintFeedbackType },
+        reputation: { complaints: recipients.length },
+        recipientCount: recipients.length,
       };
     }
     case 'Reject':
-      return { type: 'rejected', status: 'rejected', at, details: { reason: event.reject?.reason } };
+      return {
+        type: 'rejected',
+        status: 'rejected',
+        at,
+        details: { reason: event.reject?.reason },
+        recipientCount: 1,
+      };
     case 'Rendering Failure':
-      return { type: 'failed', status: 'failed', at, details: { reason: event.failure?.errorMessage } };
+      return {
+        type: 'failed',
+        status: 'failed',
+        at,
+        details: { reason: event.failure?.errorMessage },
+        recipientCount: 1,
+      };
     case 'Open':
-      return { type: 'opened', counter: 'opens', at: event.open?.timestamp ?? at, details: {} };
+      return {
+        type: 'opened',
+        counter: 'opens',
+        at: event.open?.timestamp ?? at,
+        details: {},
+        recipientCount: 1,
+      };
     case 'Click':
       return {
         type: 'clicked',
         counter: 'clicks',
         at: event.click?.timestamp ?? at,
         details: { link: event.click?.link },
+        recipientCount: 1,
       };
     default:
-      return { type: event.eventType.toLowerCase(), at, details: {} };
+      return { type: event.eventType.toLowerCase(), at, details: {}, recipientCount: 1 };
   }
 }

@@ -1,18 +1,63 @@
 import { advanceStatus, countEngagement, putEmailEvent } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
-import { interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
+import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
 import { logger } from '#shared/logger.ts';
+import { evaluateReputation } from '#shared/reputation/reputation-service.ts';
+import { countReputation } from '#shared/reputation/reputation-store.ts';
+import { countDaily, type DailyCounter, dailyCounters, logBounce } from '#shared/stats/stats-store.ts';
 import { addSuppression } from '#shared/suppressions/suppression-store.ts';
 
+interface Origin {
+  emailId: string;
+  projectId?: string;
+  accountId?: string;
+}
+
+/** The project-level effects of one event: counters, bounce log, suppressions, reputation. */
+async function recordEffects(origin: Origin, event: SesEvent, outcome: EmailOutcome, now: string) {
+  const { projectId, accountId, emailId } = origin;
+  if (projectId) {
+    if ((dailyCounters as readonly string[]).includes(outcome.type)) {
+      await countDaily(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount);
+    }
+    for (const recipient of event.bounce?.bouncedRecipients ?? []) {
+      await logBounce(projectId, {
+        emailId,
+        recipient: recipient.emailAddress,
+        bounceType: event.bounce?.bounceType ?? '',
+        bounceSubType: event.bounce?.bounceSubType ?? '',
+        diagnosticCode: typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode : undefined,
+        at: outcome.at,
+      });
+    }
+    for (const email of outcome.suppress?.recipients ?? []) {
+      await addSuppression(projectId, {
+        email,
+        type: outcome.suppress?.reason ?? 'bounce',
+        reason: outcome.suppress?.detail,
+        sourceEmailId: emailId,
+        createdAt: now,
+      });
+    }
+  }
+  if (accountId && outcome.reputation) {
+    await countReputation(accountId, Date.parse(outcome.at), outcome.reputation);
+    if (outcome.reputation.bounces || outcome.reputation.complaints) await evaluateReputation(accountId);
+  }
+}
+
 /**
- * Applies one SES event to its email: stores it in the email's history (once per SNS
- * message, so a duplicate delivery changes nothing), then strengthens the status (and
- * records SES's MessageId) or counts the open or click, and suppresses hard-bounced and
- * complaining recipients. Events of mail Mailroom did not send are ignored.
+ * Applies one SES event: stores it in the email's history (once per SNS message, so a
+ * duplicate delivery changes nothing), strengthens the email's status (recording SES's
+ * MessageId) or counts the open or click, then the project-level effects: daily
+ * counters, the bounce log, suppression of hard-bounced and complaining recipients, and
+ * the account's reputation window, re-judged after a bounce or complaint. Events of
+ * mail Mailroom did not send are ignored.
  */
 export async function recordSesEvent(notificationId: string, event: SesEvent): Promise<void> {
-  const emailId = event.mail.tags[systemTags.emailId]?.[0];
+  const tag = (name: string) => event.mail.tags[name]?.[0];
+  const emailId = tag(systemTags.emailId);
   if (!emailId) {
     logger.warn('SES event without a Mailroom email id; ignored', { messageId: event.mail.messageId });
     return;
@@ -33,15 +78,10 @@ export async function recordSesEvent(notificationId: string, event: SesEvent): P
     await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
   }
   if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
-  const projectId = event.mail.tags[systemTags.projectId]?.[0];
-  if (outcome.suppress && projectId) {
-    for (const email of outcome.suppress.recipients) {
-      await addSuppression(projectId, {
-        email,
-        reason: outcome.suppress.reason,
-        sourceEmailId: emailId,
-        createdAt: now,
-      });
-    }
-  }
+  await recordEffects(
+    { emailId, projectId: tag(systemTags.projectId), accountId: tag(systemTags.accountId) },
+    event,
+    outcome,
+    now,
+  );
 }

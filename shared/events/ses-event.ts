@@ -10,6 +10,10 @@ export const snsEnvelopeSchema = z.object({
   TopicArn: z.string(),
   Message: z.string(),
   Timestamp: z.string(),
+  Subject: z.string().optional(),
+  SignatureVersion: z.string().optional(),
+  Signature: z.string().optional(),
+  SigningCertURL: z.string().optional(),
 });
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose());

@@ -2,20 +2,31 @@
  * A project's suppression list in the single table.
  *
  * Access patterns (pk / sk):
- * - one address ........... SUPPRESSION#<projectId> / <normalised address>
- * - many addresses at once  BatchGet of the same keys (the send path: one round trip)
+ * - one address, or many at once (the send path: BatchGet) ... SUPPRESSION#<projectId> / <normalised address>
+ * - the list, by address, with a type filter ............... Query on SUPPRESSION#<projectId>
  *
  * Addresses are compared with the domain part lower-cased (local parts may be
- * case-sensitive), per the suppression issue.
+ * case-sensitive, as RFC 5321 allows).
  */
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
-export type SuppressionReason = 'bounce' | 'complaint' | 'unsubscribe' | 'manual';
+export const suppressionTypes = ['bounce', 'complaint', 'unsubscribe', 'manual'] as const;
+export type SuppressionType = (typeof suppressionTypes)[number];
 
 export interface Suppression {
   email: string;
-  reason: SuppressionReason;
+  type: SuppressionType;
+  /** The detail: the bounce subtype, the complaint's feedback type, the operator's note. */
+  reason?: string;
   /** The email whose event caused it, when an event did. */
   sourceEmailId?: string;
   createdAt: string;
@@ -32,17 +43,46 @@ const suppressionKey = (projectId: string, address: string) => ({
   sk: normaliseAddress(address),
 });
 
+const itemOf = (projectId: string, suppression: Suppression) => ({
+  ...suppressionKey(projectId, suppression.email),
+  ...suppression,
+  email: normaliseAddress(suppression.email),
+});
+
 export async function addSuppression(projectId: string, suppression: Suppression): Promise<void> {
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: {
-        ...suppressionKey(projectId, suppression.email),
-        ...suppression,
-        email: normaliseAddress(suppression.email),
-      },
-    }),
-  );
+  await dynamo.send(new PutCommand({ TableName: tableName, Item: itemOf(projectId, suppression) }));
+}
+
+/** Adds many (manual bulk), 25 per request, retrying what DynamoDB leaves unprocessed. */
+export async function addSuppressions(projectId: string, suppressions: Suppression[]): Promise<void> {
+  for (let start = 0; start < suppressions.length; start += 25) {
+    let requests: Record<string, unknown>[] | undefined = suppressions
+      .slice(start, start + 25)
+      .map((suppression) => ({ PutRequest: { Item: itemOf(projectId, suppression) } }));
+    while (requests && requests.length > 0) {
+      const result = await dynamo.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
+      );
+      requests = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+    }
+  }
+}
+
+/** Removes an address; false when it was not on the list. */
+export async function removeSuppression(projectId: string, address: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: suppressionKey(projectId, address),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /** Which of these addresses the project has suppressed (normalised), in one round trip per 100. */
@@ -62,4 +102,41 @@ export async function suppressedAmong(projectId: string, addresses: string[]): P
     }
   }
   return found;
+}
+
+/** A page of the list in address order after `startingAfter`, optionally of one type. */
+export async function listSuppressions(
+  projectId: string,
+  options: { limit: number; type?: SuppressionType; startingAfter?: string },
+): Promise<{ suppressions: Suppression[]; hasMore: boolean }> {
+  const suppressions: Suppression[] = [];
+  let startKey: Record<string, unknown> | undefined = options.startingAfter
+    ? suppressionKey(projectId, options.startingAfter)
+    : undefined;
+  let hasMore = false;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: options.type ? '#type = :type' : undefined,
+        ExpressionAttributeNames: options.type ? { '#type': 'type' } : undefined,
+        ExpressionAttributeValues: {
+          ':pk': `SUPPRESSION#${projectId}`,
+          ...(options.type ? { ':type': options.type } : {}),
+        },
+        ExclusiveStartKey: startKey,
+        Limit: options.limit + 1,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (suppressions.length === options.limit) {
+        hasMore = true;
+        break;
+      }
+      suppressions.push(withoutKeys<Suppression>(item));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && !hasMore);
+  return { suppressions, hasMore };
 }

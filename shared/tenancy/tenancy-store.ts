@@ -3,12 +3,20 @@
  *
  * Access patterns (pk / sk):
  * - account by id ............ ACCOUNT#<accountId> / ACCOUNT
+ * - its status history ....... ACCOUNT#<accountId> / STATUS#<ISO time>
  * - project by id ............ PROJECT#<projectId> / PROJECT
  * - key by its SHA-256 ....... APIKEY#<hash> / APIKEY  (the auth hot path: one GetItem)
  * - keys of a project ........ gsi1: PROJECT#<projectId>#KEYS / <keyId>
  * - projects of an account ... gsi1: ACCOUNT#<accountId>#PROJECTS / <projectId>
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { KeyMode, NewApiKey } from '#shared/auth/api-keys.ts';
 import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
@@ -21,6 +29,21 @@ export interface Account {
   name: string;
   status: AccountStatus;
   createdAt: string;
+  statusReason?: string;
+  statusChangedAt?: string;
+  /** Per-account overrides of the reputation thresholds (the operator's, through the CLI). */
+  reputation?: { minimumSends?: number };
+}
+
+/** One change of an account's status, kept with its reason and the figures behind it. */
+export interface StatusChange {
+  from: AccountStatus;
+  to: AccountStatus;
+  reason: string;
+  /** `reputation` for the automatic state machine, `operator` for the CLI. */
+  by: 'reputation' | 'operator';
+  figures?: Record<string, number>;
+  at: string;
 }
 
 export interface Project {
@@ -122,4 +145,87 @@ export async function findApiKeyByHash(hash: string): Promise<ApiKeyRecord | und
     new GetCommand({ TableName: tableName, Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' } }),
   );
   return Item ? withoutKeys<ApiKeyRecord>(Item) : undefined;
+}
+
+export async function getAccount(id: string): Promise<Account | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: { pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' } }),
+  );
+  return Item ? withoutKeys<Account>(Item) : undefined;
+}
+
+/**
+ * Moves an account from `change.from` to `change.to` and records the change, in one
+ * transaction; false when the account was no longer in `change.from` (someone else
+ * changed it first) or is deactivated, which is terminal.
+ */
+export async function changeAccountStatus(accountId: string, change: StatusChange): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
+              UpdateExpression: 'SET #status = :to, statusReason = :reason, statusChangedAt = :at',
+              ConditionExpression: '#status = :from AND #status <> :terminal',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':to': change.to,
+                ':from': change.from,
+                ':terminal': 'deactivated',
+                ':reason': change.reason,
+                ':at': change.at,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { pk: `ACCOUNT#${accountId}`, sk: `STATUS#${change.at}`, ...change },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+/** The account's status changes, newest first. */
+export async function statusHistory(accountId: string): Promise<StatusChange[]> {
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'STATUS#' },
+      ScanIndexForward: false,
+    }),
+  );
+  return Items.map((item) => withoutKeys<StatusChange>(item));
+}
+
+/** Sets the account's reputation overrides (the minimum volume before any verdict). */
+export async function setReputationOverrides(
+  accountId: string,
+  reputation: Account['reputation'],
+): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
+        UpdateExpression: 'SET reputation = :reputation',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':reputation': reputation },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new Error(`No account ${accountId}`);
+    throw error;
+  }
 }

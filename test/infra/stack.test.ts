@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configurationSet, payloadBucket, queues } from '#shared/resources.ts';
+import { configurationSet, payloadBucket, queues, sesEventsTopic } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
 import { MailroomStack } from '../../infra/mailroom-stack.ts';
 
@@ -173,6 +173,13 @@ describe('SES and its events', () => {
       TopicArn: { Ref: topicId },
       RawMessageDelivery: false,
     });
+  });
+
+  it('has the events worker check SNS signatures and the topic in production', () => {
+    const [, consumer] = functionByDescription(`consumer of ${queues.sesEvents.name}`);
+    const variables = consumer.Properties.Environment.Variables;
+    expect(variables.VERIFY_SNS_SIGNATURES).toBe('true');
+    expect(variables[sesEventsTopic.envVar]).toEqual({ Ref: expect.stringMatching(/SesEventsTopic/) });
   });
 
   it('lets only the sender send, on identities and the configuration set of this account', () => {

@@ -3,6 +3,7 @@ import { apiKeyMode, hashApiKey } from '#shared/auth/api-keys.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
 import { logger } from '#shared/logger.ts';
+import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
 import { allows, type Scope } from '#shared/tenancy/scopes.ts';
 import { findApiKeyByHash } from '#shared/tenancy/tenancy-store.ts';
 
@@ -13,7 +14,8 @@ function presentedKey(event: ApiEvent): string | undefined {
 }
 
 /**
- * Finds the caller's key by its SHA-256 (the stored form) and checks `scope`.
+ * Finds the caller's key by its SHA-256 (the stored form), checks `scope`, and refuses
+ * changes (anything but GET) while the caller's account is not `active`.
  * The lookup is by hash, so no secret is ever compared byte by byte.
  */
 export function authenticate(scope: Scope): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
@@ -27,6 +29,7 @@ export function authenticate(scope: Scope): middy.MiddlewareObj<ApiEvent, ApiRes
       if (!allows(caller.scopes, scope))
         throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
       logger.appendKeys({ projectId: caller.projectId, keyId: caller.id });
+      if (request.event.requestContext.http.method !== 'GET') await requireActiveAccount(caller.accountId);
       request.context.caller = caller;
     },
   };

@@ -1,0 +1,72 @@
+/**
+ * Reputation counters and status history in the single table.
+ *
+ * Access patterns (pk / sk):
+ * - window buckets of an account ... REPUTATION#<accountId> / B#<bucket start ISO> → { sends, bounces, complaints }
+ *   (one Query with BETWEEN reads a 24-hour window; buckets expire by TTL)
+ * - status history of an account ... ACCOUNT#<accountId> / STATUS#<ISO time> → { from, to, reason, figures, by }
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import {
+  bucketMinutes,
+  bucketStart,
+  type WindowFigures,
+  windowBuckets,
+  windowHours,
+} from '#shared/reputation/reputation-policy.ts';
+
+const bucketKey = (accountId: string, start: number) => ({
+  pk: `REPUTATION#${accountId}`,
+  sk: `B#${new Date(start).toISOString()}`,
+});
+
+/** Adds to the account's counters for the bucket holding `at`. One write. */
+export async function countReputation(
+  accountId: string,
+  at: number,
+  add: Partial<WindowFigures>,
+): Promise<void> {
+  const entries = Object.entries(add).filter(([, value]) => value);
+  if (entries.length === 0) return;
+  const start = bucketStart(at);
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: bucketKey(accountId, start),
+      UpdateExpression: `ADD ${entries.map(([name]) => `${name} :${name}`).join(', ')} SET expiresAt = :expires`,
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+        ':expires': Math.floor(start / 1000) + (windowHours + 2) * 3600 + bucketMinutes * 60,
+      },
+    }),
+  );
+}
+
+/** The account's sends, hard bounces and complaints over the 24-hour window ending `now`. */
+export async function windowFigures(accountId: string, now = Date.now()): Promise<WindowFigures> {
+  const { first, last } = windowBuckets(now);
+  const figures: WindowFigures = { sends: 0, bounces: 0, complaints: 0 };
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: {
+          ':pk': `REPUTATION#${accountId}`,
+          ':first': bucketKey(accountId, first).sk,
+          ':last': bucketKey(accountId, last).sk,
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      figures.sends += Number(item.sends ?? 0);
+      figures.bounces += Number(item.bounces ?? 0);
+      figures.complaints += Number(item.complaints ?? 0);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return figures;
+}

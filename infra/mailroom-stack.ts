@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -126,6 +126,11 @@ export class MailroomStack extends Stack {
       configurationSetName: configurationSet.configurationSetName,
       sandboxDomain: props.sandboxDomain,
     });
+
+    // What the `mailroom` CLI needs to reach this deployment.
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'TABLE_NAME for the mailroom CLI' });
+    new CfnOutput(this, 'SendQueueUrl', { value: send.queue.queueUrl, description: 'SEND_QUEUE_URL for the mailroom CLI' });
+    new CfnOutput(this, 'PayloadBucketName', { value: payloads.bucketName, description: 'PAYLOAD_BUCKET for the mailroom CLI' });
 
     const verifier = this.scheduledFunction(
       'DomainVerifier',

@@ -7,15 +7,28 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
-/** Rate-limit classes of the AutoRelay table; enforced per key by the keys issue's middleware. */
-export type RateLimitClass = 'none' | 'send' | 'batch' | 'read' | 'write' | 'stats';
+/**
+ * Rate-limit classes of the AutoRelay table, counted per API key in a sliding window;
+ * the numbers live in `shared/limits/rate-limit-classes.ts`.
+ */
+export type RateLimitClass =
+  | 'none'
+  | 'api'
+  | 'send'
+  | 'batch'
+  | 'read'
+  | 'write'
+  | 'stats'
+  | 'domain_create'
+  | 'key_create';
 
 /**
- * What a route's function reaches besides reading the table (which every keyed route
- * does to authenticate). The stack turns each into an environment variable plus the
- * narrowest IAM grant, so a function can touch only what its route lists.
+ * What a route's function reaches besides the table (which every keyed route reads and
+ * writes: keys, rate-limit counters, idempotency records). The stack turns each into an
+ * environment variable plus the narrowest IAM grant, so a function touches only what its
+ * route lists.
  */
-export type RouteResource = 'table:write' | 'sendQueue' | 'payloads' | 'sesIdentities';
+export type RouteResource = 'sendQueue' | 'payloads' | 'sesIdentities';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -46,7 +59,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
-    uses: ['table:write', 'sendQueue', 'payloads'],
+    uses: ['sendQueue', 'payloads'],
   },
   {
     method: 'POST',
@@ -54,14 +67,14 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/batch.ts',
     scope: 'emails.batch',
     rateLimit: 'batch',
-    uses: ['table:write', 'sendQueue', 'payloads'],
+    uses: ['sendQueue', 'payloads'],
   },
   {
     method: 'GET',
     path: '/api/v1/emails',
     entry: 'functions/api/emails/list.ts',
     scope: 'emails.read',
-    rateLimit: 'read',
+    rateLimit: 'api',
     uses: [],
   },
   {
@@ -69,15 +82,15 @@ export const routes: readonly Route[] = [
     path: '/api/v1/emails/{id}/cancel',
     entry: 'functions/api/emails/cancel.ts',
     scope: 'emails.send',
-    rateLimit: 'write',
-    uses: ['table:write'],
+    rateLimit: 'api',
+    uses: [],
   },
   {
     method: 'GET',
     path: '/api/v1/emails/{id}',
     entry: 'functions/api/emails/get.ts',
     scope: 'emails.read',
-    rateLimit: 'read',
+    rateLimit: 'api',
     uses: [],
   },
   {
@@ -85,15 +98,15 @@ export const routes: readonly Route[] = [
     path: '/api/v1/domains',
     entry: 'functions/api/domains/create.ts',
     scope: 'domains.write',
-    rateLimit: 'write',
-    uses: ['table:write', 'sesIdentities'],
+    rateLimit: 'domain_create',
+    uses: ['sesIdentities'],
   },
   {
     method: 'GET',
     path: '/api/v1/domains',
     entry: 'functions/api/domains/list.ts',
     scope: 'domains.read',
-    rateLimit: 'read',
+    rateLimit: 'api',
     uses: [],
   },
   // `{id}` takes a domain id or a domain name; reading asks SES for each record's status.
@@ -102,24 +115,24 @@ export const routes: readonly Route[] = [
     path: '/api/v1/domains/{id}',
     entry: 'functions/api/domains/get.ts',
     scope: 'domains.read',
-    rateLimit: 'read',
-    uses: ['table:write', 'sesIdentities'],
+    rateLimit: 'api',
+    uses: ['sesIdentities'],
   },
   {
     method: 'POST',
     path: '/api/v1/domains/{id}/verify',
     entry: 'functions/api/domains/verify.ts',
     scope: 'domains.write',
-    rateLimit: 'write',
-    uses: ['table:write', 'sesIdentities'],
+    rateLimit: 'api',
+    uses: ['sesIdentities'],
   },
   {
     method: 'DELETE',
     path: '/api/v1/domains/{id}',
     entry: 'functions/api/domains/delete.ts',
     scope: 'domains.write',
-    rateLimit: 'write',
-    uses: ['table:write', 'sesIdentities'],
+    rateLimit: 'api',
+    uses: ['sesIdentities'],
   },
   {
     method: 'POST',
@@ -127,7 +140,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/create.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: ['table:write'],
+    uses: [],
   },
   {
     method: 'GET',
@@ -142,7 +155,7 @@ export const routes: readonly Route[] = [
     path: '/api/v1/templates/{id}',
     entry: 'functions/api/templates/get.ts',
     scope: 'templates.read',
-    rateLimit: 'read',
+    rateLimit: 'api',
     uses: [],
   },
   {
@@ -151,7 +164,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/update.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: ['table:write'],
+    uses: [],
   },
   {
     method: 'DELETE',
@@ -159,14 +172,14 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/delete.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: ['table:write'],
+    uses: [],
   },
   {
     method: 'GET',
     path: '/api/v1/suppressions',
     entry: 'functions/api/suppressions/list.ts',
     scope: 'suppressions.read',
-    rateLimit: 'read',
+    rateLimit: 'api',
     uses: [],
   },
   {
@@ -174,16 +187,16 @@ export const routes: readonly Route[] = [
     path: '/api/v1/suppressions',
     entry: 'functions/api/suppressions/add.ts',
     scope: 'suppressions.write',
-    rateLimit: 'write',
-    uses: ['table:write'],
+    rateLimit: 'api',
+    uses: [],
   },
   {
     method: 'DELETE',
     path: '/api/v1/suppressions/{email}',
     entry: 'functions/api/suppressions/delete.ts',
     scope: 'suppressions.write',
-    rateLimit: 'write',
-    uses: ['table:write'],
+    rateLimit: 'api',
+    uses: [],
   },
   {
     method: 'GET',
@@ -198,7 +211,7 @@ export const routes: readonly Route[] = [
     path: '/api/v1/analytics/summary',
     entry: 'functions/api/analytics/summary.ts',
     scope: 'stats.read',
-    rateLimit: 'stats',
+    rateLimit: 'api',
     uses: [],
   },
   {
@@ -206,7 +219,31 @@ export const routes: readonly Route[] = [
     path: '/api/v1/analytics/bounces',
     entry: 'functions/api/analytics/bounces.ts',
     scope: 'stats.read',
-    rateLimit: 'stats',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/keys',
+    entry: 'functions/api/keys/list.ts',
+    scope: 'keys.read',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/keys',
+    entry: 'functions/api/keys/create.ts',
+    scope: 'keys.write',
+    rateLimit: 'key_create',
+    uses: [],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/keys/{id}',
+    entry: 'functions/api/keys/revoke.ts',
+    scope: 'keys.write',
+    rateLimit: 'api',
     uses: [],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.

@@ -128,9 +128,18 @@ export class MailroomStack extends Stack {
     });
 
     // What the `mailroom` CLI needs to reach this deployment.
-    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'TABLE_NAME for the mailroom CLI' });
-    new CfnOutput(this, 'SendQueueUrl', { value: send.queue.queueUrl, description: 'SEND_QUEUE_URL for the mailroom CLI' });
-    new CfnOutput(this, 'PayloadBucketName', { value: payloads.bucketName, description: 'PAYLOAD_BUCKET for the mailroom CLI' });
+    new CfnOutput(this, 'TableName', {
+      value: table.tableName,
+      description: 'TABLE_NAME for the mailroom CLI',
+    });
+    new CfnOutput(this, 'SendQueueUrl', {
+      value: send.queue.queueUrl,
+      description: 'SEND_QUEUE_URL for the mailroom CLI',
+    });
+    new CfnOutput(this, 'PayloadBucketName', {
+      value: payloads.bucketName,
+      description: 'PAYLOAD_BUCKET for the mailroom CLI',
+    });
 
     const verifier = this.scheduledFunction(
       'DomainVerifier',

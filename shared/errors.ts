@@ -112,10 +112,42 @@ export class ConflictError extends ApiError {
   }
 }
 
+/** The headers that describe a rate-limit window (contract: the tightest window that applies). */
+export function rateLimitHeaders(report: {
+  limit: number;
+  remaining: number;
+  reset: number;
+}): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(report.limit),
+    'x-ratelimit-remaining': String(report.remaining),
+    'x-ratelimit-reset': String(report.reset),
+  };
+}
+
 export class RateLimitedError extends ApiError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super('rate_limited', message, {}, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    window?: { limit: number; remaining: number; reset: number },
+  ) {
+    super(
+      'rate_limited',
+      message,
+      {},
+      {
+        'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+        ...(window ? rateLimitHeaders(window) : {}),
+      },
+    );
     this.name = 'RateLimitedError';
+  }
+}
+
+export class QuotaExceededError extends ApiError {
+  constructor(message: string) {
+    super('quota_exceeded', message);
+    this.name = 'QuotaExceededError';
   }
 }
 

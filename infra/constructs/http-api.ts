@@ -28,8 +28,6 @@ export interface MailroomHttpApiProps {
   readonly sandboxDomain?: string;
 }
 
-const mutating = new Set(['POST', 'PUT', 'PATCH']);
-
 /** `POST /api/v1/emails/{id}/cancel` → `PostApiV1EmailsIdCancel`: a stable construct id per route. */
 function constructId(route: Route): string {
   const words = `${route.method} ${route.path}`.toLowerCase().match(/[a-z0-9]+/g) ?? [];
@@ -39,7 +37,7 @@ function constructId(route: Route): string {
 /**
  * The HTTP API: one Lambda and one route per row of the route table. Each function
  * gets exactly the environment and grants its row's `uses` names; every keyed route
- * may read the table to authenticate.
+ * reads and writes the table (its key, rate-limit counters, idempotency records).
  */
 export class MailroomHttpApi extends Construct {
   readonly api: HttpApi;
@@ -49,7 +47,6 @@ export class MailroomHttpApi extends Construct {
     this.api = new HttpApi(this, 'Api', { description: 'Mailroom REST API' });
 
     const grants: Record<RouteResource, (fn: MailroomFunction) => void> = {
-      'table:write': (fn) => props.table.grantWriteData(fn),
       // Sending routes also learn the operator's shared sandbox domain, when there is one.
       sendQueue: (fn) => {
         fn.addEnvironment(queues.send.envVar, props.sendQueue.queueUrl);
@@ -75,9 +72,8 @@ export class MailroomHttpApi extends Construct {
       });
       if (route.scope !== 'public') {
         fn.addEnvironment(tableDefinition.envVar, props.table.tableName);
-        props.table.grantReadData(fn);
-        // Every keyed POST, PUT and PATCH may carry an Idempotency-Key, which is stored.
-        if (mutating.has(route.method)) props.table.grantWriteData(fn);
+        // Keys, rate-limit counters and idempotency records live in the table.
+        props.table.grantReadWriteData(fn);
       }
       for (const resource of route.uses) grants[resource](fn);
       this.api.addRoutes({

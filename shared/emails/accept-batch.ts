@@ -5,6 +5,7 @@ import { ApiError } from '#shared/errors.ts';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
+import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
 
 /** At most this many emails in one batch call (AutoRelay). */
@@ -30,7 +31,7 @@ async function acceptRow(caller: Caller, row: unknown, batchId: string): Promise
   const parsed = sendEmailSchema.safeParse(row);
   try {
     if (!parsed.success) throw toValidationError(parsed.error);
-    const accepted = await acceptEmail(caller, parsed.data, { batchId });
+    const accepted = await acceptEmail(caller, parsed.data, { batchId, allowanceTaken: true });
     return {
       id: accepted.id,
       to,
@@ -66,6 +67,8 @@ export async function acceptBatch(caller: Caller, rows: unknown[]) {
       },
     );
   }
+  // Every row counts against the account's windows and quota, whatever becomes of it.
+  await consumeSendAllowance(caller, rows.length);
   const batchId = newId('batch');
   const results: BatchRow[] = new Array(rows.length);
   let next = 0;

@@ -17,6 +17,7 @@ import { readEnv } from '#shared/env.ts';
 import { ApiError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
+import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
 import { queues } from '#shared/resources.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
@@ -38,6 +39,7 @@ function withoutSuppressed(addresses: string[], suppressed: Set<string>): string
 /**
  * Accepts one email: checks the caller may send from its domain, renders its content
  * (template, derived text part), skips suppressed recipients (all suppressed → 400),
+ * counts it against the account's sending windows and monthly quota,
  * stores the record and queues it, now or at `scheduled_at`. A test key's email is
  * stored with status `test` and never queued. If queueing fails the record is removed
  * again: an email is either fully accepted or not at all.
@@ -45,7 +47,7 @@ function withoutSuppressed(addresses: string[], suppressed: Set<string>): string
 export async function acceptEmail(
   caller: Caller,
   input: SendEmailInput,
-  options: { batchId?: string } = {},
+  options: { batchId?: string; allowanceTaken?: boolean } = {},
 ): Promise<AcceptedEmail> {
   await authorizeSender(caller, input.from.address);
   const content = await resolveContent(caller, input);
@@ -64,6 +66,9 @@ export async function acceptEmail(
       suppressed: [...suppressed],
     });
   }
+
+  // Counted once every check has passed; a batch takes the allowance for all its rows.
+  if (!options.allowanceTaken) await consumeSendAllowance(caller, 1);
 
   const now = Date.now();
   const sendAt = input.scheduled_at === undefined ? now : Date.parse(input.scheduled_at);

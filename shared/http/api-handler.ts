@@ -4,6 +4,7 @@ import { authenticate } from '#shared/http/middleware/authenticate.ts';
 import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
 import { idempotency } from '#shared/http/middleware/idempotency.ts';
 import { jsonBody } from '#shared/http/middleware/json-body.ts';
+import { keyRateLimit, rateLimitResponseHeaders } from '#shared/http/middleware/rate-limit.ts';
 import { type Reply, toResult } from '#shared/http/reply.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
@@ -20,17 +21,20 @@ export interface ApiRequest<Body> {
 const defaultMaxBodyBytes = 1024 * 1024;
 
 /**
- * Builds an authenticated API Lambda handler: envelope (request id, errors) → key and
- * scope → `Idempotency-Key` (POST/PUT/PATCH) → JSON body parsed and validated by `body`
- * (when given) → `handle`.
+ * Builds an authenticated API Lambda handler for a row of the route table: rate-limit
+ * headers → envelope (request id, errors) → key, scope and account status → the key's
+ * rate-limit window for the route's class → `Idempotency-Key` (POST/PUT/PATCH) → JSON
+ * body parsed and validated by `body` (when given) → `handle`.
  */
 export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
-  options: { scope: Scope; body?: Schema; maxBodyBytes?: number },
+  options: { route: { scope: Scope; rateLimit: string }; body?: Schema; maxBodyBytes?: number },
   handle: (request: ApiRequest<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
+    .use(rateLimitResponseHeaders())
     .use(httpEnvelope())
-    .use(authenticate(options.scope))
+    .use(authenticate(options.route.scope))
+    .use(keyRateLimit(options.route.rateLimit))
     .use(idempotency());
   if (options.body) handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes));
   return handler.handler(async (event, context) =>

@@ -8,6 +8,7 @@
  * - key by its SHA-256 ....... APIKEY#<hash> / APIKEY  (the auth hot path: one GetItem)
  * - keys of a project ........ gsi1: PROJECT#<projectId>#KEYS / <keyId>
  * - projects of an account ... gsi1: ACCOUNT#<accountId>#PROJECTS / <projectId>
+ * - all accounts ............. gsi1: ACCOUNTS / <accountId>
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -33,6 +34,16 @@ export interface Account {
   statusChangedAt?: string;
   /** Per-account overrides of the reputation thresholds (the operator's, through the CLI). */
   reputation?: { minimumSends?: number };
+  /** Sending windows and monthly quota set by the operator; defaults apply where unset. */
+  limits?: AccountLimits;
+}
+
+export interface AccountLimits {
+  perSecond?: number;
+  perMinute?: number;
+  perHour?: number;
+  perDay?: number;
+  monthlyQuota?: number;
 }
 
 /** One change of an account's status, kept with its reason and the figures behind it. */
@@ -66,6 +77,7 @@ export interface ApiKeyRecord {
   lastFour: string;
   createdAt: string;
   revokedAt?: string;
+  lastUsedAt?: string;
 }
 
 const onlyIfNew = 'attribute_not_exists(pk)';
@@ -80,7 +92,13 @@ export async function createAccount(name: string): Promise<Account> {
   await dynamo.send(
     new PutCommand({
       TableName: tableName,
-      Item: { pk: `ACCOUNT#${account.id}`, sk: 'ACCOUNT', ...account },
+      Item: {
+        pk: `ACCOUNT#${account.id}`,
+        sk: 'ACCOUNT',
+        gsi1pk: 'ACCOUNTS',
+        gsi1sk: account.id,
+        ...account,
+      },
       ConditionExpression: onlyIfNew,
     }),
   );
@@ -228,4 +246,94 @@ export async function setReputationOverrides(
     if (error instanceof ConditionalCheckFailedException) throw new Error(`No account ${accountId}`);
     throw error;
   }
+}
+
+/** Merges operator-set limits into the account's. */
+export async function setAccountLimits(accountId: string, limits: AccountLimits): Promise<AccountLimits> {
+  const current = (await getAccount(accountId))?.limits;
+  if (!(await getAccount(accountId))) throw new Error(`No account ${accountId}`);
+  const merged = { ...current, ...limits };
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
+      UpdateExpression: 'SET limits = :limits',
+      ExpressionAttributeValues: { ':limits': merged },
+    }),
+  );
+  return merged;
+}
+
+async function queryIndex<T>(partition: string): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []).map((item) => withoutKeys<T>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+export function listAccounts(): Promise<Account[]> {
+  return queryIndex<Account>('ACCOUNTS');
+}
+
+export function listProjects(accountId: string): Promise<Project[]> {
+  return queryIndex<Project>(`ACCOUNT#${accountId}#PROJECTS`);
+}
+
+export async function getProject(id: string): Promise<Project | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: { pk: `PROJECT#${id}`, sk: 'PROJECT' } }),
+  );
+  return Item ? withoutKeys<Project>(Item) : undefined;
+}
+
+/** A project's keys (revoked ones too), without secrets: only hashes are stored. */
+export function listApiKeys(projectId: string): Promise<ApiKeyRecord[]> {
+  return queryIndex<ApiKeyRecord>(`PROJECT#${projectId}#KEYS`);
+}
+
+/** Revokes a project's key by id; false when the project has no such live key. */
+export async function revokeApiKey(projectId: string, keyId: string, now: string): Promise<boolean> {
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :id',
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#KEYS`, ':id': keyId },
+    }),
+  );
+  const item = Items[0];
+  if (!item || item.revokedAt) return false;
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: item.pk, sk: item.sk },
+      UpdateExpression: 'SET revokedAt = :now',
+      ExpressionAttributeValues: { ':now': now },
+    }),
+  );
+  return true;
+}
+
+/** Records when a key was last used (callers throttle this to about once a minute). */
+export async function touchApiKey(hash: string, now: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' },
+      UpdateExpression: 'SET lastUsedAt = :now',
+      ExpressionAttributeValues: { ':now': now },
+    }),
+  );
 }

@@ -4,6 +4,7 @@ import {
   addProjectKey,
   api,
   eventually,
+  freshKey,
   otherProjectKey,
   sandboxDomain,
   setIdentityStatus,
@@ -26,7 +27,7 @@ const email = (from: string) => ({
 describe('adding a domain', () => {
   it('creates the SES identity and answers its three DKIM tokens, pending', async () => {
     const domain = uniqueDomain();
-    const created = await api('POST', '/api/v1/domains', { body: { domain } });
+    const created = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^dom_[0-9A-HJKMNP-TV-Z]{26}$/),
@@ -47,7 +48,7 @@ describe('adding a domain', () => {
 
   it('lists the DNS records to publish, each with SES status where SES gives one', async () => {
     const domain = uniqueDomain();
-    const created = await api('POST', '/api/v1/domains', { body: { domain } });
+    const created = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     const read = await api('GET', `/api/v1/domains/${created.body.id}`);
     expect(read.status).toBe(200);
     const [t1, t2, t3] = created.body.dkimTokens as string[];
@@ -95,7 +96,7 @@ describe('adding a domain', () => {
 
   it('is verified by the scheduled re-check once SES verifies it, with verified_at', async () => {
     const domain = uniqueDomain();
-    const created = await api('POST', '/api/v1/domains', { body: { domain } });
+    const created = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     const listed = await eventually(
       () => api('GET', '/api/v1/domains'),
       (response) =>
@@ -111,7 +112,7 @@ describe('adding a domain', () => {
 
   it('reports FAILED from SES as failed on verify', async () => {
     const domain = uniqueDomain();
-    const created = await api('POST', '/api/v1/domains', { body: { domain } });
+    const created = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     await setIdentityStatus(domain, 'FAILED');
     const verdict = await api('POST', `/api/v1/domains/${created.body.id}/verify`);
     expect(verdict.status).toBe(200);
@@ -120,9 +121,15 @@ describe('adding a domain', () => {
 
   it('normalises upper case and stores internationalised names as punycode, showing both', async () => {
     const suffix = Date.now().toString(36);
-    const upper = await api('POST', '/api/v1/domains', { body: { domain: `Mixed-${suffix}.Example.COM` } });
+    const upper = await api('POST', '/api/v1/domains', {
+      key: await freshKey(),
+      body: { domain: `Mixed-${suffix}.Example.COM` },
+    });
     expect(upper.body.domain).toBe(`mixed-${suffix}.example.com`);
-    const idn = await api('POST', '/api/v1/domains', { body: { domain: `bücher-${suffix}.example` } });
+    const idn = await api('POST', '/api/v1/domains', {
+      key: await freshKey(),
+      body: { domain: `bücher-${suffix}.example` },
+    });
     expect(idn.status).toBe(200);
     expect(idn.body.domain).toMatch(/^xn--[a-z0-9-]+\.example$/);
     expect(idn.body.domain_unicode).toBe(`bücher-${suffix}.example`);
@@ -142,11 +149,11 @@ describe('adding a domain', () => {
       '',
     ];
     for (const domain of bad) {
-      const response = await api('POST', '/api/v1/domains', { body: { domain } });
+      const response = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
       expect(response.status, domain).toBe(400);
       expect(response.body, domain).toMatchObject({ code: 'validation_error', field: 'domain' });
     }
-    const wrongType = await api('POST', '/api/v1/domains', { body: { domain: 42 } });
+    const wrongType = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain: 42 } });
     expect(wrongType.body).toMatchObject({ code: 'validation_error', field: 'domain' });
   });
 });
@@ -154,13 +161,15 @@ describe('adding a domain', () => {
 describe('one owner per domain', () => {
   it('answers 409 when another project holds the domain, naming no project', async () => {
     const domain = uniqueDomain();
-    const mine = await api('POST', '/api/v1/domains', { body: { domain } });
+    const mine = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     const other = await otherProjectKey();
     const theirs = await api('POST', '/api/v1/domains', { key: other.key, body: { domain } });
     expect(theirs.status).toBe(409);
     expect(theirs.body.code).toBe('conflict');
     expect(JSON.stringify(theirs.body)).not.toMatch(/prj_|dom_/);
-    expect((await api('POST', '/api/v1/domains', { body: { domain } })).status).toBe(409);
+    expect((await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } })).status).toBe(
+      409,
+    );
     // Another project's domain is simply not found, by id or by name.
     expect((await api('GET', `/api/v1/domains/${mine.body.id}`, { key: other.key })).status).toBe(404);
     expect((await api('GET', `/api/v1/domains/${domain}`, { key: other.key })).status).toBe(404);
@@ -171,7 +180,7 @@ describe('one owner per domain', () => {
 describe('sending is bound to verified domains', () => {
   it('refuses an unverified domain with domain_not_verified, then accepts it once verified', async () => {
     const domain = uniqueDomain();
-    const created = await api('POST', '/api/v1/domains', { body: { domain } });
+    const created = await api('POST', '/api/v1/domains', { key: await freshKey(), body: { domain } });
     const early = await api('POST', '/api/v1/emails', { body: email(`hi@${domain}`) });
     expect(early.status).toBe(400);
     expect(early.body).toMatchObject({ code: 'domain_not_verified', field: 'from' });
@@ -239,14 +248,17 @@ describe('sending is bound to verified domains', () => {
 describe('the shared sandbox domain', () => {
   it('lets a project without a domain send 100 emails a day from it, and refuses the 101st', async () => {
     const fresh = await otherProjectKey();
+    // Two keys of the project, so the per-key limit (100 sends a minute) is not what stops it.
+    const keys = [fresh.key, await addProjectKey(fresh.project)];
     const from = `hello@${sandboxDomain}`;
     for (let i = 0; i < 100; i += 1) {
-      const response = await api('POST', '/api/v1/emails', { key: fresh.key, body: email(from) });
+      const response = await api('POST', '/api/v1/emails', { key: keys[i % 2], body: email(from) });
       expect(response.status, `email ${i + 1}`).toBe(200);
     }
-    const over = await api('POST', '/api/v1/emails', { key: fresh.key, body: email(from) });
+    const over = await api('POST', '/api/v1/emails', { key: keys[0], body: email(from) });
     expect(over.status).toBe(429);
     expect(over.body.code).toBe('rate_limited');
+    expect(over.body.error).toMatch(/sandbox domain allows 100 emails a day/);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -11,6 +11,7 @@ declare module 'vitest' {
     eventsDeadLetterQueueUrl: string;
     sendDeadLetterQueueUrl: string;
     sandboxDomain: string;
+    defaultProject: { id: string; accountId: string; name: string; createdAt: string };
   }
 }
 
@@ -29,6 +30,12 @@ export default async function setup(project: TestProject) {
   // reputation tests, on accounts of their own, should ever see it judged.
   const { setReputationOverrides } = await import('#shared/tenancy/tenancy-store.ts');
   await setReputationOverrides(runtime.credentials.accountId, { minimumSends: 1_000_000_000 });
+  project.provide('defaultProject', {
+    id: runtime.credentials.projectId,
+    accountId: runtime.credentials.accountId,
+    name: 'Default project',
+    createdAt: '',
+  });
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('sesUrl', runtime.sesUrl);
   project.provide('liveKey', runtime.credentials.liveKey);

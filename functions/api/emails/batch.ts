@@ -1,8 +1,9 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { acceptBatch, batchSchema } from '#shared/emails/accept-batch.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 
 /** `POST /api/v1/emails/batch`: up to 100 emails, each judged alone. */
 export const handler = apiHandler(
-  { scope: 'emails.batch', body: batchSchema, maxBodyBytes: 10 * 1024 * 1024 },
+  { route: routeOf('POST /api/v1/emails/batch'), body: batchSchema, maxBodyBytes: 10 * 1024 * 1024 },
   async ({ caller, body }) => ({ body: await acceptBatch(caller, body.emails) }),
 );

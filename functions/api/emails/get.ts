@@ -1,3 +1,4 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { getEmailWithEvents } from '#shared/emails/email-store.ts';
 import { emailView, eventsView } from '#shared/emails/email-view.ts';
 import { NotFoundError } from '#shared/errors.ts';
@@ -5,9 +6,12 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import { isId } from '#shared/ids.ts';
 
 /** `GET /api/v1/emails/:id`: the email and its events. Another project's email is a 404. */
-export const handler = apiHandler({ scope: 'emails.read' }, async ({ caller, params }) => {
-  const id = params.id ?? '';
-  const found = isId('email', id) ? await getEmailWithEvents(id) : undefined;
-  if (!found || found.email.projectId !== caller.projectId) throw new NotFoundError('Email');
-  return { body: { email: emailView(found.email), events: eventsView(found.email, found.events) } };
-});
+export const handler = apiHandler(
+  { route: routeOf('GET /api/v1/emails/{id}') },
+  async ({ caller, params }) => {
+    const id = params.id ?? '';
+    const found = isId('email', id) ? await getEmailWithEvents(id) : undefined;
+    if (!found || found.email.projectId !== caller.projectId) throw new NotFoundError('Email');
+    return { body: { email: emailView(found.email), events: eventsView(found.email, found.events) } };
+  },
+);

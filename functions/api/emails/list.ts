@@ -1,3 +1,4 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { listEmails } from '#shared/emails/email-store.ts';
 import { emailView } from '#shared/emails/email-view.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
@@ -6,7 +7,7 @@ import { parseQuery } from '#shared/http/parse-query.ts';
 import { idBoundAt } from '#shared/ids.ts';
 
 /** `GET /api/v1/emails`: the project's emails, a page at a time, with filters and the total. */
-export const handler = apiHandler({ scope: 'emails.read' }, async ({ caller, query }) => {
+export const handler = apiHandler({ route: routeOf('GET /api/v1/emails') }, async ({ caller, query }) => {
   const filters = parseQuery(listEmailsSchema, query);
   const page = await listEmails({
     projectId: caller.projectId,

@@ -1,3 +1,4 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
@@ -7,7 +8,7 @@ const maxBodyBytes = 10 * 1024 * 1024;
 
 /** `POST /api/v1/emails`: accept one email for asynchronous delivery. */
 export const handler = apiHandler(
-  { scope: 'emails.send', body: sendEmailSchema, maxBodyBytes },
+  { route: routeOf('POST /api/v1/emails'), body: sendEmailSchema, maxBodyBytes },
   async ({ caller, body }) => {
     const accepted = await acceptEmail(caller, body);
     return {

@@ -1,10 +1,11 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { addSuppressionsSchema } from '#shared/suppressions/suppression-schema.ts';
 import { addSuppressions, normaliseAddress } from '#shared/suppressions/suppression-store.ts';
 
 /** `POST /api/v1/suppressions`: suppress one address or up to 1,000 by hand. */
 export const handler = apiHandler(
-  { scope: 'suppressions.write', body: addSuppressionsSchema },
+  { route: routeOf('POST /api/v1/suppressions'), body: addSuppressionsSchema },
   async ({ caller, body }) => {
     const createdAt = new Date().toISOString();
     const emails = [...new Set((body.emails ?? [body.email ?? '']).map(normaliseAddress))];

@@ -1,3 +1,4 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { createTemplateSchema } from '#shared/templates/template-schema.ts';
 import { createTemplate } from '#shared/templates/template-service.ts';
@@ -5,7 +6,7 @@ import { templateView } from '#shared/templates/template-view.ts';
 
 /** `POST /api/v1/templates`: save a template for `template_id` sends. */
 export const handler = apiHandler(
-  { scope: 'templates.write', body: createTemplateSchema },
+  { route: routeOf('POST /api/v1/templates'), body: createTemplateSchema },
   async ({ caller, body }) => ({
     body: templateView(await createTemplate(caller, body)),
   }),

@@ -1,8 +1,9 @@
+import { routeOf } from '#functions/api/route-of.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { listTemplates } from '#shared/templates/template-service.ts';
 import { templateSummary } from '#shared/templates/template-view.ts';
 
 /** `GET /api/v1/templates`: the project's templates (AutoRelay's list shape). */
-export const handler = apiHandler({ scope: 'templates.read' }, async ({ caller }) => ({
+export const handler = apiHandler({ route: routeOf('GET /api/v1/templates') }, async ({ caller }) => ({
   body: { templates: (await listTemplates(caller)).map(templateSummary) },
 }));

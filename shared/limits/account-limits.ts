@@ -1,0 +1,147 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { readEnv } from '#shared/env.ts';
+import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { fixedWindow } from '#shared/limits/window-math.ts';
+import { type AccountLimits, getAccount } from '#shared/tenancy/tenancy-store.ts';
+
+const env = readEnv({ DEFAULT_MONTHLY_QUOTA: z.coerce.number().int().min(0).optional() });
+
+/** The four sending windows of the Relay document, and their defaults until the operator sets them. */
+export const sendWindows = [
+  { name: 'perSecond', seconds: 1, fallback: 500 },
+  { name: 'perMinute', seconds: 60, fallback: 5_000 },
+  { name: 'perHour', seconds: 3600, fallback: 50_000 },
+  { name: 'perDay', seconds: 86_400, fallback: 500_000 },
+] as const;
+
+export const defaultMonthlyQuota = env.DEFAULT_MONTHLY_QUOTA ?? 100_000;
+
+/** How long a function trusts the account's limits it read. */
+const cacheMs = 30_000;
+const cache = new Map<string, { limits: AccountLimits; readAt: number }>();
+
+async function limitsOf(accountId: string): Promise<AccountLimits> {
+  const cached = cache.get(accountId);
+  if (cached && Date.now() - cached.readAt < cacheMs) return cached.limits;
+  const limits = (await getAccount(accountId))?.limits ?? {};
+  cache.set(accountId, { limits, readAt: Date.now() });
+  return limits;
+}
+
+interface Counted {
+  window: (typeof sendWindows)[number] | 'month';
+  attribute: string;
+  limit: number;
+  endsAt: number;
+}
+
+/**
+ * Counts `emails` against the account's four sending windows (second, minute, hour,
+ * day) and, for live keys, its monthly quota, in one transaction over three items (the
+ * second, the day with its minute and hour counters, the month), so a refused request
+ * counts nowhere. Over a window → 429 with `Retry-After`; over the quota → 402
+ * `quota_exceeded`. Test keys count toward the windows but not the quota. (A transaction
+ * returns no counts, so these windows show in the rate-limit headers when they refuse.)
+ *
+ * Access patterns (pk / sk), all under USAGE#<accountId>, expiring by TTL:
+ * S#<epoch second> → { s }; D#<yyyy-mm-dd> → { m<minute>, h<hour>, d }; M#<yyyy-mm> → { month }.
+ */
+export async function consumeSendAllowance(caller: Caller, emails: number, now = Date.now()): Promise<void> {
+  const limits = await limitsOf(caller.accountId);
+  const at = (seconds: number) => fixedWindow(now, seconds);
+  const day = new Date(now).toISOString().slice(0, 10);
+  const month = day.slice(0, 7);
+  const nextMonth = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 1);
+  const [second, minute, hour, dayWindow] = sendWindows;
+  const windowCount = (window: (typeof sendWindows)[number], attribute: string): Counted => ({
+    window,
+    attribute,
+    limit: limits[window.name] ?? window.fallback,
+    endsAt: at(window.seconds).endsAt,
+  });
+  const items: { sk: string; expires: number; counted: Counted[] }[] = [
+    { sk: `S#${at(1).index}`, expires: Math.ceil(now / 1000) + 120, counted: [windowCount(second, 's')] },
+    {
+      sk: `D#${day}`,
+      expires: Math.ceil(at(86_400).endsAt / 1000) + 86_400,
+      counted: [
+        windowCount(minute, `m${at(60).index}`),
+        windowCount(hour, `h${at(3600).index}`),
+        windowCount(dayWindow, 'd'),
+      ],
+    },
+  ];
+  if (caller.mode === 'live') {
+    const quota = limits.monthlyQuota ?? defaultMonthlyQuota;
+    items.push({
+      sk: `M#${month}`,
+      expires: Math.ceil(nextMonth / 1000) + 86_400 * 40,
+      counted: [{ window: 'month', attribute: 'month', limit: quota, endsAt: nextMonth }],
+    });
+  }
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: items.map((item) => ({
+          Update: {
+            TableName: tableName,
+            Key: { pk: `USAGE#${caller.accountId}`, sk: item.sk },
+            UpdateExpression: `ADD ${item.counted.map((_, i) => `#a${i} :n`).join(', ')} SET expiresAt = :expires`,
+            ConditionExpression: item.counted
+              .map((_, i) => `(attribute_not_exists(#a${i}) OR #a${i} <= :room${i})`)
+              .join(' AND '),
+            ExpressionAttributeNames: Object.fromEntries(item.counted.map((c, i) => [`#a${i}`, c.attribute])),
+            ExpressionAttributeValues: {
+              ':n': emails,
+              ':expires': item.expires,
+              ...Object.fromEntries(item.counted.map((c, i) => [`:room${i}`, c.limit - emails])),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        })),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    refuse(error, items, emails, now);
+  }
+}
+
+/** Turns a cancelled transaction into the error of the first window it overflowed. */
+function refuse(
+  error: TransactionCanceledException,
+  items: { counted: Counted[] }[],
+  emails: number,
+  now: number,
+): never {
+  for (const [index, reason] of (error.CancellationReasons ?? []).entries()) {
+    if (reason.Code !== 'ConditionalCheckFailed') continue;
+    for (const counted of items[index]?.counted ?? []) {
+      const used = Number(reason.Item?.[counted.attribute]?.N ?? 0);
+      if (used + emails <= counted.limit) continue;
+      if (counted.window === 'month') {
+        throw new QuotaExceededError(`This account's monthly quota of ${counted.limit} emails is used up.`);
+      }
+      const unit = counted.window.name.replace('per', '').toLowerCase();
+      throw new RateLimitedError(
+        `This account may send ${counted.limit} emails per ${unit}; this request would exceed it.`,
+        (counted.endsAt - now) / 1000,
+        {
+          limit: counted.limit,
+          remaining: Math.max(0, counted.limit - used),
+          reset: Math.ceil(counted.endsAt / 1000),
+        },
+      );
+    }
+  }
+  throw error;
+}
+
+/** Forgets cached limits (the CLI changes them; tests read them back at once). */
+export function forgetAccountLimits(accountId: string): void {
+  cache.delete(accountId);
+}

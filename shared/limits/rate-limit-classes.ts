@@ -1,0 +1,24 @@
+/** A limit on how many requests fit in a window. */
+export interface WindowLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * The AutoRelay rate-limit table, per API key and route class, as enforced (sliding
+ * windows): single send 100/min, batch 10/min, the listed reads (template list) 60/min,
+ * writes 30/min, stats 30/min, adding a domain 10/hour. Creating keys, not in the table,
+ * follows its creation rows, 20/hour. Routes the table does not list share a generous
+ * `api` window, so every keyed response still reports one.
+ */
+export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
+  api: { limit: 1000, windowSeconds: 60 },
+  send: { limit: 100, windowSeconds: 60 },
+  batch: { limit: 10, windowSeconds: 60 },
+  read: { limit: 60, windowSeconds: 60 },
+  write: { limit: 30, windowSeconds: 60 },
+  stats: { limit: 30, windowSeconds: 60 },
+  domain_create: { limit: 10, windowSeconds: 3600 },
+  key_create: { limit: 20, windowSeconds: 3600 },
+  none: undefined,
+};

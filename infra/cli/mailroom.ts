@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * `mailroom`: the operator's command line. It talks to the deployment's table and
- * queues with the caller's AWS credentials. Where it finds them: the environment when
- * TABLE_NAME is set (as in a Lambda or a test), otherwise the local platform's
- * `.mailroom/local.json` written by `npm start`.
+ * `mailroom`: the operator's command line. It works on the deployment's table and
+ * queues with the operator's AWS credentials. Where it finds them: the environment when
+ * TABLE_NAME is set (the stack's outputs, as the README shows), otherwise the local
+ * platform's `.mailroom/local.json`, written by `npm start`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,17 +12,31 @@ import { parseArgs } from 'node:util';
 const usage = `mailroom — operate a Mailroom deployment
 
 Usage:
-  mailroom accounts show <accountId> [--json]
-  mailroom accounts status set <accountId> <active|flagged|suspended|deactivated> --reason "<why>" [--json]
-  mailroom accounts reputation set <accountId> --minimum-sends <n> [--json]
-  mailroom --help
+  mailroom accounts create <name>
+  mailroom accounts list
+  mailroom accounts show <accountId>
+  mailroom accounts status set <accountId> <active|flagged|suspended|deactivated> --reason "<why>"
+  mailroom accounts limits set <accountId> [--per-second n] [--per-minute n] [--per-hour n] [--per-day n] [--monthly-quota n]
+  mailroom accounts reputation set <accountId> --minimum-sends <n>
+  mailroom projects create <accountId> <name>
+  mailroom projects list <accountId>
+  mailroom keys create <projectId> --name <name> [--scopes a,b] [--domains d1,d2] [--mode live|test]
+  mailroom keys list <projectId>
+  mailroom keys revoke <projectId> <keyId>
+  mailroom domains list <projectId>
 
-Restoring an account to active releases the mail held while it was not.
-Target: the environment when TABLE_NAME is set, otherwise the local platform (.mailroom/local.json).`;
+Options:
+  --json   machine-readable output
+  --help   this text
+
+Restoring an account to active releases the mail held while it was not; deactivated is final.
+A new key is shown once. Target: the environment when TABLE_NAME is set (with SEND_QUEUE_URL
+and PAYLOAD_BUCKET from the stack's outputs and AWS credentials), otherwise the local platform.`;
 
 const statuses = ['active', 'flagged', 'suspended', 'deactivated'] as const;
 type Status = (typeof statuses)[number];
 
+/** A mistake in the command line or its target: one line, exit code 2. */
 class UsageError extends Error {}
 
 function loadTarget() {
@@ -37,16 +51,219 @@ function loadTarget() {
   Object.assign(process.env, local.env ?? {}, { POWERTOOLS_LOG_LEVEL: 'ERROR' });
 }
 
-function print(value: unknown, json: boolean) {
+const text = (value: unknown) =>
+  value === undefined || value === null
+    ? ''
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+
+/** A record as `key  value` lines, rows as a table with a header, or either as JSON. */
+function print(value: Record<string, unknown> | Record<string, unknown>[], json: boolean) {
   if (json) {
     console.log(JSON.stringify(value, null, 2));
     return;
   }
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    const text = typeof field === 'object' && field !== null ? JSON.stringify(field) : String(field);
-    console.log(`${key.padEnd(18)} ${text}`);
+  if (!Array.isArray(value)) {
+    for (const [key, field] of Object.entries(value)) console.log(`${key.padEnd(18)} ${text(field)}`);
+    return;
   }
+  if (value.length === 0) {
+    console.log('(none)');
+    return;
+  }
+  const columns = Object.keys(value[0] ?? {});
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...value.map((row) => text(row[column]).length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  console.log(line(columns.map((column) => column.toUpperCase())));
+  for (const row of value) console.log(line(columns.map((column) => text(row[column]))));
 }
+
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : undefined;
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`--${flag} takes a whole number ≥ 0.`);
+  return number;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '') throw new UsageError(`Missing ${what}. See mailroom --help.`);
+  return value;
+}
+
+type Options = Record<string, string | boolean | undefined>;
+type Command = (
+  args: string[],
+  options: Options,
+) => Promise<Record<string, unknown> | Record<string, unknown>[]>;
+
+const tenancy = () => import('#shared/tenancy/tenancy-store.ts');
+
+const commands: Record<string, Command> = {
+  'accounts create': async ([name]) => {
+    const account = await (await tenancy()).createAccount(need(name, 'the account name'));
+    return { ...account };
+  },
+  'accounts list': async () =>
+    (await (await tenancy()).listAccounts()).map(({ id, name, status, createdAt }) => ({
+      id,
+      name,
+      status,
+      createdAt,
+    })),
+  'accounts show': async ([accountId]) => {
+    const store = await tenancy();
+    const account = await store.getAccount(need(accountId, 'the account id'));
+    if (!account) throw new UsageError(`No account ${accountId}.`);
+    const { windowFigures } = await import('#shared/reputation/reputation-store.ts');
+    return {
+      ...account,
+      last24h: await windowFigures(account.id),
+      history: await store.statusHistory(account.id),
+    };
+  },
+  'accounts status set': async ([accountId, status], options) => {
+    need(accountId, 'the account id');
+    if (!statuses.includes(status as Status))
+      throw new UsageError('The status is one of active, flagged, suspended, deactivated.');
+    const reason = need(
+      options.reason as string | undefined,
+      'the reason (--reason "…"), kept with the change',
+    );
+    const store = await tenancy();
+    const account = await store.getAccount(accountId as string);
+    if (!account) throw new UsageError(`No account ${accountId}.`);
+    if (account.status === 'deactivated') throw new UsageError('The account is deactivated, which is final.');
+    const changed =
+      account.status === status ||
+      (await store.changeAccountStatus(accountId as string, {
+        from: account.status,
+        to: status as Status,
+        reason,
+        by: 'operator',
+        at: new Date().toISOString(),
+      }));
+    if (!changed)
+      throw new UsageError('The account changed meanwhile; look again with `mailroom accounts show`.');
+    let released = 0;
+    if (status === 'active') {
+      const { releaseHeldEmails } = await import('#shared/emails/held-mail.ts');
+      released = await releaseHeldEmails(accountId as string);
+    }
+    return { id: accountId, from: account.status, status, reason, releasedEmails: released };
+  },
+  'accounts limits set': async ([accountId], options) => {
+    const limits = {
+      perSecond: count(options['per-second'] as string | undefined, 'per-second'),
+      perMinute: count(options['per-minute'] as string | undefined, 'per-minute'),
+      perHour: count(options['per-hour'] as string | undefined, 'per-hour'),
+      perDay: count(options['per-day'] as string | undefined, 'per-day'),
+      monthlyQuota: count(options['monthly-quota'] as string | undefined, 'monthly-quota'),
+    };
+    const given = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+    if (Object.keys(given).length === 0)
+      throw new UsageError('Give at least one limit. See mailroom --help.');
+    const merged = await (await tenancy()).setAccountLimits(need(accountId, 'the account id'), given);
+    return { id: accountId, ...merged };
+  },
+  'accounts reputation set': async ([accountId], options) => {
+    const minimumSends = need(
+      count(options['minimum-sends'] as string | undefined, 'minimum-sends'),
+      '--minimum-sends',
+    );
+    await (await tenancy()).setReputationOverrides(need(accountId, 'the account id'), { minimumSends });
+    return { id: accountId, minimumSends };
+  },
+  'projects create': async ([accountId, name]) => {
+    const store = await tenancy();
+    if (!(await store.getAccount(need(accountId, 'the account id'))))
+      throw new UsageError(`No account ${accountId}.`);
+    return { ...(await store.createProject(accountId as string, need(name, 'the project name'))) };
+  },
+  'projects list': async ([accountId]) =>
+    (await (await tenancy()).listProjects(need(accountId, 'the account id'))).map(
+      ({ id, name, createdAt }) => ({
+        id,
+        name,
+        createdAt,
+      }),
+    ),
+  'keys create': async ([projectId], options) => {
+    const store = await tenancy();
+    const project = await store.getProject(need(projectId, 'the project id'));
+    if (!project) throw new UsageError(`No project ${projectId}.`);
+    const { scopes } = await import('#shared/tenancy/scopes.ts');
+    const granted = list(options.scopes as string | undefined) ?? ['full_access'];
+    const unknown = granted.filter((scope) => !(scopes as readonly string[]).includes(scope));
+    if (unknown.length > 0) throw new UsageError(`Unknown scopes: ${unknown.join(', ')}.`);
+    const mode = (options.mode as string | undefined) ?? 'live';
+    if (mode !== 'live' && mode !== 'test') throw new UsageError('--mode is live or test.');
+    const { generateApiKey } = await import('#shared/auth/api-keys.ts');
+    const key = generateApiKey(mode);
+    const record = await store.storeApiKey(project, key, {
+      name: need(options.name as string | undefined, 'the key name (--name)'),
+      scopes: granted as never,
+      domains: list(options.domains as string | undefined),
+    });
+    return {
+      id: record.id,
+      name: record.name,
+      mode,
+      scopes: record.scopes,
+      domains: record.domains,
+      key: key.secret,
+    };
+  },
+  'keys list': async ([projectId]) => {
+    const { keyView } = await import('#shared/keys/key-view.ts');
+    return (await (await tenancy()).listApiKeys(need(projectId, 'the project id'))).map((key) => {
+      const view = keyView(key);
+      return {
+        id: view.id,
+        name: view.name,
+        key: `${view.prefix}…${view.last_four}`,
+        mode: view.mode,
+        scopes: view.scopes,
+        last_used_at: view.last_used_at,
+        revoked_at: view.revoked_at,
+      };
+    });
+  },
+  'keys revoke': async ([projectId, keyId]) => {
+    const revoked = await (await tenancy()).revokeApiKey(
+      need(projectId, 'the project id'),
+      need(keyId, 'the key id'),
+      new Date().toISOString(),
+    );
+    if (!revoked) throw new UsageError(`Project ${projectId} has no active key ${keyId}.`);
+    return { id: keyId, revoked: true };
+  },
+  'domains list': async ([projectId]) => {
+    const { listProjectDomains } = await import('#shared/domains/domain-store.ts');
+    return (await listProjectDomains(need(projectId, 'the project id'))).map(
+      ({ id, domain, status, verifiedAt }) => ({
+        id,
+        domain,
+        status,
+        verifiedAt,
+      }),
+    );
+  },
+};
 
 async function run(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -56,79 +273,36 @@ async function run(argv: string[]) {
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       reason: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      domains: { type: 'string' },
+      mode: { type: 'string' },
       'minimum-sends': { type: 'string' },
+      'per-second': { type: 'string' },
+      'per-minute': { type: 'string' },
+      'per-hour': { type: 'string' },
+      'per-day': { type: 'string' },
+      'monthly-quota': { type: 'string' },
     },
   });
   if (values.help || positionals.length === 0) {
     console.log(usage);
     return;
   }
-  const [resource, verb, ...rest] = positionals;
-  if (resource !== 'accounts') throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+  // The longest command name the words start with: `accounts status set` before `accounts status`.
+  const name = Object.keys(commands)
+    .filter((candidate) => positionals.slice(0, candidate.split(' ').length).join(' ') === candidate)
+    .sort((a, b) => b.length - a.length)[0];
+  if (!name) throw new UsageError(`Unknown command: ${positionals.join(' ')}. See mailroom --help.`);
   loadTarget();
-  const tenancy = await import('#shared/tenancy/tenancy-store.ts');
-
-  if (verb === 'show') {
-    const [accountId] = rest;
-    const account = accountId ? await tenancy.getAccount(accountId) : undefined;
-    if (!account) throw new UsageError(`No account ${accountId ?? '(missing id)'}.`);
-    const { windowFigures } = await import('#shared/reputation/reputation-store.ts');
-    const history = await tenancy.statusHistory(account.id);
-    print({ ...account, last24h: await windowFigures(account.id), history }, values.json);
-    return;
-  }
-
-  if (verb === 'status' && rest[0] === 'set') {
-    const [, accountId, status] = rest;
-    if (!accountId || !statuses.includes(status as Status)) {
-      throw new UsageError(
-        'Usage: mailroom accounts status set <accountId> <active|flagged|suspended|deactivated> --reason "<why>"',
-      );
-    }
-    if (!values.reason) throw new UsageError('Say why with --reason "…": it is kept with the change.');
-    const account = await tenancy.getAccount(accountId);
-    if (!account) throw new UsageError(`No account ${accountId}.`);
-    if (account.status === 'deactivated') throw new UsageError('The account is deactivated, which is final.');
-    const changed =
-      account.status === status ||
-      (await tenancy.changeAccountStatus(accountId, {
-        from: account.status,
-        to: status as Status,
-        reason: values.reason,
-        by: 'operator',
-        at: new Date().toISOString(),
-      }));
-    if (!changed)
-      throw new UsageError('The account changed meanwhile; look again with `mailroom accounts show`.');
-    let released = 0;
-    if (status === 'active') {
-      const { releaseHeldEmails } = await import('#shared/emails/held-mail.ts');
-      released = await releaseHeldEmails(accountId);
-    }
-    print(
-      { id: accountId, from: account.status, status, reason: values.reason, releasedEmails: released },
-      values.json,
-    );
-    return;
-  }
-
-  if (verb === 'reputation' && rest[0] === 'set') {
-    const [, accountId] = rest;
-    const minimumSends = Number(values['minimum-sends']);
-    if (!accountId || !Number.isInteger(minimumSends) || minimumSends < 0) {
-      throw new UsageError('Usage: mailroom accounts reputation set <accountId> --minimum-sends <n>');
-    }
-    await tenancy.setReputationOverrides(accountId, { minimumSends });
-    print({ id: accountId, minimumSends }, values.json);
-    return;
-  }
-
-  throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+  const args = positionals.slice(name.split(' ').length);
+  print(await (commands[name] as Command)(args, values), values.json ?? false);
 }
 
 try {
   await run(process.argv.slice(2));
 } catch (error) {
   console.error(`mailroom: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  const badArguments = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+  process.exit(error instanceof UsageError || badArguments ? 2 : 1);
 }

@@ -51,6 +51,8 @@ export interface EmailRecord {
   updatedAt: string;
   /** SES's MessageId, from the Send event once SES accepted the message. */
   messageId?: string;
+  /** Set while the email is held because its account is not active. */
+  heldAt?: string;
   failureReason?: string;
 }
 

@@ -18,6 +18,7 @@ export function emailView(email: EmailRecord) {
     ...(email.batchId ? { batch_id: email.batchId } : {}),
     ...(email.suppressed?.length ? { suppressed: email.suppressed } : {}),
     scheduledAt: email.scheduledAt ?? null,
+    ...(email.heldAt ? { heldAt: email.heldAt } : {}),
     opens: email.opens,
     clicks: email.clicks,
     ...(email.failureReason ? { failureReason: email.failureReason } : {}),

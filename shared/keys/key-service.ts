@@ -3,14 +3,9 @@ import { generateApiKey } from '#shared/auth/api-keys.ts';
 import { parseDomainName } from '#shared/domains/domain-name.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
+import { keyView } from '#shared/keys/key-view.ts';
 import { allows, type Scope, scopes } from '#shared/tenancy/scopes.ts';
-import {
-  type ApiKeyRecord,
-  getProject,
-  listApiKeys,
-  revokeApiKey,
-  storeApiKey,
-} from '#shared/tenancy/tenancy-store.ts';
+import { getProject, listApiKeys, revokeApiKey, storeApiKey } from '#shared/tenancy/tenancy-store.ts';
 
 const domainName = z.string().transform((value, context) => {
   const parsed = parseDomainName(value);
@@ -30,23 +25,6 @@ export const createKeySchema = z.strictObject({
 });
 
 export type CreateKeyInput = z.infer<typeof createKeySchema>;
-
-/** A key as listings show it: never the secret, never its hash. */
-export function keyView(key: ApiKeyRecord) {
-  return {
-    id: key.id,
-    object: 'api_key',
-    name: key.name,
-    prefix: key.prefix,
-    last_four: key.lastFour,
-    scopes: key.scopes,
-    domains: key.domains,
-    mode: key.mode,
-    created_at: key.createdAt,
-    last_used_at: key.lastUsedAt ?? null,
-    revoked_at: key.revokedAt ?? null,
-  };
-}
 
 /**
  * Makes a key for the caller's project that has no more rights than the caller: every

@@ -83,6 +83,12 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
       counted: [{ window: 'month', attribute: 'month', limit: quota, endsAt: nextMonth }],
     });
   }
+  // A request larger than a whole window can never fit (and would pass the condition of an empty one).
+  for (const item of items) {
+    for (const counted of item.counted) {
+      if (emails > counted.limit) refuseWindow(counted, 0, emails, now);
+    }
+  }
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -122,23 +128,27 @@ function refuse(
     if (reason.Code !== 'ConditionalCheckFailed') continue;
     for (const counted of items[index]?.counted ?? []) {
       const used = Number(reason.Item?.[counted.attribute]?.N ?? 0);
-      if (used + emails <= counted.limit) continue;
-      if (counted.window === 'month') {
-        throw new QuotaExceededError(`This account's monthly quota of ${counted.limit} emails is used up.`);
-      }
-      const unit = counted.window.name.replace('per', '').toLowerCase();
-      throw new RateLimitedError(
-        `This account may send ${counted.limit} emails per ${unit}; this request would exceed it.`,
-        (counted.endsAt - now) / 1000,
-        {
-          limit: counted.limit,
-          remaining: Math.max(0, counted.limit - used),
-          reset: Math.ceil(counted.endsAt / 1000),
-        },
-      );
+      if (used + emails > counted.limit) refuseWindow(counted, used, emails, now);
     }
   }
   throw error;
+}
+
+/** The error for a window `emails` more would overflow: 402 for the month, 429 otherwise. */
+function refuseWindow(counted: Counted, used: number, emails: number, now: number): never {
+  if (counted.window === 'month') {
+    throw new QuotaExceededError(`This account's monthly quota of ${counted.limit} emails is used up.`);
+  }
+  const unit = counted.window.name.replace('per', '').toLowerCase();
+  throw new RateLimitedError(
+    `This account may send ${counted.limit} emails per ${unit}; this request (${emails}) would exceed it.`,
+    (counted.endsAt - now) / 1000,
+    {
+      limit: counted.limit,
+      remaining: Math.max(0, counted.limit - used),
+      reset: Math.ceil(counted.endsAt / 1000),
+    },
+  );
 }
 
 /** Forgets cached limits (the CLI changes them; tests read them back at once). */

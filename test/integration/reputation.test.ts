@@ -71,8 +71,12 @@ it('flags an account at a 2 % bounce rate, holds its queued mail, refuses change
   expect((await api('GET', '/api/v1/stats', { key })).body.accountStatus).toBe('flagged');
 
   // The scheduled email comes due while flagged: held, neither sent nor dropped.
-  await new Promise((resolve) => setTimeout(resolve, 14_000));
-  expect((await api('GET', `/api/v1/emails/${later.body.id}`, { key })).body.email.status).toBe('scheduled');
+  const held = await eventually(
+    () => api('GET', `/api/v1/emails/${later.body.id}`, { key }),
+    (read) => read.body.email.heldAt !== undefined,
+    30_000,
+  );
+  expect(held.body.email.status).toBe('scheduled');
 
   const restored = await mailroom(
     'accounts',

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { routes } from '#functions/routes.ts';
+import type { Scope } from '#shared/tenancy/scopes.ts';
+import { mailroom, mailroomFails } from './cli.ts';
+import {
+  addProjectKey,
+  api,
+  defaultProject,
+  eventually,
+  otherProjectKey,
+  sandboxDomain,
+  testKey,
+} from './support.ts';
+
+const keyed = routes.filter((route) => route.scope !== 'public');
+const samplePath = (path: string) =>
+  path.replace('{id}', 'em_01JD0000000000000000000000').replace('{email}', 'nobody@example.com');
+
+describe('scopes, over the whole route table', () => {
+  it.each(keyed.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s refuses a key without its scope and accepts one with it',
+    async (_, route) => {
+      const other: Scope = route.scope === 'stats.read' ? 'keys.read' : 'stats.read';
+      const without = await addProjectKey(defaultProject, { scopes: [other] });
+      const withScope = await addProjectKey(defaultProject, { scopes: [route.scope as Scope] });
+      const path = samplePath(route.path);
+      const refused = await api(route.method, path, {
+        key: without,
+        rawBody: route.method === 'GET' ? undefined : '{}',
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('forbidden');
+      const allowed = await api(route.method, path, {
+        key: withScope,
+        rawBody: route.method === 'GET' ? undefined : '{}',
+      });
+      expect([401, 403]).not.toContain(allowed.status);
+    },
+  );
+
+  it('lets read_only read everything and change nothing; sending_access send and nothing else', async () => {
+    const reader = await addProjectKey(defaultProject, { scopes: ['read_only'] });
+    expect((await api('GET', '/api/v1/domains', { key: reader })).status).toBe(200);
+    expect(
+      (await api('POST', '/api/v1/templates', { key: reader, body: { name: 'x', text: 'x' } })).status,
+    ).toBe(403);
+    const sender = await addProjectKey(defaultProject, { scopes: ['sending_access'] });
+    const sent = await api('POST', '/api/v1/emails', {
+      key: sender,
+      body: { from: `a@${sandboxDomain}`, to: 'success@simulator.amazonses.com', subject: 'x', text: 'x' },
+    });
+    expect(sent.status).toBe(200);
+    expect((await api('GET', '/api/v1/emails', { key: sender })).status).toBe(403);
+  });
+});
+
+describe('keys', () => {
+  it('creates a key shown once, lists it without the secret, and revokes it for good', async () => {
+    const admin = await addProjectKey(defaultProject);
+    const created = await api('POST', '/api/v1/keys', {
+      key: admin,
+      body: { name: 'Backend', scopes: ['emails.send', 'emails.read'], mode: 'live' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.key).toMatch(/^ak_live_[0-9a-f]{64}$/);
+    expect(created.body).toMatchObject({
+      name: 'Backend',
+      scopes: ['emails.send', 'emails.read'],
+      last_four: created.body.key.slice(-4),
+    });
+
+    const listed = await api('GET', '/api/v1/keys', { key: admin });
+    expect(JSON.stringify(listed.body)).not.toMatch(/ak_(live|test)_[0-9a-f]{64}/);
+    expect(listed.body.data).toContainEqual(
+      expect.objectContaining({ id: created.body.id, prefix: 'ak_live_' }),
+    );
+
+    const key = created.body.key as string;
+    expect((await api('GET', '/api/v1/emails?limit=1', { key })).status).toBe(200);
+    expect((await api('DELETE', `/api/v1/keys/${created.body.id}`, { key: admin })).body).toMatchObject({
+      revoked: true,
+    });
+    await eventually(
+      () => api('GET', '/api/v1/emails?limit=1', { key }),
+      (response) => response.status === 401,
+      8000,
+    );
+    expect((await api('DELETE', `/api/v1/keys/${created.body.id}`, { key: admin })).status).toBe(404);
+  });
+
+  it('never makes a key with more rights than the one asking', async () => {
+    const sender = await addProjectKey(defaultProject, { scopes: ['sending_access', 'keys.write'] });
+    const broader = await api('POST', '/api/v1/keys', {
+      key: sender,
+      body: { name: 'x', scopes: ['full_access'] },
+    });
+    expect(broader.status).toBe(403);
+    expect(
+      (await api('POST', '/api/v1/keys', { key: sender, body: { name: 'x', scopes: ['emails.send'] } }))
+        .status,
+    ).toBe(200);
+
+    const limited = await addProjectKey(defaultProject, { domains: ['one.example'] });
+    const elsewhere = await api('POST', '/api/v1/keys', {
+      key: limited,
+      body: { name: 'x', scopes: ['emails.send'], domains: ['two.example'] },
+    });
+    expect(elsewhere.status).toBe(403);
+    const inherited = await api('POST', '/api/v1/keys', {
+      key: limited,
+      body: { name: 'x', scopes: ['emails.send'] },
+    });
+    expect(inherited.body.domains).toEqual(['one.example']);
+
+    const live = await api('POST', '/api/v1/keys', {
+      key: testKey,
+      body: { name: 'x', scopes: ['emails.send'], mode: 'live' },
+    });
+    expect(live.status).toBe(403);
+  });
+});
+
+describe('rate limits and quotas', () => {
+  it('reports the window on every response and answers 429 with Retry-After past it', async () => {
+    const key = await addProjectKey(defaultProject);
+    const first = await api('GET', '/api/v1/templates', { key });
+    expect(first.headers.get('x-ratelimit-limit')).toBe('60');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('59');
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+    expect(first.headers.get('x-request-id')).toBeTruthy();
+
+    const row = {
+      from: `a@${sandboxDomain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'x',
+      text: 'x',
+    };
+    const test = await addProjectKey(defaultProject, { mode: 'test' });
+    for (let i = 0; i < 10; i += 1) {
+      const batch = await api('POST', '/api/v1/emails/batch', { key: test, body: { emails: [row] } });
+      expect(batch.status, `batch ${i + 1}`).toBe(200);
+    }
+    const over = await api('POST', '/api/v1/emails/batch', { key: test, body: { emails: [row] } });
+    expect(over.status).toBe(429);
+    expect(over.body.code).toBe('rate_limited');
+    expect(over.headers.get('x-ratelimit-limit')).toBe('10');
+    expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('holds a batch of 100 to an account window of 50 a minute, and a month to its quota', async () => {
+    const { key, project } = await otherProjectKey();
+    await mailroom(
+      'accounts',
+      'limits',
+      'set',
+      project.accountId,
+      '--per-minute',
+      '50',
+      '--monthly-quota',
+      '3',
+    );
+    const row = {
+      from: `a@${sandboxDomain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'x',
+      text: 'x',
+    };
+    const test = await addProjectKey(project, { mode: 'test' });
+    const big = await api('POST', '/api/v1/emails/batch', {
+      key: test,
+      body: { emails: Array.from({ length: 100 }, () => row) },
+    });
+    expect(big.status).toBe(429);
+    expect(big.body.error).toMatch(/50 emails per minute/);
+    expect(big.headers.get('x-ratelimit-limit')).toBe('50');
+
+    for (let i = 0; i < 3; i += 1)
+      expect((await api('POST', '/api/v1/emails', { key, body: row })).status).toBe(200);
+    const fourth = await api('POST', '/api/v1/emails', { key, body: row });
+    expect(fourth.status).toBe(402);
+    expect(fourth.body.code).toBe('quota_exceeded');
+    // Test keys do not count toward the quota.
+    expect((await api('POST', '/api/v1/emails', { key: test, body: row })).status).toBe(200);
+  });
+});
+
+describe('the mailroom CLI', () => {
+  it('creates an account, a project and a key that then sends', async () => {
+    const account = await mailroom('accounts', 'create', 'Acme');
+    expect(account).toMatchObject({ id: expect.stringMatching(/^acc_/), name: 'Acme', status: 'active' });
+    expect((await mailroom('accounts', 'list')).map((a: { id: string }) => a.id)).toContain(account.id);
+    const project = await mailroom('projects', 'create', account.id, 'Web');
+    expect((await mailroom('projects', 'list', account.id))[0]).toMatchObject({
+      id: project.id,
+      name: 'Web',
+    });
+    const key = await mailroom('keys', 'create', project.id, '--name', 'backend', '--scopes', 'full_access');
+    expect(key.key).toMatch(/^ak_live_/);
+
+    const sent = await api('POST', '/api/v1/emails', {
+      key: key.key,
+      body: {
+        from: `hello@${sandboxDomain}`,
+        to: 'success@simulator.amazonses.com',
+        subject: 'From the CLI',
+        text: 'x',
+      },
+    });
+    expect(sent.status).toBe(200);
+    const keys = await mailroom('keys', 'list', project.id);
+    expect(keys[0]).toMatchObject({ id: key.id, mode: 'live' });
+    expect(JSON.stringify(keys)).not.toContain(key.key);
+    expect(await mailroom('keys', 'revoke', project.id, key.id)).toEqual({ id: key.id, revoked: true });
+    expect(await mailroom('domains', 'list', project.id)).toEqual([]);
+  });
+
+  it('answers mistakes with one line and a non-zero exit', async () => {
+    const unknown = await mailroomFails('accounts', 'explode');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await mailroomFails('accounts', 'show', 'acc_nope')).stderr).toMatch(/No account acc_nope/);
+    expect((await mailroomFails('accounts', 'limits', 'set', 'acc_x', '--per-minute', 'many')).code).toBe(2);
+  });
+});

@@ -20,7 +20,8 @@ export type RateLimitClass =
   | 'write'
   | 'stats'
   | 'domain_create'
-  | 'key_create';
+  | 'key_create'
+  | 'webhook_create';
 
 /**
  * What a route's function reaches besides the table (which every keyed route reads and
@@ -28,7 +29,7 @@ export type RateLimitClass =
  * environment variable plus the narrowest IAM grant, so a function touches only what its
  * route lists.
  */
-export type RouteResource = 'sendQueue' | 'payloads' | 'sesIdentities';
+export type RouteResource = 'sendQueue' | 'payloads' | 'sesIdentities' | 'webhookQueue';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -59,7 +60,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
-    uses: ['sendQueue', 'payloads'],
+    uses: ['sendQueue', 'payloads', 'webhookQueue'],
   },
   {
     method: 'POST',
@@ -67,7 +68,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/batch.ts',
     scope: 'emails.batch',
     rateLimit: 'batch',
-    uses: ['sendQueue', 'payloads'],
+    uses: ['sendQueue', 'payloads', 'webhookQueue'],
   },
   {
     method: 'GET',
@@ -245,6 +246,70 @@ export const routes: readonly Route[] = [
     scope: 'keys.write',
     rateLimit: 'api',
     uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    entry: 'functions/api/webhooks/create.ts',
+    scope: 'webhooks.write',
+    rateLimit: 'webhook_create',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks',
+    entry: 'functions/api/webhooks/list.ts',
+    scope: 'webhooks.read',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}',
+    entry: 'functions/api/webhooks/get.ts',
+    scope: 'webhooks.read',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/webhooks/{id}',
+    entry: 'functions/api/webhooks/update.ts',
+    scope: 'webhooks.write',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/webhooks/{id}',
+    entry: 'functions/api/webhooks/delete.ts',
+    scope: 'webhooks.write',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}/deliveries',
+    entry: 'functions/api/webhooks/deliveries.ts',
+    scope: 'webhooks.read',
+    rateLimit: 'api',
+    uses: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/deliveries/replay',
+    entry: 'functions/api/webhooks/replay-since.ts',
+    scope: 'webhooks.write',
+    rateLimit: 'api',
+    uses: ['webhookQueue'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
+    entry: 'functions/api/webhooks/replay.ts',
+    scope: 'webhooks.write',
+    rateLimit: 'api',
+    uses: ['webhookQueue'],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {

@@ -88,14 +88,24 @@ export class MailroomStack extends Stack {
       autoDeleteObjects: false,
     });
 
+    const webhooks = new WorkerQueue(this, 'Webhooks', {
+      definition: queues.webhooks,
+      // Production delivers over https to public addresses only.
+      environment: { ...tableEnv, WEBHOOK_ALLOW_LOOPBACK: 'false' },
+    });
+    table.grantReadWriteData(webhooks.consumer);
+    const webhookEnv = { [queues.webhooks.envVar]: webhooks.queue.queueUrl };
+
     const send = new WorkerQueue(this, 'Send', {
       definition: queues.send,
       environment: {
         ...tableEnv,
         [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
         [payloadBucket.envVar]: payloads.bucketName,
+        ...webhookEnv,
       },
     });
+    webhooks.queue.grantSendMessages(send.consumer);
     // The sender defers throttled messages itself (ChangeMessageVisibility on its own queue).
     send.consumer.addEnvironment(queues.send.envVar, send.queue.queueUrl);
     table.grantReadWriteData(send.consumer);
@@ -109,12 +119,14 @@ export class MailroomStack extends Stack {
         ...tableEnv,
         [sesEventsTopicDefinition.envVar]: sesEventsTopic.topicArn,
         VERIFY_SNS_SIGNATURES: 'true',
+        ...webhookEnv,
         ...(props.reputationMinimumSends === undefined
           ? {}
           : { REPUTATION_MINIMUM_SENDS: String(props.reputationMinimumSends) }),
       },
     });
     table.grantReadWriteData(sesEventsQueue.consumer);
+    webhooks.queue.grantSendMessages(sesEventsQueue.consumer);
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
 
@@ -122,6 +134,7 @@ export class MailroomStack extends Stack {
       routes,
       table,
       sendQueue: send.queue,
+      webhookQueue: webhooks.queue,
       payloads,
       configurationSetName: configurationSet.configurationSetName,
       sandboxDomain: props.sandboxDomain,

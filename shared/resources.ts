@@ -64,6 +64,20 @@ export const queues = {
       timeoutSeconds: 30,
     },
   },
+  /** One message per (event, webhook): the webhook worker's deliveries and their retries. */
+  webhooks: {
+    name: 'mailroom-webhooks',
+    envVar: 'WEBHOOK_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    // Retries are paced by the worker (visibility per attempt); the DLQ is the backstop.
+    maxReceiveCount: 12,
+    consumer: {
+      entry: 'functions/workers/webhooks.ts',
+      batchSize: 10,
+      maxConcurrency: 2,
+      timeoutSeconds: 30,
+    },
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueKey = keyof typeof queues;

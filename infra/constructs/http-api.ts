@@ -20,6 +20,8 @@ export interface MailroomHttpApiProps {
   readonly routes: readonly Route[];
   readonly table: ITableV2;
   readonly sendQueue: IQueue;
+  /** Where webhook deliveries wait for the webhook worker. */
+  readonly webhookQueue: IQueue;
   /** Where payloads too large for a queue message wait for the sender. */
   readonly payloads: IBucket;
   /** The configuration set new domain identities are associated with. */
@@ -56,6 +58,10 @@ export class MailroomHttpApi extends Construct {
       payloads: (fn) => {
         fn.addEnvironment(payloadBucket.envVar, props.payloads.bucketName);
         props.payloads.grantPut(fn);
+      },
+      webhookQueue: (fn) => {
+        fn.addEnvironment(queues.webhooks.envVar, props.webhookQueue.queueUrl);
+        props.webhookQueue.grantSendMessages(fn);
       },
       sesIdentities: (fn) => {
         fn.addEnvironment(configurationSetDefinition.envVar, props.configurationSetName);

@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
     maxSendRate?: number;
     max24HourSend?: number;
   };
+  /** Webhook retry pauses (seconds) and the failure run that deactivates a webhook. */
+  webhooks?: { retrySchedule?: number[]; deactivateAfter?: number };
   /** How often scheduled jobs (the domain re-check) run locally. */
   scheduleIntervalSeconds?: number;
   /** The shared sandbox domain every project may send from; created verified in the local SES. */
@@ -189,6 +191,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
       // fauxqs does not sign notifications; the stack sets this to true.
       VERIFY_SNS_SIGNATURES: 'false',
+      // A developer's receiver runs on this laptop: http to loopback is allowed here only.
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+      ...(options.webhooks?.retrySchedule
+        ? { WEBHOOK_RETRY_SCHEDULE: options.webhooks.retrySchedule.join(',') }
+        : {}),
+      ...(options.webhooks?.deactivateAfter
+        ? { WEBHOOK_DEACTIVATE_AFTER: String(options.webhooks.deactivateAfter) }
+        : {}),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       ...Object.fromEntries(
         (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),

@@ -21,6 +21,7 @@ import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
 import { queues } from '#shared/resources.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
+import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 
 const env = readEnv({ [queues.send.envVar]: z.string().url() });
 const sendQueueUrl = env[queues.send.envVar] as string;
@@ -132,19 +133,27 @@ export async function acceptEmail(
   };
 
   await putEmail(email, { waitsForRelease });
-  if (waitsForRelease) return result;
-  try {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: sendQueueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: delaySeconds,
-      }),
-    );
-  } catch (error) {
-    logger.error('could not queue email; removing its record', { emailId: email.id, error });
-    await deleteEmail(email.id);
-    throw error;
+  if (!waitsForRelease) {
+    try {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: sendQueueUrl,
+          MessageBody: JSON.stringify(message),
+          DelaySeconds: delaySeconds,
+        }),
+      );
+    } catch (error) {
+      logger.error('could not queue email; removing its record', { emailId: email.id, error });
+      await deleteEmail(email.id);
+      throw error;
+    }
   }
+  // The email is accepted whatever happens here; a lost `email.queued` is logged, not fatal.
+  await publishEmailEvent(
+    email.projectId,
+    'email.queued',
+    { email_id: email.id, from, to, subject: email.subject, tags: email.tags, status: email.status },
+    email.createdAt,
+  ).catch((error: unknown) => logger.error('could not publish email.queued', { emailId: email.id, error }));
   return result;
 }

@@ -8,6 +8,7 @@ import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shar
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
+import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 
 /** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
 export class SendDeferredError extends Error {
@@ -23,6 +24,27 @@ export class EmailMissingError extends Error {
     super(`Email ${emailId} has no record`);
     this.name = 'EmailMissingError';
   }
+}
+
+/** Marks the email failed and tells the project's webhooks (`email.failed`). */
+async function fail(message: SendMessage, payload: EmailPayload, reason: string): Promise<void> {
+  const at = new Date().toISOString();
+  if (!(await advanceStatus(message.emailId, 'failed', at, { failureReason: reason }))) return;
+  await publishEmailEvent(
+    message.projectId,
+    'email.failed',
+    {
+      email_id: message.emailId,
+      from: payload.from,
+      to: payload.to,
+      subject: payload.subject,
+      tags: payload.tags,
+      reason,
+    },
+    at,
+  ).catch((error: unknown) =>
+    logger.error('could not publish email.failed', { emailId: message.emailId, error }),
+  );
 }
 
 /** SES calls one invocation makes for one email before handing it back to the queue. */
@@ -86,13 +108,12 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
     throw error;
   }
 
-  const now = () => new Date().toISOString();
-  const claim = await claimForSending(message.emailId, now());
+  const claim = await claimForSending(message.emailId, new Date().toISOString());
   if (claim === 'missing') throw new EmailMissingError(message.emailId);
   if (claim === 'settled') return;
   if (claim === 'in_doubt') {
     logger.warn('found an unfinished send attempt; not sending again', { emailId: message.emailId });
-    await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
+    await fail(message, payload, unknownOutcome);
     return;
   }
 
@@ -120,13 +141,11 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
         throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
       }
       if (error instanceof SESv2ServiceException) {
-        await advanceStatus(message.emailId, 'failed', now(), {
-          failureReason: `${error.name}: ${error.message}`,
-        });
+        await fail(message, payload, `${error.name}: ${error.message}`);
         return;
       }
       logger.error('SES call ended without an answer', { emailId: message.emailId, error });
-      await advanceStatus(message.emailId, 'failed', now(), { failureReason: unknownOutcome });
+      await fail(message, payload, unknownOutcome);
       return;
     }
   }

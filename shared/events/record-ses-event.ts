@@ -7,6 +7,8 @@ import { evaluateReputation } from '#shared/reputation/reputation-service.ts';
 import { countReputation } from '#shared/reputation/reputation-store.ts';
 import { countDaily, type DailyCounter, dailyCounters, logBounce } from '#shared/stats/stats-store.ts';
 import { addSuppression } from '#shared/suppressions/suppression-store.ts';
+import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
+import { webhookEventFor } from '#shared/webhooks/webhook-events.ts';
 
 interface Origin {
   emailId: string;
@@ -52,8 +54,8 @@ async function recordEffects(origin: Origin, event: SesEvent, outcome: EmailOutc
  * duplicate delivery changes nothing), strengthens the email's status (recording SES's
  * MessageId) or counts the open or click, then the project-level effects: daily
  * counters, the bounce log, suppression of hard-bounced and complaining recipients, and
- * the account's reputation window, re-judged after a bounce or complaint. Events of
- * mail Mailroom did not send are ignored.
+ * the account's reputation window, re-judged after a bounce or complaint; last, the
+ * project's webhooks. Events of mail Mailroom did not send are ignored.
  */
 export async function recordSesEvent(notificationId: string, event: SesEvent): Promise<void> {
   const tag = (name: string) => event.mail.tags[name]?.[0];
@@ -78,10 +80,29 @@ export async function recordSesEvent(notificationId: string, event: SesEvent): P
     await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
   }
   if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
-  await recordEffects(
-    { emailId, projectId: tag(systemTags.projectId), accountId: tag(systemTags.accountId) },
-    event,
-    outcome,
-    now,
+  const projectId = tag(systemTags.projectId);
+  await recordEffects({ emailId, projectId, accountId: tag(systemTags.accountId) }, event, outcome, now);
+  const webhookEvent = webhookEventFor(outcome.type);
+  if (projectId && webhookEvent) {
+    await publishEmailEvent(
+      projectId,
+      webhookEvent,
+      { ...emailSummary(emailId, event), ...outcome.details },
+      outcome.at,
+    );
+  }
+}
+
+/** What every webhook payload says about the email, from the SES event itself. */
+function emailSummary(emailId: string, event: SesEvent) {
+  const userTags = Object.entries(event.mail.tags).filter(
+    ([name]) => !name.startsWith('ses:') && !name.startsWith('mailroom_'),
   );
+  return {
+    email_id: emailId,
+    from: event.mail.commonHeaders?.from?.[0] ?? event.mail.source,
+    to: event.mail.destination,
+    subject: event.mail.commonHeaders?.subject,
+    tags: Object.fromEntries(userTags.map(([name, values]) => [name, values[0]])),
+  };
 }

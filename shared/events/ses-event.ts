@@ -27,6 +27,11 @@ export const sesEventSchema = z.object({
       messageId: z.string(),
       destination: z.array(z.string()),
       tags: z.record(z.string(), z.array(z.string())).default({}),
+      source: z.string().optional(),
+      commonHeaders: z
+        .object({ from: z.array(z.string()).optional(), subject: z.string().optional() })
+        .loose()
+        .optional(),
     })
     .loose(),
   bounce: z

@@ -7,7 +7,7 @@ export interface WindowLimit {
 /**
  * The AutoRelay rate-limit table, per API key and route class, as enforced (sliding
  * windows): single send 100/min, batch 10/min, the listed reads (template list) 60/min,
- * writes 30/min, stats 30/min, adding a domain 10/hour. Creating keys, not in the table,
+ * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour. Creating keys, not in the table,
  * follows its creation rows, 20/hour. Routes the table does not list share a generous
  * `api` window, so every keyed response still reports one.
  */
@@ -20,5 +20,6 @@ export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
   stats: { limit: 30, windowSeconds: 60 },
   domain_create: { limit: 10, windowSeconds: 3600 },
   key_create: { limit: 20, windowSeconds: 3600 },
+  webhook_create: { limit: 20, windowSeconds: 3600 },
   none: undefined,
 };

@@ -24,6 +24,7 @@ export default async function setup(project: TestProject) {
     visibilityTimeoutSeconds: { sesEvents: 1 },
     ses: { verificationDelayMs: 1500, outcomeDelayMs: 50 },
     scheduleIntervalSeconds: 1,
+    webhooks: { retrySchedule: [1, 1], deactivateAfter: 6 },
     logLevel: 'ERROR',
   });
   // Many tests bounce and complain from the default account on purpose; only the

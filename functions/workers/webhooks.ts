@@ -1,0 +1,36 @@
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { sqs } from '#shared/aws/sqs.ts';
+import { readEnv } from '#shared/env.ts';
+import { queueWorker } from '#shared/queue-worker.ts';
+import { queues } from '#shared/resources.ts';
+import { deliverWebhook } from '#shared/webhooks/deliver-webhook.ts';
+import { webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
+
+const env = readEnv({ [queues.webhooks.envVar]: z.string().url() });
+const queueUrl = env[queues.webhooks.envVar] as string;
+
+/** A retried delivery waiting for its next attempt; SQS brings it back after the pause. */
+class RetryLaterError extends Error {}
+
+/**
+ * Webhook queue → customer endpoints. The message's receive count is the attempt
+ * number; a failed attempt hides the message for the schedule's next pause (up to SQS's
+ * 12 hours) and reports it as a batch failure, so SQS redelivers it then.
+ */
+export const handler = queueWorker(async (record) => {
+  const message = webhookMessageSchema.parse(JSON.parse(record.body));
+  const attempt = Number(record.attributes.ApproximateReceiveCount);
+  const { retryInSeconds } = await deliverWebhook(message, attempt);
+  if (retryInSeconds === undefined) return;
+  await sqs.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: Math.min(retryInSeconds, 43_200),
+    }),
+  );
+  throw new RetryLaterError(
+    `Webhook delivery ${message.deliveryId} failed attempt ${attempt}; retrying in ${retryInSeconds} s`,
+  );
+});

@@ -1,0 +1,79 @@
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { sqs } from '#shared/aws/sqs.ts';
+import { readEnv } from '#shared/env.ts';
+import { newId } from '#shared/ids.ts';
+import { queues } from '#shared/resources.ts';
+import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
+import { listProjectWebhooks, type WebhookRecord } from '#shared/webhooks/webhook-store.ts';
+
+const env = readEnv({ [queues.webhooks.envVar]: z.string().url() });
+const webhookQueueUrl = env[queues.webhooks.envVar] as string;
+
+/** The webhook queue's message: one delivery of one event to one webhook. */
+export const webhookMessageSchema = z.object({
+  webhookId: z.string(),
+  deliveryId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  body: z.string(),
+});
+
+export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
+
+/** A project's webhooks change rarely; each function re-reads them at most every 5 seconds. */
+const cacheMs = 5_000;
+const cache = new Map<string, { webhooks: WebhookRecord[]; readAt: number }>();
+
+async function subscribers(projectId: string, event: WebhookEvent): Promise<WebhookRecord[]> {
+  let entry = cache.get(projectId);
+  if (!entry || Date.now() - entry.readAt > cacheMs) {
+    entry = { webhooks: await listProjectWebhooks(projectId), readAt: Date.now() };
+    cache.set(projectId, entry);
+  }
+  return entry.webhooks.filter((webhook) => webhook.active && webhook.events.includes(event));
+}
+
+/** Puts webhook messages on the queue, ten at a time. */
+export async function enqueueWebhookMessages(messages: WebhookMessage[], delaySeconds = 0): Promise<void> {
+  for (let start = 0; start < messages.length; start += 10) {
+    const chunk = messages.slice(start, start + 10);
+    const { Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: webhookQueueUrl,
+        Entries: chunk.map((message, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify(message),
+          DelaySeconds: delaySeconds,
+        })),
+      }),
+    );
+    if (Failed.length > 0) throw new Error(`Could not queue ${Failed.length} webhook deliveries`);
+  }
+}
+
+/**
+ * Fans an email event out to the project's active webhooks that subscribe to it, one
+ * queue message each, so a slow customer endpoint never slows the caller. The event's
+ * id (`evt_…`) is the `X-Webhook-Id` every delivery and retry of it carries.
+ */
+export async function publishEmailEvent(
+  projectId: string,
+  event: WebhookEvent,
+  data: Record<string, unknown>,
+  at: string,
+): Promise<void> {
+  const webhooks = await subscribers(projectId, event);
+  if (webhooks.length === 0) return;
+  const eventId = newId('event');
+  const body = JSON.stringify({ id: eventId, event, timestamp: at, data });
+  await enqueueWebhookMessages(
+    webhooks.map((webhook) => ({
+      webhookId: webhook.id,
+      deliveryId: newId('webhookDelivery'),
+      eventId,
+      eventType: event,
+      body,
+    })),
+  );
+}

@@ -1,0 +1,91 @@
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { isId, newId } from '#shared/ids.ts';
+import { webhookConfig } from '#shared/webhooks/webhook-config.ts';
+import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
+import { urlProblem, vettedAddress } from '#shared/webhooks/webhook-http.ts';
+import { newWebhookSecret } from '#shared/webhooks/webhook-signature.ts';
+import {
+  deleteWebhook,
+  getWebhook,
+  listDeliveries,
+  listProjectWebhooks,
+  putWebhook,
+  type WebhookRecord,
+} from '#shared/webhooks/webhook-store.ts';
+
+/** Refuses a URL that could never receive deliveries: wrong scheme, or a private address now. */
+async function checkUrl(url: string): Promise<void> {
+  const problem = urlProblem(url, webhookConfig);
+  if (problem) throw new ValidationError(`url ${problem}`, 'url');
+  try {
+    await vettedAddress(url, webhookConfig);
+  } catch (error) {
+    throw new ValidationError(`url: ${(error as Error).message}`, 'url');
+  }
+}
+
+export async function createWebhook(caller: Caller, input: { url: string; events: WebhookEvent[] }) {
+  await checkUrl(input.url);
+  const existing = await listProjectWebhooks(caller.projectId);
+  if (existing.length >= webhookConfig.maxWebhooks) {
+    throw new ConflictError(`A project has at most ${webhookConfig.maxWebhooks} webhooks.`);
+  }
+  const now = new Date().toISOString();
+  const webhook: WebhookRecord = {
+    id: newId('webhook'),
+    projectId: caller.projectId,
+    url: input.url,
+    events: [...new Set(input.events)],
+    active: true,
+    secret: newWebhookSecret(),
+    consecutiveFailures: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await putWebhook(webhook);
+  return webhook;
+}
+
+/** The project's webhook; another project's is not found. */
+export async function findWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
+  const webhook = isId('webhook', id) ? await getWebhook(id) : undefined;
+  if (!webhook || webhook.projectId !== caller.projectId) throw new NotFoundError('Webhook');
+  return webhook;
+}
+
+export function listWebhooks(caller: Caller) {
+  return listProjectWebhooks(caller.projectId);
+}
+
+/** Changes url, events or active; turning a webhook back on clears its failure run. */
+export async function updateWebhook(
+  caller: Caller,
+  id: string,
+  input: { url?: string; events?: WebhookEvent[]; active?: boolean },
+) {
+  const webhook = await findWebhook(caller, id);
+  if (input.url !== undefined) await checkUrl(input.url);
+  const reactivated = input.active === true && !webhook.active;
+  const updated: WebhookRecord = {
+    ...webhook,
+    ...(input.url === undefined ? {} : { url: input.url }),
+    ...(input.events === undefined ? {} : { events: [...new Set(input.events)] }),
+    ...(input.active === undefined ? {} : { active: input.active }),
+    ...(reactivated ? { consecutiveFailures: 0, deactivatedReason: undefined } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+  await putWebhook(updated);
+  return updated;
+}
+
+export async function removeWebhook(caller: Caller, id: string) {
+  const webhook = await findWebhook(caller, id);
+  await deleteWebhook(webhook.id);
+  return webhook;
+}
+
+export async function failedDeliveries(caller: Caller, id: string, limit: number) {
+  const webhook = await findWebhook(caller, id);
+  return { webhook, ...(await listDeliveries(webhook.id, 'failed', limit)) };
+}

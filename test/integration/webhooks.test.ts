@@ -1,0 +1,242 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson } from '#shared/webhooks/webhook-http.ts';
+import { verifyWebhookSignature } from '#shared/webhooks/webhook-signature.ts';
+import { api, eventually, freshKey, sandboxDomain, useLocalAws } from './support.ts';
+
+useLocalAws();
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP receiver on 127.0.0.1 whose answers a test can script. */
+class Receiver {
+  readonly received: Received[] = [];
+  answer: (count: number) => number = () => 200;
+  private server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(this.answer(this.received.length));
+      response.end('ok');
+    });
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  }
+
+  stop() {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(resolve));
+  }
+
+  events(type: string) {
+    return this.received.filter((request) => request.headers['x-webhook-event'] === type);
+  }
+}
+
+const receiver = new Receiver();
+let url = '';
+beforeAll(async () => {
+  url = await receiver.start();
+});
+afterAll(() => receiver.stop());
+
+/** Functions re-read a project's webhooks every 5 seconds; a new one takes effect by then. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5500));
+
+const send = (subject: string) =>
+  api('POST', '/api/v1/emails', {
+    body: {
+      from: `hooks@${sandboxDomain}`,
+      to: 'success@simulator.amazonses.com',
+      subject,
+      text: 'x',
+      tags: { flow: 'hooks' },
+    },
+  });
+
+describe('the webhook resource', () => {
+  it('registers, lists, reads, updates and deletes a webhook, showing the secret only once', async () => {
+    const created = await api('POST', '/api/v1/webhooks', {
+      body: { url, events: ['email.opened', 'email.clicked'] },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^whk_/),
+      url,
+      secret: expect.stringMatching(/^whsec_[0-9a-f]{64}$/),
+      events: ['email.opened', 'email.clicked'],
+      isActive: true,
+    });
+    const id = created.body.id as string;
+    const list = await api('GET', '/api/v1/webhooks');
+    expect(list.body.data).toContainEqual(expect.objectContaining({ id, object: 'webhook', active: true }));
+    expect(JSON.stringify(list.body)).not.toContain('whsec_');
+    expect((await api('GET', `/api/v1/webhooks/${id}`)).body).not.toHaveProperty('secret');
+
+    const patched = await api('PATCH', `/api/v1/webhooks/${id}`, {
+      body: { events: ['email.failed'], active: false },
+    });
+    expect(patched.body).toMatchObject({ id, events: ['email.failed'], active: false });
+    expect((await api('DELETE', `/api/v1/webhooks/${id}`)).body).toEqual({ id, deleted: true });
+    expect((await api('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
+  });
+
+  it('refuses private and cloud-metadata addresses, and plain http beyond this machine', async () => {
+    for (const bad of [
+      'https://10.0.0.1/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'https://[::ffff:192.168.0.1]/hook',
+      'https://[fd00:ec2::254]/',
+      'http://example.com/hook',
+      'ftp://example.com/hook',
+      'not a url',
+    ]) {
+      const response = await api('POST', '/api/v1/webhooks', {
+        key: await freshKey(),
+        body: { url: bad, events: ['email.sent'] },
+      });
+      expect(response.status, bad).toBe(400);
+      expect(response.body, bad).toMatchObject({ code: 'validation_error', field: 'url' });
+    }
+  });
+
+  it('refuses, at delivery in production mode, a name that resolves to a private address', async () => {
+    const production = { allowLoopback: false, timeoutMs: 2000, maxResponseBytes: 4096 };
+    const port = new URL(url).port;
+    await expect(postJson(`https://localhost:${port}/hooks`, '{}', {}, production)).rejects.toThrow(
+      /private or reserved/,
+    );
+    await expect(postJson(`http://localhost:${port}/hooks`, '{}', {}, production)).rejects.toThrow(/https/);
+  });
+});
+
+describe('deliveries', () => {
+  it('signs every delivery, with the event id as X-Webhook-Id', async () => {
+    const hook = await api('POST', '/api/v1/webhooks', {
+      body: { url, events: ['email.queued', 'email.sent', 'email.delivered'] },
+    });
+    await settle();
+    const sent = await send(`Signed ${Date.now()}`);
+    const delivered = await eventually(
+      async () =>
+        receiver.events('email.delivered').filter((r) => JSON.parse(r.body).data.email_id === sent.body.id),
+      (found) => found.length === 1,
+    );
+    for (const type of ['email.queued', 'email.sent', 'email.delivered']) {
+      const request = receiver.events(type).find((r) => JSON.parse(r.body).data.email_id === sent.body.id);
+      expect(request, type).toBeDefined();
+      const body = JSON.parse(request?.body ?? '{}');
+      expect(body).toMatchObject({
+        id: expect.stringMatching(/^evt_/),
+        event: type,
+        timestamp: expect.any(String),
+      });
+      expect(body.data).toMatchObject({ email_id: sent.body.id, to: ['success@simulator.amazonses.com'] });
+      expect(request?.headers['x-webhook-id']).toBe(body.id);
+      expect(request?.headers['user-agent']).toMatch(/^Mailroom-Webhooks\//);
+      expect(
+        verifyWebhookSignature(
+          hook.body.secret,
+          request?.body ?? '',
+          String(request?.headers['x-webhook-signature']),
+        ),
+      ).toBe(true);
+    }
+    expect(JSON.parse(delivered[0]?.body ?? '{}').data).toMatchObject({
+      subject: expect.stringMatching(/^Signed/),
+      tags: { flow: 'hooks' },
+    });
+    await api('DELETE', `/api/v1/webhooks/${hook.body.id}`);
+  });
+
+  it('retries a failing receiver and delivers on the third attempt with the same X-Webhook-Id', async () => {
+    const hook = await api('POST', '/api/v1/webhooks', { body: { url, events: ['email.queued'] } });
+    await settle();
+    const before = receiver.received.length;
+    receiver.answer = (count) => (count - before <= 2 ? 503 : 200);
+    const sent = await send(`Retried ${Date.now()}`);
+    const attempts = await eventually(
+      async () =>
+        receiver.events('email.queued').filter((r) => JSON.parse(r.body).data.email_id === sent.body.id),
+      (found) => found.length === 3,
+    );
+    expect(new Set(attempts.map((r) => r.headers['x-webhook-id'])).size).toBe(1);
+    receiver.answer = () => 200;
+    await api('DELETE', `/api/v1/webhooks/${hook.body.id}`);
+  });
+
+  it('logs a delivery that never gets through, replays it once the receiver is back, and deactivates after a failure run', async () => {
+    const hook = await api('POST', '/api/v1/webhooks', { body: { url, events: ['email.queued'] } });
+    const id = hook.body.id as string;
+    await settle();
+    receiver.answer = () => 500;
+    const first = await send(`Down ${Date.now()}`);
+    const failed = await eventually(
+      () => api('GET', `/api/v1/webhooks/${id}/deliveries?limit=10`),
+      (response) => response.body.data.length === 1,
+    );
+    expect(failed.body).toMatchObject({ object: 'list', webhook_id: id, has_more: false });
+    const delivery = failed.body.data[0];
+    expect(delivery).toMatchObject({
+      id: expect.stringMatching(/^whd_/),
+      object: 'webhook_delivery',
+      event_type: 'email.queued',
+      status: 'failed',
+      attempts: 3,
+      error: expect.stringMatching(/^HTTP 500/),
+      replay_count: 0,
+      resolved_at: expect.any(String),
+    });
+
+    receiver.answer = () => 200;
+    const replayed = await api('POST', `/api/v1/webhooks/${id}/deliveries/${delivery.id}/replay`);
+    expect(replayed.body).toMatchObject({ id: delivery.id, status: 'pending', replay_count: 1 });
+    await eventually(
+      () => api('GET', `/api/v1/webhooks/${id}/deliveries`),
+      (response) => response.body.data.length === 0,
+    );
+    const got = receiver
+      .events('email.queued')
+      .filter((r) => JSON.parse(r.body).data.email_id === first.body.id);
+    expect(got.at(-1)?.headers['x-webhook-id']).toBe(delivery.event_id);
+
+    // Two more events that never get through make six failed attempts in a row: off.
+    receiver.answer = () => 500;
+    await send(`Down again ${Date.now()}`);
+    await send(`Down again ${Date.now()}`);
+    const off = await eventually(
+      () => api('GET', `/api/v1/webhooks/${id}`),
+      (response) => response.body.active === false,
+    );
+    expect(off.body.deactivated_reason).toMatch(/failed delivery attempts in a row/);
+    receiver.answer = () => 200;
+    const on = await api('PATCH', `/api/v1/webhooks/${id}`, { body: { active: true } });
+    expect(on.body).toMatchObject({ active: true });
+    expect(on.body).not.toHaveProperty('deactivated_reason');
+    const bulk = await api('POST', `/api/v1/webhooks/${id}/deliveries/replay`, {
+      body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+    });
+    expect(bulk.body.replayed).toBeGreaterThanOrEqual(1);
+    await api('DELETE', `/api/v1/webhooks/${id}`);
+  }, 60_000);
+
+  it('holds a project to 20 webhooks', async () => {
+    const { otherProjectKey } = await import('./support.ts');
+    const { key } = await otherProjectKey();
+    for (let i = 0; i < 20; i += 1) {
+      expect(
+        (await api('POST', '/api/v1/webhooks', { key, body: { url, events: ['email.sent'] } })).status,
+      ).toBe(200);
+    }
+    const over = await api('POST', '/api/v1/webhooks', { key, body: { url, events: ['email.sent'] } });
+    expect([409, 429]).toContain(over.status);
+  });
+});

@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { classifyAddress } from '#shared/webhooks/address-policy.ts';
+import { webhookEventFor } from '#shared/webhooks/webhook-events.ts';
+import {
+  newWebhookSecret,
+  signWebhookBody,
+  verifyWebhookSignature,
+} from '#shared/webhooks/webhook-signature.ts';
+
+describe('webhook signatures', () => {
+  it('are the hex HMAC-SHA256 of the raw body with the secret', () => {
+    const secret = newWebhookSecret();
+    expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+    const body = '{"id":"evt_1","event":"email.sent"}';
+    expect(signWebhookBody(secret, body)).toBe(createHmac('sha256', secret).update(body).digest('hex'));
+    expect(verifyWebhookSignature(secret, body, signWebhookBody(secret, body))).toBe(true);
+    expect(verifyWebhookSignature(secret, `${body} `, signWebhookBody(secret, body))).toBe(false);
+    expect(verifyWebhookSignature(secret, body, 'abcd')).toBe(false);
+  });
+});
+
+describe('the address classifier', () => {
+  it.each([
+    ['8.8.8.8', 'public'],
+    ['2606:4700::1111', 'public'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['127.0.0.1', 'loopback'],
+    ['127.8.9.10', 'loopback'],
+    ['::1', 'loopback'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['10.0.0.1', 'blocked'],
+    ['172.16.5.4', 'blocked'],
+    ['192.168.1.1', 'blocked'],
+    ['169.254.169.254', 'blocked'],
+    ['100.64.0.1', 'blocked'],
+    ['0.0.0.0', 'blocked'],
+    ['224.0.0.251', 'blocked'],
+    ['255.255.255.255', 'blocked'],
+    ['fe80::1', 'blocked'],
+    ['fd00:ec2::254', 'blocked'],
+    ['ff02::1', 'blocked'],
+    ['::', 'blocked'],
+    ['::ffff:10.0.0.1', 'blocked'],
+    ['::ffff:a9fe:a9fe', 'blocked'],
+    ['not-an-ip', 'blocked'],
+  ])('%s is %s', (address, verdict) => {
+    expect(classifyAddress(address)).toBe(verdict);
+  });
+});
+
+it('maps email history events to webhook events', () => {
+  expect(webhookEventFor('delivered')).toBe('email.delivered');
+  expect(webhookEventFor('soft_bounced')).toBe('email.soft_bounced');
+  expect(webhookEventFor('rejected')).toBe('email.failed');
+  expect(webhookEventFor('subscription')).toBeUndefined();
+});

@@ -37,7 +37,7 @@ export interface Route {
   readonly path: string;
   /** Handler entry relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  /** The scope a key needs, or `public` for routes without a key. */
+  /** The scope a key needs, `any` for every valid key, or `public` for routes without a key. */
   readonly scope: string;
   readonly rateLimit: RateLimitClass;
   readonly uses: readonly RouteResource[];
@@ -310,6 +310,14 @@ export const routes: readonly Route[] = [
     scope: 'webhooks.write',
     rateLimit: 'api',
     uses: ['webhookQueue'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/smtp',
+    entry: 'functions/api/smtp/get.ts',
+    scope: 'any',
+    rateLimit: 'api',
+    uses: [],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {

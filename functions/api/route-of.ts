@@ -3,7 +3,8 @@ import type { Scope } from '#shared/tenancy/scopes.ts';
 
 /** What the API middlewares need from a route's row in the route table. */
 export interface RoutePolicy {
-  scope: Scope;
+  /** `any`: every valid key may call it (the SMTP settings). */
+  scope: Scope | 'any';
   rateLimit: RateLimitClass;
 }
 
@@ -16,5 +17,5 @@ export function routeOf(routeKey: string): RoutePolicy {
   const route = routes.find((candidate) => `${candidate.method} ${candidate.path}` === routeKey);
   if (!route || route.scope === 'public')
     throw new Error(`No keyed route ${routeKey} in functions/routes.ts`);
-  return { scope: route.scope as Scope, rateLimit: route.rateLimit };
+  return { scope: route.scope as Scope | 'any', rateLimit: route.rateLimit };
 }

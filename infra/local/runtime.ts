@@ -32,6 +32,7 @@ import { startScheduler } from './scheduler.ts';
 import { LocalSes } from './ses/local-ses.ts';
 import { sesRequestListener } from './ses/ses-server.ts';
 import { handleViewer } from './ses/viewer.ts';
+import { localSmtpCertificate } from './smtp-certificate.ts';
 
 export interface LocalRuntimeOptions {
   /** Where data survives restarts (`.mailroom/`); everything is in memory when absent. */
@@ -51,6 +52,8 @@ export interface LocalRuntimeOptions {
   webhooks?: { retrySchedule?: number[]; deactivateAfter?: number };
   /** How often scheduled jobs (the domain re-check) run locally. */
   scheduleIntervalSeconds?: number;
+  /** SMTP relay ports (STARTTLS, implicit TLS); 0 picks free ones. */
+  smtpPorts?: { starttls: number; implicitTls: number };
   /** The shared sandbox domain every project may send from; created verified in the local SES. */
   sandboxDomain?: string;
   logLevel?: string;
@@ -61,6 +64,7 @@ export const defaultSandboxDomain = 'sandbox.mailroom.test';
 
 export interface LocalRuntime {
   apiUrl: string;
+  smtp: { host: string; starttls: number; implicitTls: number; certificate: string };
   sandboxDomain: string;
   viewerUrl: string;
   sesUrl: string;
@@ -218,6 +222,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sqs.destroy();
     });
 
+    // The SMTP relay, on the same accept service as the API.
+    const certificate = await localSmtpCertificate(options.dataDir);
+    const { createSmtpBridge } = await import('../../functions/smtp/smtp-bridge.ts');
+    const smtpBridge = createSmtpBridge({ ...certificate, hostname: 'localhost' });
+    const smtpPorts = await smtpBridge.listen(options.smtpPorts ?? { starttls: 0, implicitTls: 0 });
+    stops.push(() => smtpBridge.close());
+    Object.assign(process.env, {
+      SMTP_HOST: 'localhost',
+      SMTP_PORT_STARTTLS: String(smtpPorts.starttls),
+      SMTP_PORT_TLS: String(smtpPorts.implicitTls),
+    });
+
     const scheduler = startScheduler(scheduledJobs, options.scheduleIntervalSeconds ?? 10);
     stops.push(async () => scheduler.stop());
 
@@ -230,6 +246,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     return {
       apiUrl,
+      smtp: { host: '127.0.0.1', ...smtpPorts, certificate: certificate.cert },
       sandboxDomain,
       viewerUrl: `${apiUrl}/_local/viewer`,
       sesUrl,

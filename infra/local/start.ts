@@ -22,6 +22,7 @@ const runtime = await startLocalRuntime({
   apiPort,
   // Fixed ports next to the API, so SDKs and tools can be pointed at the stand-ins.
   servicePorts: { ses: apiPort + 1, messaging: apiPort + 2, dynamodb: apiPort + 3 },
+  smtpPorts: { starttls: 2587, implicitTls: 2465 },
   logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 }).catch((error: unknown) => {
   console.error(`Mailroom could not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -42,6 +43,7 @@ Mailroom is running locally (started in ${Math.round(performance.now() - started
   Mail viewer  ${viewerUrl}
   Live key     ${credentials.liveKey}
   Test key     ${credentials.testKey}
+  SMTP relay   localhost:${runtime.smtp.starttls} (STARTTLS) and :${runtime.smtp.implicitTls} (TLS); user anything, password an API key
   Sandbox from ${sandboxDomain} (any project, 100 emails a day)
   Stand-ins    DynamoDB ${env.AWS_ENDPOINT_URL_DYNAMODB} · SQS/SNS/S3 ${env.AWS_ENDPOINT_URL_SQS} · SES ${env.AWS_ENDPOINT_URL_SESV2}
 

@@ -32,6 +32,19 @@ export interface AcceptedEmail {
   suppressed: string[];
 }
 
+/**
+ * The message without its Bcc header (and the header's folded lines): Bcc recipients
+ * travel in the SES envelope only, never in what every recipient receives.
+ */
+export function withoutBcc(mime: Buffer): Buffer {
+  const text = mime.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end === -1 ? text : text.slice(0, end);
+  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !/^bcc:/i.test(field));
+  const newline = head.includes('\r\n') ? '\r\n' : '\n';
+  return Buffer.from(kept.join(newline) + (end === -1 ? '' : text.slice(end)), 'latin1');
+}
+
 /** Drops suppressed addresses from a list, keeping the caller's spelling of the rest. */
 function withoutSuppressed(addresses: string[], suppressed: Set<string>): string[] {
   return addresses.filter((address) => !suppressed.has(normaliseAddress(address)));
@@ -48,10 +61,15 @@ function withoutSuppressed(addresses: string[], suppressed: Set<string>): string
 export async function acceptEmail(
   caller: Caller,
   input: SendEmailInput,
-  options: { batchId?: string; allowanceTaken?: boolean } = {},
+  options: {
+    batchId?: string;
+    allowanceTaken?: boolean;
+    /** A complete MIME message to send as it is (the SMTP relay); `input` carries its envelope. */
+    raw?: { mime: Buffer; subject: string };
+  } = {},
 ): Promise<AcceptedEmail> {
   await authorizeSender(caller, input.from.address);
-  const content = await resolveContent(caller, input);
+  const content = options.raw ? { subject: options.raw.subject } : await resolveContent(caller, input);
 
   const suppressed = await suppressedAmong(caller.projectId, [
     ...asList(input.to),
@@ -112,8 +130,9 @@ export async function acceptEmail(
     bcc,
     replyTo: email.replyTo,
     subject: content.subject,
-    html: content.html,
-    text: content.text,
+    html: 'html' in content ? content.html : undefined,
+    text: 'text' in content ? content.text : undefined,
+    ...(options.raw ? { raw: withoutBcc(options.raw.mime).toString('base64') } : {}),
     headers: input.headers ?? {},
     tags: email.tags,
     attachments: (input.attachments ?? []).map((file) => ({

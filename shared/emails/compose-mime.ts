@@ -2,10 +2,12 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { EmailPayload } from '#shared/emails/email-payload.ts';
 
 /**
- * The RFC 5322 message for a payload, built by nodemailer's MailComposer. Bcc goes to
- * the SES envelope only: MailComposer leaves the Bcc header out of the message.
+ * The RFC 5322 message for a payload, built by nodemailer's MailComposer (or, from the
+ * SMTP relay, the client's own message). Bcc goes to the SES envelope only: MailComposer
+ * leaves the Bcc header out, and the relay strips it on acceptance.
  */
 export function composeMime(payload: EmailPayload): Promise<Buffer> {
+  if (payload.raw !== undefined) return Promise.resolve(Buffer.from(payload.raw, 'base64'));
   const composer = new MailComposer({
     from: payload.from,
     to: payload.to,

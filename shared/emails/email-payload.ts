@@ -19,6 +19,8 @@ export const emailPayloadSchema = z.object({
   text: z.string().optional(),
   headers: z.record(z.string(), z.string()),
   tags: z.record(z.string(), z.string()),
+  /** A complete message (base64) to send as it is, from the SMTP relay; then the rest is the envelope. */
+  raw: z.string().optional(),
   attachments: z.array(
     z.object({
       filename: z.string(),

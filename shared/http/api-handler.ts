@@ -27,7 +27,7 @@ const defaultMaxBodyBytes = 1024 * 1024;
  * body parsed and validated by `body` (when given) → `handle`.
  */
 export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
-  options: { route: { scope: Scope; rateLimit: string }; body?: Schema; maxBodyBytes?: number },
+  options: { route: { scope: Scope | 'any'; rateLimit: string }; body?: Schema; maxBodyBytes?: number },
   handle: (request: ApiRequest<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()

@@ -11,6 +11,7 @@ declare module 'vitest' {
     eventsDeadLetterQueueUrl: string;
     sendDeadLetterQueueUrl: string;
     sandboxDomain: string;
+    smtp: { host: string; starttls: number; implicitTls: number; certificate: string };
     defaultProject: { id: string; accountId: string; name: string; createdAt: string };
   }
 }
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
     name: 'Default project',
     createdAt: '',
   });
+  project.provide('smtp', runtime.smtp);
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('sesUrl', runtime.sesUrl);
   project.provide('liveKey', runtime.credentials.liveKey);

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { routeOf } from '#functions/api/route-of.ts';
+import { readEnv } from '#shared/env.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+
+const env = readEnv({
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT_STARTTLS: z.coerce.number().int().default(587),
+  SMTP_PORT_TLS: z.coerce.number().int().default(465),
+});
+
+/** `GET /api/v1/smtp`: how to connect to the SMTP relay (Sendry's `smtp info`); any valid key. */
+export const handler = apiHandler({ route: routeOf('GET /api/v1/smtp') }, async () => ({
+  body: env.SMTP_HOST
+    ? {
+        enabled: true,
+        host: env.SMTP_HOST,
+        ports: { starttls: env.SMTP_PORT_STARTTLS, implicit_tls: env.SMTP_PORT_TLS },
+        tls: 'required: STARTTLS on the first port, TLS from the first byte on the second',
+        auth: {
+          methods: ['PLAIN', 'LOGIN'],
+          username: '(any value)',
+          password: 'an API key with sending_access (or emails.send)',
+        },
+        limits: { max_message_bytes: 40 * 1024 * 1024, max_recipients: 50 },
+      }
+    : { enabled: false },
+}));

@@ -1,0 +1,207 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { z } from 'zod';
+import { activeKey } from '#shared/auth/key-lookup.ts';
+import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { emailAddress } from '#shared/emails/address.ts';
+import { maxMessageBytes } from '#shared/emails/attachments.ts';
+import { maxRecipients, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
+import { ValidationError } from '#shared/errors.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
+import { logger } from '#shared/logger.ts';
+import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
+import { allows } from '#shared/tenancy/scopes.ts';
+import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
+import { replyFor, smtpError } from './smtp-replies.ts';
+
+export interface SmtpBridgeOptions {
+  /** PEM private key and certificate the bridge terminates TLS with. */
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** The name in the greeting and EHLO. */
+  hostname: string;
+}
+
+/** Failed AUTH attempts allowed per connection, and per client address in `ipWindowMs`. */
+const maxFailuresPerConnection = 3;
+const maxFailuresPerIp = 10;
+const ipWindowMs = 10 * 60_000;
+const failuresByIp = new Map<string, { count: number; since: number }>();
+
+function recentFailures(ip: string): number {
+  const entry = failuresByIp.get(ip);
+  if (!entry || Date.now() - entry.since > ipWindowMs) return 0;
+  return entry.count;
+}
+
+function countFailure(ip: string) {
+  const entry = failuresByIp.get(ip);
+  if (!entry || Date.now() - entry.since > ipWindowMs) failuresByIp.set(ip, { count: 1, since: Date.now() });
+  else entry.count += 1;
+}
+
+/** `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`. */
+const tagsHeader = z
+  .string()
+  .transform((value) =>
+    Object.fromEntries(
+      value
+        .split(',')
+        .map((pair) => pair.split('=').map((part) => part.trim()))
+        .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== ''),
+    ),
+  )
+  .pipe(z.record(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)));
+
+type Session = SMTPServerSession & { user?: ApiKeyRecord; failedAuth?: number };
+
+/**
+ * Turns a message received over SMTP into an accepted email: the envelope's recipients
+ * (never the headers') and the message as the client wrote it, through the same accept
+ * service as `POST /api/v1/emails` and the same checks.
+ */
+async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
+  const key = session.user as ApiKeyRecord;
+  const caller: Caller = { ...key, rateLimits: [] };
+  await consumeKeyRate(caller.id, 'send');
+  await requireActiveAccount(caller.accountId);
+  const parsed = await simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
+  const from = parsed.from?.value[0];
+  const address = emailAddress.safeParse(from?.address ?? '');
+  if (!address.success)
+    throw new ValidationError('The message needs a From header with one valid address.', 'from');
+  const tags = tagsHeader.safeParse(parsed.headers.get('x-mailroom-tags') ?? '');
+  if (parsed.headers.has('x-mailroom-tags') && !tags.success) {
+    throw new ValidationError(
+      'X-Mailroom-Tags must be name=value pairs of letters, digits, _ and -.',
+      'tags',
+    );
+  }
+  const input = {
+    from: { address: address.data, ...(from?.name ? { name: from.name } : {}) },
+    to: session.envelope.rcptTo.map((recipient) => recipient.address),
+    subject: parsed.subject ?? '',
+    tags: tags.success ? tags.data : undefined,
+  } as SendEmailInput;
+  const accepted = await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } });
+  return accepted.id;
+}
+
+function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerOptions {
+  return {
+    secure,
+    key: options.key,
+    cert: options.cert,
+    name: options.hostname,
+    banner: 'Mailroom SMTP relay',
+    authMethods: ['PLAIN', 'LOGIN'],
+    // AUTH is offered only once the connection is encrypted (after STARTTLS on 587).
+    allowInsecureAuth: false,
+    // Checked in onMailFrom, to answer with the enhanced status code clients expect.
+    authOptional: true,
+    size: maxMessageBytes,
+    socketTimeout: 60_000,
+    closeTimeout: 30_000,
+    onConnect(session, callback) {
+      if (recentFailures(session.remoteAddress) >= maxFailuresPerIp) {
+        return callback(smtpError(421, '4.7.0 Too many failed logins from your address, try later'));
+      }
+      callback();
+    },
+    onAuth(auth, session: Session, callback) {
+      const fail = (code: number, text: string) => {
+        session.failedAuth = (session.failedAuth ?? 0) + 1;
+        countFailure(session.remoteAddress);
+        callback(smtpError(code, text));
+      };
+      if ((session.failedAuth ?? 0) >= maxFailuresPerConnection) {
+        return callback(smtpError(421, '4.7.0 Too many failed logins on this connection'));
+      }
+      activeKey(auth.password ?? '').then(
+        (key) => {
+          if (!key) return fail(535, '5.7.8 Authentication credentials invalid');
+          if (!allows(key.scopes, 'emails.send')) return fail(535, '5.7.8 This API key may not send email');
+          callback(null, { user: key });
+        },
+        (error: unknown) => {
+          logger.error('SMTP auth lookup failed', { error });
+          callback(smtpError(454, '4.7.0 Temporary authentication failure'));
+        },
+      );
+    },
+    onMailFrom(address, session, callback) {
+      if (!session.user) return callback(smtpError(530, '5.7.0 Authentication required'));
+      if (address.address && !emailAddress.safeParse(address.address).success) {
+        return callback(smtpError(553, '5.1.7 Bad sender address syntax'));
+      }
+      callback();
+    },
+    onRcptTo(address, session, callback) {
+      if (!emailAddress.safeParse(address.address).success) {
+        return callback(smtpError(553, '5.1.3 Bad recipient address syntax'));
+      }
+      if (session.envelope.rcptTo.length >= maxRecipients) {
+        return callback(smtpError(452, `4.5.3 Too many recipients (at most ${maxRecipients})`));
+      }
+      callback();
+    },
+    onData(stream, session: Session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(smtpError(552, '5.3.4 Message exceeds the 40 MB limit'));
+        }
+        acceptMessage(Buffer.concat(chunks), session).then(
+          (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
+          (error: unknown) => {
+            if (!(error instanceof Error && 'code' in error)) logger.error('SMTP message failed', { error });
+            callback(replyFor(error));
+          },
+        );
+      });
+    },
+  };
+}
+
+export interface SmtpBridge {
+  /** Listens on both ports (0 picks free ones); resolves with the ports taken. */
+  listen(
+    ports: { starttls: number; implicitTls: number },
+    host?: string,
+  ): Promise<{ starttls: number; implicitTls: number }>;
+  /** Stops taking connections and lets open sessions finish (up to 30 s). */
+  close(): Promise<void>;
+}
+
+/** The relay: STARTTLS on the submission port (587) and implicit TLS on 465. */
+export function createSmtpBridge(options: SmtpBridgeOptions): SmtpBridge {
+  const submission = new SMTPServer(serverOptions(options, false));
+  const implicit = new SMTPServer(serverOptions(options, true));
+  for (const server of [submission, implicit]) {
+    server.on('error', (error) => logger.warn('SMTP session error', { error }));
+  }
+  const listenOn = (server: SMTPServer, port: number, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port, host, () => resolve((server.server.address() as { port: number }).port));
+    });
+  return {
+    async listen(ports, host = '127.0.0.1') {
+      return {
+        starttls: await listenOn(submission, ports.starttls, host),
+        implicitTls: await listenOn(implicit, ports.implicitTls, host),
+      };
+    },
+    async close() {
+      await Promise.all(
+        [submission, implicit].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { ApiError } from '#shared/errors.ts';
+
+/** An SMTP reply smtp-server sends for an error: `responseCode` and an enhanced status in the text. */
+export function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * The SMTP answer for a refusal of the accept service, chosen so clients retry what may
+ * pass later (4xx: limits, hiccups) and give up on what never will (5xx).
+ */
+export function replyFor(error: unknown): Error & { responseCode: number } {
+  if (!(error instanceof ApiError)) return smtpError(451, '4.3.0 Temporary failure, try again later');
+  switch (error.code) {
+    case 'rate_limited':
+      return smtpError(451, `4.7.1 ${error.message}`);
+    case 'quota_exceeded':
+      return smtpError(452, `4.3.1 ${error.message}`);
+    case 'account_flagged':
+    case 'account_suspended':
+    case 'account_deactivated':
+    case 'domain_not_verified':
+    case 'forbidden':
+      return smtpError(550, `5.7.1 ${error.message}`);
+    case 'all_recipients_suppressed':
+      return smtpError(550, `5.1.1 ${error.message}`);
+    case 'payload_too_large':
+      return smtpError(552, `5.3.4 ${error.message}`);
+    case 'internal_error':
+      return smtpError(451, '4.3.0 Temporary failure, try again later');
+    default:
+      return smtpError(550, `5.6.0 ${error.message}`);
+  }
+}

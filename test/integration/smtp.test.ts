@@ -1,0 +1,251 @@
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  addProjectKey,
+  api,
+  capturedMail,
+  eventually,
+  otherProjectKey,
+  sesUrl,
+  verifiedDomain,
+} from './support.ts';
+
+const smtp = inject('smtp');
+let domain = '';
+let key = '';
+
+beforeAll(async () => {
+  ({ domain } = await verifiedDomain());
+  const { liveKey } = await import('./support.ts');
+  key = liveKey;
+});
+
+function transport(options: { port: number; secure: boolean; password?: string }) {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: options.port,
+    secure: options.secure,
+    requireTLS: !options.secure,
+    auth: { user: 'anything', pass: options.password ?? key },
+    tls: { ca: smtp.certificate, servername: 'localhost' },
+  });
+}
+
+const queuedId = (response: string) => /queued as (em_[0-9A-Z]+)/.exec(response)?.[1] ?? '';
+
+/** A raw SMTP conversation over plain TCP (before STARTTLS): lines sent, replies read. */
+async function converse(port: number, lines: string[]): Promise<string[]> {
+  const socket = connect(port, smtp.host);
+  const replies: string[] = [];
+  let buffer = '';
+  const waitReply = () =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        const match = /(^|\r\n)(\d{3}) [^\r\n]*\r\n$/.exec(buffer);
+        if (match) {
+          const reply = buffer;
+          buffer = '';
+          resolve(reply);
+        } else socket.once('data', (chunk) => ((buffer += chunk.toString()), check()));
+      };
+      check();
+    });
+  replies.push(await waitReply());
+  for (const line of lines) {
+    socket.write(`${line}\r\n`);
+    replies.push(await waitReply());
+  }
+  socket.destroy();
+  return replies;
+}
+
+describe('SMTP relay', () => {
+  it('relays over STARTTLS on the submission port, keeping Reply-To, headers and attachments, and Bcc out of the headers', async () => {
+    const info = await transport({ port: smtp.starttls, secure: false }).sendMail({
+      from: `App <app@${domain}>`,
+      to: 'success@simulator.amazonses.com',
+      cc: 'success+cc@simulator.amazonses.com',
+      bcc: 'success+bcc@simulator.amazonses.com',
+      replyTo: 'support@example.org',
+      subject: 'Over STARTTLS',
+      text: 'Plain body',
+      html: '<p>HTML body</p>',
+      headers: { 'X-Custom': 'kept', 'X-Mailroom-Tags': 'kind=smtp, plan=pro' },
+      attachments: [{ filename: 'notes.txt', content: 'attached text' }],
+    });
+    expect(info.response).toMatch(/^250 2\.0\.0 Ok: queued as em_/);
+    const id = queuedId(info.response);
+    const read = await eventually(
+      () => api('GET', `/api/v1/emails/${id}`),
+      (response) => response.body.email.status === 'delivered',
+    );
+    expect(read.body.email.tags).toEqual({ kind: 'smtp', plan: 'pro' });
+    const captured = (await capturedMail()).find((mail) => mail.tags.mailroom_email_id === id);
+    expect(captured?.destination).toEqual(
+      expect.arrayContaining([
+        'success@simulator.amazonses.com',
+        'success+cc@simulator.amazonses.com',
+        'success+bcc@simulator.amazonses.com',
+      ]),
+    );
+    const raw = await (await fetch(`${sesUrl}/_local/mail/${captured?.messageId}/raw`)).text();
+    expect(raw).not.toMatch(/^bcc:/im);
+    const parsed = await simpleParser(raw);
+    expect([parsed.replyTo].flat()[0]?.text).toBe('support@example.org');
+    expect(parsed.headers.get('x-custom')).toBe('kept');
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([
+      ['notes.txt', 'attached text'],
+    ]);
+  });
+
+  it('relays over implicit TLS', async () => {
+    const info = await transport({ port: smtp.implicitTls, secure: true }).sendMail({
+      from: `app@${domain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'Over TLS',
+      text: 'x',
+    });
+    expect(info.response).toMatch(/^250 2\.0\.0 Ok: queued as em_/);
+  });
+
+  it("accepts Python's smtplib with starttls() and login()", async () => {
+    const script = `
+import smtplib, ssl, sys
+from email.message import EmailMessage
+context = ssl.create_default_context(cadata=sys.argv[4])
+message = EmailMessage()
+message["From"] = "py@" + sys.argv[3]
+message["To"] = "success@simulator.amazonses.com"
+message["Subject"] = "From Python"
+message.set_content("Sent by smtplib")
+with smtplib.SMTP("localhost", int(sys.argv[1])) as server:
+    server.ehlo()
+    server.starttls(context=context)
+    server.login("python", sys.argv[2])
+    server.send_message(message)
+print("sent")`;
+    const { stdout } = await promisify(execFile)('python3', [
+      '-c',
+      script,
+      String(smtp.starttls),
+      key,
+      domain,
+      smtp.certificate,
+    ]);
+    expect(stdout.trim()).toBe('sent');
+  });
+
+  it('refuses a wrong password (535), MAIL FROM before AUTH (530), and AUTH before STARTTLS', async () => {
+    await expect(
+      transport({ port: smtp.starttls, secure: false, password: `ak_live_${'0'.repeat(64)}` }).sendMail({
+        from: `app@${domain}`,
+        to: 'success@simulator.amazonses.com',
+        subject: 'x',
+        text: 'x',
+      }),
+    ).rejects.toMatchObject({ responseCode: 535 });
+
+    const plain = await converse(smtp.starttls, [
+      'EHLO test.example',
+      'AUTH PLAIN AGFiYwBkZWY=',
+      'MAIL FROM:<a@example.com>',
+    ]);
+    expect(plain[1]).toContain('STARTTLS');
+    // Credentials never cross the wire in clear: AUTH before STARTTLS is refused.
+    expect(plain[2]).toMatch(/^538 /);
+    expect(plain[3]).toMatch(/^530 5\.7\.0/);
+  });
+
+  it('refuses an oversize message by its declared SIZE', async () => {
+    const replies = await converse(smtp.starttls, [
+      'EHLO test.example',
+      `MAIL FROM:<a@example.com> SIZE=${50 * 1024 * 1024}`,
+    ]);
+    expect(replies[1]).toMatch(/SIZE 41943040/);
+    expect(replies[2]).toMatch(/^552 /);
+  });
+
+  it('takes at most 50 recipients; answers 452 4.5.3 for the 51st', async () => {
+    const info = await transport({ port: smtp.starttls, secure: false }).sendMail({
+      from: `app@${domain}`,
+      to: Array.from({ length: 51 }, (_, i) => `success+r${i}@simulator.amazonses.com`),
+      subject: 'Many',
+      text: 'x',
+    });
+    expect(info.accepted).toHaveLength(50);
+    expect(info.rejected).toHaveLength(1);
+    expect(String(info.rejectedErrors?.[0]?.response)).toMatch(/^452 4\.5\.3/);
+  });
+
+  it('answers 550 for an unverified From domain, an all-suppressed message and a message without From', async () => {
+    const client = transport({ port: smtp.starttls, secure: false });
+    await expect(
+      client.sendMail({
+        from: 'x@unverified.example.net',
+        to: 'success@simulator.amazonses.com',
+        subject: 'x',
+        text: 'x',
+      }),
+    ).rejects.toMatchObject({ responseCode: 550, response: expect.stringMatching(/5\.7\.1/) });
+
+    await api('POST', '/api/v1/suppressions', { body: { email: 'blocked@example.org' } });
+    await expect(
+      client.sendMail({ from: `app@${domain}`, to: 'blocked@example.org', subject: 'x', text: 'x' }),
+    ).rejects.toMatchObject({ responseCode: 550, response: expect.stringMatching(/5\.1\.1/) });
+
+    await expect(
+      client.sendMail({
+        envelope: { from: `app@${domain}`, to: ['success@simulator.amazonses.com'] },
+        raw: 'Subject: no sender\r\n\r\nbody\r\n',
+      }),
+    ).rejects.toMatchObject({ responseCode: 550, response: expect.stringMatching(/5\.6\.0/) });
+  });
+
+  it('accepts 50 concurrent connections sending 20 messages each, every one exactly once', async () => {
+    const { key: admin, project } = await otherProjectKey();
+    expect(admin).toBeTruthy();
+    const keys = await Promise.all(
+      Array.from({ length: 50 }, () => addProjectKey(project, { mode: 'test' })),
+    );
+    const ids = await Promise.all(
+      keys.map(async (password, connection) => {
+        const client = nodemailer.createTransport({
+          host: smtp.host,
+          port: smtp.starttls,
+          requireTLS: true,
+          auth: { user: 'load', pass: password },
+          tls: { ca: smtp.certificate, servername: 'localhost' },
+        });
+        const sent: string[] = [];
+        for (let n = 0; n < 20; n += 1) {
+          const info = await client.sendMail({
+            from: 'load@anything.example',
+            to: 'success@simulator.amazonses.com',
+            subject: `Load ${connection}-${n}`,
+            text: 'x',
+          });
+          sent.push(queuedId(info.response));
+        }
+        client.close();
+        return sent;
+      }),
+    );
+    expect(new Set(ids.flat()).size).toBe(1000);
+    const listed = await api('GET', '/api/v1/emails?limit=1&status=test', { key: admin });
+    expect(listed.body.total).toBe(1000);
+  }, 120_000);
+
+  it('tells any key how to connect (GET /api/v1/smtp)', async () => {
+    const info = await api('GET', '/api/v1/smtp');
+    expect(info.body).toMatchObject({
+      enabled: true,
+      host: 'localhost',
+      ports: { starttls: smtp.starttls, implicit_tls: smtp.implicitTls },
+      auth: { methods: ['PLAIN', 'LOGIN'] },
+    });
+  });
+});

@@ -5,6 +5,8 @@ import { MailroomStack } from './mailroom-stack.ts';
 const app = new App();
 new MailroomStack(app, 'Mailroom', {
   sandboxDomain: app.node.tryGetContext('sandboxDomain'),
+  smtpCertificateSecretArn: app.node.tryGetContext('smtpCertificateSecretArn'),
+  smtpHostname: app.node.tryGetContext('smtpHostname'),
   description: 'Mailroom: self-hosted email platform on Amazon SES v2',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -12,6 +12,7 @@ import {
   payloadBucket,
   queues,
   type ScheduledJob,
+  sandboxSender,
   scheduledJobs,
   sesEventsTopic as sesEventsTopicDefinition,
   table as tableDefinition,
@@ -20,6 +21,7 @@ import { routes } from '../functions/routes.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { MailroomFunction } from './constructs/mailroom-function.ts';
 import { sesAccountReadPolicy, sesIdentityReadPolicy, sesSendPolicy } from './constructs/ses-policies.ts';
+import { SmtpRelay } from './constructs/smtp-relay.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
 
 /** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
@@ -50,6 +52,13 @@ export interface MailroomStackProps extends StackProps {
   readonly sandboxDomain?: string;
   /** Sends in 24 hours before the reputation state machine judges an account (default 100). */
   readonly reputationMinimumSends?: number;
+  /**
+   * The SMTP relay (ECS Fargate behind an NLB) runs when this is set: the ARN of a Secrets
+   * Manager secret `{"cert","key"}` with the TLS certificate for `smtpHostname`. Off
+   * otherwise, for teams that do not need its fixed monthly cost.
+   */
+  readonly smtpCertificateSecretArn?: string;
+  readonly smtpHostname?: string;
 }
 
 export class MailroomStack extends Stack {
@@ -130,7 +139,30 @@ export class MailroomStack extends Stack {
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
 
+    let smtpHost: string | undefined;
+    if (props.smtpCertificateSecretArn) {
+      const relay = new SmtpRelay(this, 'Smtp', {
+        certificateSecretArn: props.smtpCertificateSecretArn,
+        hostname: props.smtpHostname ?? 'smtp.example.com',
+        environment: {
+          ...tableEnv,
+          [queues.send.envVar]: send.queue.queueUrl,
+          [payloadBucket.envVar]: payloads.bucketName,
+          ...webhookEnv,
+          ...(props.sandboxDomain ? { [sandboxSender.envVar]: props.sandboxDomain } : {}),
+        },
+        grant: (role) => {
+          table.grantReadWriteData(role);
+          send.queue.grantSendMessages(role);
+          webhooks.queue.grantSendMessages(role);
+          payloads.grantPut(role);
+        },
+      });
+      smtpHost = props.smtpHostname ?? relay.loadBalancer.loadBalancerDnsName;
+    }
+
     new MailroomHttpApi(this, 'Http', {
+      smtpHost,
       routes,
       table,
       sendQueue: send.queue,

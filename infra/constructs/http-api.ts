@@ -26,6 +26,8 @@ export interface MailroomHttpApiProps {
   readonly payloads: IBucket;
   /** The configuration set new domain identities are associated with. */
   readonly configurationSetName: string;
+  /** Where the SMTP relay answers, when it runs (shown by `GET /api/v1/smtp`). */
+  readonly smtpHost?: string;
   /** The operator's shared sandbox sender domain, if any. */
   readonly sandboxDomain?: string;
 }
@@ -76,6 +78,7 @@ export class MailroomHttpApi extends Construct {
         description: `${route.method} ${route.path}`,
         memoryMb: route.memoryMb,
       });
+      if (route.path === '/api/v1/smtp' && props.smtpHost) fn.addEnvironment('SMTP_HOST', props.smtpHost);
       if (route.scope !== 'public') {
         fn.addEnvironment(tableDefinition.envVar, props.table.tableName);
         // Keys, rate-limit counters and idempotency records live in the table.

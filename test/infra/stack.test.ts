@@ -268,3 +268,60 @@ describe('SES and its events', () => {
     });
   });
 });
+
+describe('the SMTP relay', () => {
+  const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:mailroom-smtp-AbCdEf';
+  let relay: Template;
+  let relayResources: Record<string, Resource>;
+
+  beforeAll(() => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MailroomStack(app, 'WithSmtp', {
+      env: { account: '123456789012', region: 'us-east-1' },
+      smtpCertificateSecretArn: secretArn,
+      smtpHostname: 'smtp.example.com',
+    });
+    relay = Template.fromStack(stack);
+    relayResources = relay.toJSON().Resources;
+  });
+
+  it('is off unless a certificate is configured', () => {
+    expect(ofType('AWS::ECS::Service')).toHaveLength(0);
+    expect(ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')).toHaveLength(0);
+  });
+
+  it('runs two arm64 Fargate tasks behind an NLB passing 587 and 465 through, health-checked over HTTP', () => {
+    relay.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, LaunchType: 'FARGATE' });
+    relay.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    relay.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network',
+      Scheme: 'internet-facing',
+    });
+    for (const port of [587, 465]) {
+      relay.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'TCP' });
+      relay.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Port: port,
+        Protocol: 'TCP',
+        HealthCheckProtocol: 'HTTP',
+        HealthCheckPath: '/health',
+        HealthCheckPort: '8080',
+      });
+    }
+    relay.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 10,
+    });
+  });
+
+  it('takes its TLS certificate from Secrets Manager and tells the API where it answers', () => {
+    const task = Object.values(relayResources).find((r) => r.Type === 'AWS::ECS::TaskDefinition') as Resource;
+    const secrets = task.Properties.ContainerDefinitions[0].Secrets.map((s: { Name: string }) => s.Name);
+    expect(secrets).toEqual(expect.arrayContaining(['SMTP_TLS_CERT', 'SMTP_TLS_KEY']));
+    const smtpInfo = Object.values(relayResources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === 'GET /api/v1/smtp',
+    ) as Resource;
+    expect(smtpInfo.Properties.Environment.Variables.SMTP_HOST).toBe('smtp.example.com');
+  });
+});

@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  Cluster,
+  ContainerImage,
+  CpuArchitecture,
+  Secret as EcsSecret,
+  FargateService,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
+} from 'aws-cdk-lib/aws-ecs';
+import { NetworkLoadBalancer, Protocol } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { repositoryRoot } from './mailroom-function.ts';
+
+export interface SmtpRelayProps {
+  /**
+   * A Secrets Manager secret holding the relay's TLS certificate as JSON
+   * `{"cert": "<PEM chain>", "key": "<PEM key>"}` for the public name clients connect to.
+   */
+  readonly certificateSecretArn: string;
+  /** The name clients connect to (the certificate's name; a CNAME to the load balancer). */
+  readonly hostname: string;
+  /** Environment for the accept path: table, queues, bucket, sandbox domain. */
+  readonly environment: Record<string, string>;
+  /** Grants the task role what the accept path needs. */
+  readonly grant: (role: import('aws-cdk-lib/aws-iam').IGrantable) => void;
+}
+
+/**
+ * The SMTP relay: two arm64 Fargate tasks in two Availability Zones behind a Network Load
+ * Balancer that passes TCP through on 587 and 465, so the bridge itself terminates TLS
+ * (STARTTLS needs the plain start of the conversation, which an NLB TLS listener would
+ * not allow) with the operator's certificate from Secrets Manager. The tasks scale on
+ * the number of open connections.
+ */
+export class SmtpRelay extends Construct {
+  readonly loadBalancer: NetworkLoadBalancer;
+
+  constructor(scope: Construct, id: string, props: SmtpRelayProps) {
+    super(scope, id);
+    // Public subnets only, no NAT gateway: the tasks reach AWS APIs over the internet.
+    const vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
+    });
+    const cluster = new Cluster(this, 'Cluster', { vpc });
+    const certificate = Secret.fromSecretCompleteArn(this, 'Certificate', props.certificateSecretArn);
+
+    const task = new FargateTaskDefinition(this, 'Task', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: {
+        cpuArchitecture: CpuArchitecture.ARM64,
+        operatingSystemFamily: OperatingSystemFamily.LINUX,
+      },
+    });
+    task.addContainer('Relay', {
+      image: ContainerImage.fromAsset(repositoryRoot, {
+        file: 'functions/smtp/Dockerfile',
+        platform: Platform.LINUX_ARM64,
+        exclude: ['node_modules', 'cdk.out', '.mailroom', '.tools', '.git', 'test', 'infra'],
+      }),
+      environment: {
+        ...props.environment,
+        SMTP_HOSTNAME: props.hostname,
+        POWERTOOLS_SERVICE_NAME: 'mailroom-smtp',
+      },
+      secrets: {
+        SMTP_TLS_CERT: EcsSecret.fromSecretsManager(certificate, 'cert'),
+        SMTP_TLS_KEY: EcsSecret.fromSecretsManager(certificate, 'key'),
+      },
+      portMappings: [{ containerPort: 587 }, { containerPort: 465 }, { containerPort: 8080 }],
+      logging: LogDrivers.awsLogs({
+        streamPrefix: 'smtp',
+        logGroup: new LogGroup(this, 'Logs', {
+          retention: RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      }),
+      stopTimeout: Duration.seconds(45),
+    });
+    props.grant(task.taskRole);
+
+    const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc,
+      description: 'Mailroom SMTP relay tasks',
+    });
+    securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(587), 'SMTP submission (STARTTLS)');
+    securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(465), 'SMTP over TLS');
+    securityGroup.addIngressRule(Peer.ipv4(vpc.vpcCidrBlock), Port.tcp(8080), 'Load balancer health checks');
+
+    const service = new FargateService(this, 'Service', {
+      cluster,
+      taskDefinition: task,
+      desiredCount: 2,
+      assignPublicIp: true,
+      securityGroups: [securityGroup],
+      circuitBreaker: { rollback: true },
+      minHealthyPercent: 50,
+    });
+    const scaling = service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 10 });
+
+    this.loadBalancer = new NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      crossZoneEnabled: true,
+    });
+    for (const port of [587, 465]) {
+      const listener = this.loadBalancer.addListener(`Port${port}`, { port, protocol: Protocol.TCP });
+      const group = listener.addTargets(`Relay${port}`, {
+        port,
+        protocol: Protocol.TCP,
+        targets: [service.loadBalancerTarget({ containerName: 'Relay', containerPort: port })],
+        healthCheck: {
+          protocol: Protocol.HTTP,
+          port: '8080',
+          path: '/health',
+          interval: Duration.seconds(10),
+        },
+        deregistrationDelay: Duration.seconds(30),
+      });
+      if (port === 587) {
+        scaling.scaleOnMetric('Connections', {
+          metric: group.metrics.custom('ActiveFlowCount', {
+            statistic: 'Average',
+            period: Duration.minutes(1),
+          }),
+          scalingSteps: [
+            { upper: 200, change: -1 },
+            { lower: 500, change: +1 },
+            { lower: 1500, change: +3 },
+          ],
+        });
+      }
+    }
+
+    new CfnOutput(this, 'SmtpHost', {
+      value: this.loadBalancer.loadBalancerDnsName,
+      description: `SMTP relay: point ${props.hostname} (CNAME) here; ports 587 and 465`,
+    });
+  }
+}

@@ -1,5 +1,6 @@
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { RequestCounter } from './request-counter.ts';
+import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
 
 /** Bounded: a fixed number of emails, and every wait has a deadline. */
 const singleEmails = 300;
@@ -36,14 +37,22 @@ export async function benchSendPipeline() {
     counter.attach('SES', ses as never);
     counter.attach('S3', s3 as never);
 
-    const headers = {
-      authorization: `Bearer ${runtime.credentials.liveKey}`,
-      'content-type': 'application/json',
-    };
-    const post = async (path: string, body: unknown) => {
+    // One key per concurrent client, as separate backends would have: the per-key limit
+    // (AutoRelay's 100 sends a minute) is not what this measures.
+    const { generateApiKey } = await import('#shared/auth/api-keys.ts');
+    const { getProject, storeApiKey } = await import('#shared/tenancy/tenancy-store.ts');
+    const defaultProject = await getProject(runtime.credentials.projectId);
+    const clientKeys: string[] = [];
+    for (let i = 0; i < concurrency; i += 1) {
+      const key = generateApiKey('live');
+      if (defaultProject)
+        await storeApiKey(defaultProject, key, { name: `bench ${i}`, scopes: ['full_access'] });
+      clientKeys.push(key.secret);
+    }
+    const post = async (path: string, body: unknown, key = runtime.credentials.liveKey) => {
       const response = await fetch(`${runtime.apiUrl}${path}`, {
         method: 'POST',
-        headers,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -85,10 +94,10 @@ export async function benchSendPipeline() {
     let next = 0;
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: concurrency }, async () => {
+      clientKeys.map(async (key) => {
         for (let n = next++; n < singleEmails; n = next++) {
           const sentAt = performance.now();
-          const response = await post('/api/v1/emails', email(n, run));
+          const response = await post('/api/v1/emails', email(n, run), key);
           if (response.status !== 200) throw new Error(`send failed: ${JSON.stringify(response.body)}`);
           apiLatency.push(performance.now() - sentAt);
           acceptedAt.set(`${run} ${n}`, Date.now());
@@ -140,6 +149,15 @@ export async function benchSendPipeline() {
     for (const { key, perEmail } of operations.sort((a, b) => a.key.localeCompare(b.key))) {
       console.log(`    ${key.padEnd(70)} ${perEmail.toFixed(2)}`);
     }
+    const { createProject } = await import('#shared/tenancy/tenancy-store.ts');
+    const project = await createProject(runtime.credentials.accountId, 'SMTP bench');
+    const keys: string[] = [];
+    for (let i = 0; i < smtpBenchConnections; i += 1) {
+      const key = generateApiKey('test');
+      await storeApiKey(project, key, { name: 'bench', scopes: ['sending_access'] });
+      keys.push(key.secret);
+    }
+    await benchSmtpRelay(runtime, keys);
   } finally {
     await runtime.stop();
   }

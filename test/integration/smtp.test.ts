@@ -50,7 +50,12 @@ async function converse(port: number, lines: string[]): Promise<string[]> {
           const reply = buffer;
           buffer = '';
           resolve(reply);
-        } else socket.once('data', (chunk) => ((buffer += chunk.toString()), check()));
+        } else {
+          socket.once('data', (chunk) => {
+            buffer += chunk.toString();
+            check();
+          });
+        }
       };
       check();
     });

@@ -12,7 +12,8 @@ import {
   testKey,
 } from './support.ts';
 
-const keyed = routes.filter((route) => route.scope !== 'public');
+const keyed = routes.filter((route) => route.scope !== 'public' && route.scope !== 'any');
+const anyKey = routes.filter((route) => route.scope === 'any');
 const samplePath = (path: string) =>
   path.replace('{id}', 'em_01JD0000000000000000000000').replace('{email}', 'nobody@example.com');
 
@@ -35,6 +36,15 @@ describe('scopes, over the whole route table', () => {
         rawBody: route.method === 'GET' ? undefined : '{}',
       });
       expect([401, 403]).not.toContain(allowed.status);
+    },
+  );
+
+  it.each(anyKey.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s takes any valid key, whatever its scopes',
+    async (_, route) => {
+      const narrow = await addProjectKey(defaultProject, { scopes: ['stats.read'] });
+      expect((await api(route.method, route.path, { key: narrow })).status).toBe(200);
+      expect((await api(route.method, route.path, { key: null })).status).toBe(401);
     },
   );
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { z } from 'zod';
@@ -8,6 +9,11 @@ import { maxMessageBytes } from '#shared/emails/attachments.ts';
 import { maxRecipients, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+} from '#shared/idempotency/idempotency-store.ts';
 import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import { logger } from '#shared/logger.ts';
 import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
@@ -88,8 +94,22 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
     subject: parsed.subject ?? '',
     tags: tags.success ? tags.data : undefined,
   } as SendEmailInput;
-  const accepted = await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } });
-  return accepted.id;
+  const idempotencyKey = parsed.headers.get('idempotency-key');
+  if (typeof idempotencyKey !== 'string') {
+    return (await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } })).id;
+  }
+  // A client that resends after a lost reply gets the first email's id, not a second email.
+  const fingerprint = createHash('sha256').update(raw).update(input.to.toString()).digest('hex');
+  const claim = await claimIdempotencyKey(caller.projectId, idempotencyKey, `smtp:${fingerprint}`);
+  if ('replay' in claim) return claim.replay;
+  try {
+    const { id } = await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } });
+    await completeIdempotencyKey(claim.lock, id);
+    return id;
+  } catch (error) {
+    await releaseIdempotencyKey(claim.lock);
+    throw error;
+  }
 }
 
 function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerOptions {

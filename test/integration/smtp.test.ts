@@ -107,6 +107,22 @@ describe('SMTP relay', () => {
     ]);
   });
 
+  it('accepts a resent message with the same Idempotency-Key once', async () => {
+    const client = transport({ port: smtp.starttls, secure: false });
+    const message = {
+      from: `app@${domain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'Once only',
+      text: 'x',
+      headers: { 'Idempotency-Key': `smtp-${Date.now()}` },
+      messageId: `<once-${Date.now()}@example.org>`,
+      date: new Date('2026-11-22T10:00:00Z'),
+    };
+    const first = await client.sendMail(message);
+    const again = await client.sendMail(message);
+    expect(queuedId(again.response)).toBe(queuedId(first.response));
+  });
+
   it('relays over implicit TLS', async () => {
     const info = await transport({ port: smtp.implicitTls, secure: true }).sendMail({
       from: `app@${domain}`,

@@ -131,6 +131,12 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
       if (recentFailures(session.remoteAddress) >= maxFailuresPerIp) {
         return callback(smtpError(421, '4.7.0 Too many failed logins from your address, try later'));
       }
+      // AUTH is neither offered nor accepted until the connection is encrypted.
+      if (!secure) session.disabledCommands = ['AUTH'];
+      callback();
+    },
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = [];
       callback();
     },
     onAuth(auth, session: Session, callback) {

@@ -15,11 +15,10 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
 export type DomainStatus = 'pending' | 'verified' | 'failed';
 
@@ -152,31 +151,23 @@ export async function getNameClaims(domains: string[]): Promise<DomainNameClaim[
   return (Responses?.[tableName] ?? []).map((item) => withoutKeys<DomainNameClaim>(item));
 }
 
-async function queryAll(input: { index: 'gsi1' | 'gsi2'; partition: string }): Promise<DomainRecord[]> {
-  const records: DomainRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: input.index,
-        KeyConditionExpression: `${input.index}pk = :pk`,
-        ExpressionAttributeValues: { ':pk': input.partition },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    records.push(...(page.Items ?? []).map((item) => withoutKeys<DomainRecord>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
+/** The domains in one partition of an index. */
+async function domainsIn(index: 'gsi1' | 'gsi2', partition: string): Promise<DomainRecord[]> {
+  const items = await queryAll({
+    TableName: tableName,
+    IndexName: index,
+    KeyConditionExpression: `${index}pk = :pk`,
+    ExpressionAttributeValues: { ':pk': partition },
+  });
+  return items.map((item) => withoutKeys<DomainRecord>(item));
 }
 
 /** A project's domains, by name. */
 export function listProjectDomains(projectId: string): Promise<DomainRecord[]> {
-  return queryAll({ index: 'gsi1', partition: `PROJECT#${projectId}#DOMAINS` });
+  return domainsIn('gsi1', `PROJECT#${projectId}#DOMAINS`);
 }
 
 /** Every domain, in any project, still waiting for SES to verify it. */
 export function listPendingDomains(): Promise<DomainRecord[]> {
-  return queryAll({ index: 'gsi2', partition: 'DOMAINS#pending' });
+  return domainsIn('gsi2', 'DOMAINS#pending');
 }

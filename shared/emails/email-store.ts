@@ -20,7 +20,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
 
 export interface EmailRecord {
@@ -101,20 +101,11 @@ export async function deleteEmail(id: string): Promise<void> {
 export async function getEmailWithEvents(
   id: string,
 ): Promise<{ email: EmailRecord; events: EmailEventRecord[] } | undefined> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `EMAIL#${id}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items: Record<string, unknown>[] = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `EMAIL#${id}` },
+  });
   const [head, ...rest] = items;
   if (head?.sk !== 'EMAIL') return undefined;
   return {
@@ -291,21 +282,14 @@ export async function cancelScheduled(id: string, projectId: string, now: string
 
 /** Scheduled emails due by `until` that still wait in the table for release. */
 export async function dueForRelease(until: string): Promise<EmailRecord[]> {
-  const due: EmailRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
-        ExpressionAttributeValues: { ':pk': scheduledPartition, ':until': `${until}~` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    due.push(...(page.Items ?? []).map((item) => withoutKeys<EmailRecord>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const due: EmailRecord[] = (
+    await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
+      ExpressionAttributeValues: { ':pk': scheduledPartition, ':until': `${until}~` },
+    })
+  ).map((item) => withoutKeys<EmailRecord>(item));
   return due;
 }
 
@@ -366,21 +350,14 @@ export async function holdEmail(
 
 /** The account's held emails (with their payload keys). */
 export async function heldEmails(accountId: string): Promise<(EmailRecord & { payloadKey: string })[]> {
-  const held: (EmailRecord & { payloadKey: string })[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `HELD#${accountId}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    held.push(...(page.Items ?? []).map((item) => withoutKeys<EmailRecord & { payloadKey: string }>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const held: (EmailRecord & { payloadKey: string })[] = (
+    await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `HELD#${accountId}` },
+    })
+  ).map((item) => withoutKeys<EmailRecord & { payloadKey: string }>(item));
   return held;
 }
 

@@ -5,8 +5,8 @@
  * - template by id ......... TEMPLATE#<templateId> / TEMPLATE
  * - templates of a project . gsi1: PROJECT#<projectId>#TEMPLATES / <templateId> (creation order)
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
 export interface TemplateRecord {
   id: string;
@@ -45,20 +45,13 @@ export async function deleteTemplate(id: string): Promise<void> {
 }
 
 export async function listProjectTemplates(projectId: string): Promise<TemplateRecord[]> {
-  const templates: TemplateRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#TEMPLATES` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    templates.push(...(page.Items ?? []).map((item) => withoutKeys<TemplateRecord>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const templates: TemplateRecord[] = (
+    await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#TEMPLATES` },
+    })
+  ).map((item) => withoutKeys<TemplateRecord>(item));
   return templates;
 }

@@ -19,7 +19,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode, NewApiKey } from '#shared/auth/api-keys.ts';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
 
@@ -265,21 +265,14 @@ export async function setAccountLimits(accountId: string, limits: AccountLimits)
 }
 
 async function queryIndex<T>(partition: string): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map((item) => withoutKeys<T>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items: T[] = (
+    await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+    })
+  ).map((item) => withoutKeys<T>(item));
   return items;
 }
 

@@ -8,7 +8,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
 export interface WebhookRecord {
@@ -71,15 +71,13 @@ export async function deleteWebhook(id: string): Promise<void> {
 }
 
 export async function listProjectWebhooks(projectId: string): Promise<WebhookRecord[]> {
-  const { Items = [] } = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#WEBHOOKS` },
-    }),
-  );
-  return Items.map((item) => withoutKeys<WebhookRecord>(item));
+  const items = await queryAll({
+    TableName: tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#WEBHOOKS` },
+  });
+  return items.map((item) => withoutKeys<WebhookRecord>(item));
 }
 
 /** After a delivery: a success clears the failure run; a failure lengthens it and may deactivate the webhook. */

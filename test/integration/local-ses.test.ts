@@ -1,9 +1,12 @@
 import {
   CreateEmailIdentityCommand,
+  CreateTenantCommand,
+  CreateTenantResourceAssociationCommand,
   DeleteEmailIdentityCommand,
   GetAccountCommand,
   GetEmailIdentityCommand,
   ListEmailIdentitiesCommand,
+  ListTenantResourcesCommand,
   MessageRejected,
   NotFoundException,
   SESv2Client,
@@ -99,6 +102,46 @@ describe('local SES: sending', () => {
       }),
     );
     expect(sent.MessageId).toBeTruthy();
+  });
+});
+
+describe('local SES: tenants', () => {
+  it('creates a tenant, associates resources, and records TenantName on a send', async () => {
+    const name = `tenant-${Date.now()}`;
+    const created = await ses.send(new CreateTenantCommand({ TenantName: name }));
+    expect(created).toMatchObject({
+      TenantName: name,
+      SendingStatus: 'ENABLED',
+      TenantArn: expect.stringContaining(`tenant/${name}/`),
+    });
+    const identityArn = `arn:aws:ses:us-east-1:000000000000:identity/${sender}`;
+    await ses.send(
+      new CreateTenantResourceAssociationCommand({ TenantName: name, ResourceArn: identityArn }),
+    );
+    const resources = await ses.send(new ListTenantResourcesCommand({ TenantName: name }));
+    expect(resources.TenantResources).toEqual([{ ResourceType: 'EMAIL_IDENTITY', ResourceArn: identityArn }]);
+    const { MessageId } = await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: `tenant@${sender}`,
+        Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
+        Content: { Simple: { Subject: { Data: 'tenant' }, Body: { Text: { Data: 'x' } } } },
+        TenantName: name,
+      }),
+    );
+    const captured = (await (await fetch(`${sesUrl}/_local/mail/${MessageId}`)).json()) as {
+      tenantName?: string;
+    };
+    expect(captured.tenantName).toBe(name);
+    await expect(
+      ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: `tenant@${sender}`,
+          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
+          Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
+          TenantName: 'no-such-tenant',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(NotFoundException);
   });
 });
 

@@ -39,6 +39,16 @@ interface EventDestination {
   topicArn?: string;
 }
 
+interface Tenant {
+  TenantName: string;
+  TenantId: string;
+  TenantArn: string;
+  CreatedTimestamp: number;
+  SendingStatus: 'ENABLED';
+  Tags: { Key: string; Value: string }[];
+  resources: string[];
+}
+
 interface ConfigurationSet {
   name: string;
   eventDestinations: EventDestination[];
@@ -52,6 +62,7 @@ export interface CapturedMail {
   destination: string[];
   subject: string;
   configurationSetName?: string;
+  tenantName?: string;
   tags: Record<string, string>;
   events: string[];
 }
@@ -70,6 +81,7 @@ export interface SendInput {
   };
   ConfigurationSetName?: string;
   EmailTags?: { Name: string; Value: string }[];
+  TenantName?: string;
 }
 
 export interface LocalSesOptions {
@@ -91,6 +103,7 @@ export interface LocalSesOptions {
 
 interface PersistedState {
   identities: Identity[];
+  tenants?: Tenant[];
   configurationSets: ConfigurationSet[];
   mail: CapturedMail[];
   quota: { maxSendRate: number; max24HourSend: number };
@@ -118,6 +131,7 @@ function addressOf(mailbox: string): string {
 export class LocalSes {
   private readonly identities = new Map<string, Identity>();
   private readonly configurationSets = new Map<string, ConfigurationSet>();
+  private readonly tenants = new Map<string, Tenant>();
   private readonly mail: CapturedMail[] = [];
   private readonly raw = new Map<string, Buffer>();
   /** Recipient send times within the last 24 hours, oldest first, for rate and quota. */
@@ -339,6 +353,83 @@ export class LocalSes {
     return set;
   }
 
+  // ---- tenants (SES's per-customer reputation isolation) ------------------------------
+
+  createTenant(input: { TenantName?: string; Tags?: { Key: string; Value: string }[] }) {
+    const name = input.TenantName ?? '';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
+      throw new SesError('BadRequestException', 400, 'Invalid TenantName.');
+    if (this.tenants.has(name))
+      throw new SesError('AlreadyExistsException', 400, `Tenant ${name} already exists.`);
+    const id = `tn-${Math.random().toString(36).slice(2, 14)}`;
+    const tenant: Tenant = {
+      TenantName: name,
+      TenantId: id,
+      TenantArn: `arn:aws:ses:${this.options.region}:${this.options.accountId}:tenant/${name}/${id}`,
+      CreatedTimestamp: Math.floor(Date.now() / 1000),
+      SendingStatus: 'ENABLED',
+      Tags: input.Tags ?? [],
+      resources: [],
+    };
+    this.tenants.set(name, tenant);
+    this.save();
+    const { resources: _resources, ...shown } = tenant;
+    return shown;
+  }
+
+  getTenant(input: { TenantName?: string }) {
+    const { resources: _resources, ...shown } = this.tenant(input.TenantName);
+    return { Tenant: shown };
+  }
+
+  listTenants() {
+    return {
+      Tenants: [...this.tenants.values()].map(({ TenantName, TenantId, TenantArn, CreatedTimestamp }) => ({
+        TenantName,
+        TenantId,
+        TenantArn,
+        CreatedTimestamp,
+      })),
+    };
+  }
+
+  deleteTenant(input: { TenantName?: string }) {
+    this.tenant(input.TenantName);
+    this.tenants.delete(input.TenantName ?? '');
+    this.save();
+    return {};
+  }
+
+  associateTenantResource(input: { TenantName?: string; ResourceArn?: string }) {
+    const tenant = this.tenant(input.TenantName);
+    if (!input.ResourceArn) throw new SesError('BadRequestException', 400, 'ResourceArn is required.');
+    if (!tenant.resources.includes(input.ResourceArn)) tenant.resources.push(input.ResourceArn);
+    this.save();
+    return {};
+  }
+
+  disassociateTenantResource(input: { TenantName?: string; ResourceArn?: string }) {
+    const tenant = this.tenant(input.TenantName);
+    tenant.resources = tenant.resources.filter((arn) => arn !== input.ResourceArn);
+    this.save();
+    return {};
+  }
+
+  listTenantResources(input: { TenantName?: string }) {
+    return {
+      TenantResources: this.tenant(input.TenantName).resources.map((arn) => ({
+        ResourceType: arn.includes(':configuration-set/') ? 'CONFIGURATION_SET' : 'EMAIL_IDENTITY',
+        ResourceArn: arn,
+      })),
+    };
+  }
+
+  private tenant(name: string | undefined): Tenant {
+    const tenant = this.tenants.get(name ?? '');
+    if (!tenant) throw new SesError('NotFoundException', 404, `Tenant ${name} does not exist.`);
+    return tenant;
+  }
+
   // ---- account -----------------------------------------------------------------------
 
   getAccount() {
@@ -402,6 +493,7 @@ export class LocalSes {
   async sendEmail(input: SendInput) {
     const setName = input.ConfigurationSetName;
     if (setName !== undefined) this.configurationSet(setName);
+    if (input.TenantName !== undefined) this.tenant(input.TenantName);
     const raw = await this.rawMessage(input);
     const parsed = await simpleParser(raw);
     const from = input.FromEmailAddress ?? parsed.from?.text;
@@ -432,6 +524,7 @@ export class LocalSes {
       destination,
       subject: parsed.subject ?? '',
       configurationSetName: setName,
+      ...(input.TenantName ? { tenantName: input.TenantName } : {}),
       tags: userTags,
       events: [],
     };
@@ -587,6 +680,7 @@ export class LocalSes {
     }
     for (const identity of state.identities) this.identities.set(identity.name, identity);
     for (const set of state.configurationSets) this.configurationSets.set(set.name, set);
+    for (const tenant of state.tenants ?? []) this.tenants.set(tenant.TenantName, tenant);
     this.quota = state.quota;
     for (const mail of state.mail) {
       try {
@@ -606,6 +700,7 @@ export class LocalSes {
     const state: PersistedState = {
       identities: [...this.identities.values()],
       configurationSets: [...this.configurationSets.values()],
+      tenants: [...this.tenants.values()],
       mail: this.mail,
       quota: this.quota,
     };

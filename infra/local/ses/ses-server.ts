@@ -41,6 +41,13 @@ function sesRoutes(ses: LocalSes): SesRoute[] {
       ses.createEventDestination(p[1] ?? '', body),
     ),
     route('POST', '/v2/email/outbound-emails', (_, body) => ses.sendEmail(body)),
+    route('POST', '/v2/email/tenants', (_, body) => ses.createTenant(body)),
+    route('POST', '/v2/email/tenants/get', (_, body) => ses.getTenant(body)),
+    route('POST', '/v2/email/tenants/list', () => ses.listTenants()),
+    route('POST', '/v2/email/tenants/delete', (_, body) => ses.deleteTenant(body)),
+    route('POST', '/v2/email/tenants/resources', (_, body) => ses.associateTenantResource(body)),
+    route('POST', '/v2/email/tenants/resources/delete', (_, body) => ses.disassociateTenantResource(body)),
+    route('POST', '/v2/email/tenants/resources/list', (_, body) => ses.listTenantResources(body)),
     route('GET', '/v2/email/account', () => ses.getAccount()),
     // Local-only controls, for tests and for trying failure paths by hand.
     route('POST', `/_local/identities/${name}/status`, (p, body) =>

@@ -7,6 +7,7 @@ new MailroomStack(app, 'Mailroom', {
   sandboxDomain: app.node.tryGetContext('sandboxDomain'),
   smtpCertificateSecretArn: app.node.tryGetContext('smtpCertificateSecretArn'),
   smtpHostname: app.node.tryGetContext('smtpHostname'),
+  sesTenants: app.node.tryGetContext('sesTenants') === 'on',
   description: 'Mailroom: self-hosted email platform on Amazon SES v2',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

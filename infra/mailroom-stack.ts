@@ -20,7 +20,13 @@ import {
 import { routes } from '../functions/routes.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { MailroomFunction } from './constructs/mailroom-function.ts';
-import { sesAccountReadPolicy, sesIdentityReadPolicy, sesSendPolicy } from './constructs/ses-policies.ts';
+import {
+  sesAccountReadPolicy,
+  sesIdentityReadPolicy,
+  sesSendPolicy,
+  sesTenantEnvironment,
+  sesTenantPolicy,
+} from './constructs/ses-policies.ts';
 import { SmtpRelay } from './constructs/smtp-relay.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
 
@@ -59,6 +65,12 @@ export interface MailroomStackProps extends StackProps {
    */
   readonly smtpCertificateSecretArn?: string;
   readonly smtpHostname?: string;
+  /**
+   * One SES tenant per account (`CreateTenant`, identities and the configuration set
+   * associated, `TenantName` on every send), so SES's own reputation policy also keeps
+   * accounts apart. Off by default.
+   */
+  readonly sesTenants?: boolean;
 }
 
 export class MailroomStack extends Stack {
@@ -120,6 +132,11 @@ export class MailroomStack extends Stack {
     table.grantReadWriteData(send.consumer);
     payloads.grantRead(send.consumer);
     send.consumer.addToRolePolicy(sesSendPolicy(this, configurationSet.configurationSetName));
+    if (props.sesTenants) {
+      for (const [name, value] of Object.entries(sesTenantEnvironment(this)))
+        send.consumer.addEnvironment(name, value);
+      send.consumer.addToRolePolicy(sesTenantPolicy(this, configurationSet.configurationSetName));
+    }
     send.consumer.addToRolePolicy(sesAccountReadPolicy());
 
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
@@ -170,6 +187,7 @@ export class MailroomStack extends Stack {
       payloads,
       configurationSetName: configurationSet.configurationSetName,
       sandboxDomain: props.sandboxDomain,
+      sesTenants: props.sesTenants,
     });
 
     // What the `mailroom` CLI needs to reach this deployment.

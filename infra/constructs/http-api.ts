@@ -14,7 +14,7 @@ import {
 } from '#shared/resources.ts';
 import type { Route, RouteResource } from '../../functions/routes.ts';
 import { MailroomFunction } from './mailroom-function.ts';
-import { sesIdentityPolicy } from './ses-policies.ts';
+import { sesIdentityPolicy, sesTenantEnvironment, sesTenantPolicy } from './ses-policies.ts';
 
 export interface MailroomHttpApiProps {
   readonly routes: readonly Route[];
@@ -28,6 +28,8 @@ export interface MailroomHttpApiProps {
   readonly configurationSetName: string;
   /** Where the SMTP relay answers, when it runs (shown by `GET /api/v1/smtp`). */
   readonly smtpHost?: string;
+  /** Whether domains go into their account's SES tenant. */
+  readonly sesTenants?: boolean;
   /** The operator's shared sandbox sender domain, if any. */
   readonly sandboxDomain?: string;
 }
@@ -68,6 +70,11 @@ export class MailroomHttpApi extends Construct {
       sesIdentities: (fn) => {
         fn.addEnvironment(configurationSetDefinition.envVar, props.configurationSetName);
         fn.addToRolePolicy(sesIdentityPolicy(Stack.of(this), props.configurationSetName));
+        if (props.sesTenants) {
+          for (const [name, value] of Object.entries(sesTenantEnvironment(Stack.of(this))))
+            fn.addEnvironment(name, value);
+          fn.addToRolePolicy(sesTenantPolicy(Stack.of(this), props.configurationSetName));
+        }
       },
     };
 

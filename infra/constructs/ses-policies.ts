@@ -59,3 +59,28 @@ export function sesIdentityReadPolicy(stack: Stack): PolicyStatement {
 export function sesAccountReadPolicy(): PolicyStatement {
   return new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetAccount'], resources: ['*'] });
 }
+
+/**
+ * SES tenants (the `sesTenants` stack setting): creating an account's tenant, putting
+ * identities and the configuration set in it, and sending as it.
+ */
+export function sesTenantPolicy(stack: Stack, configurationSetName: string): PolicyStatement {
+  const arns = sesArns(stack, configurationSetName);
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['ses:CreateTenant', 'ses:CreateTenantResourceAssociation', 'ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [
+      stack.formatArn({ service: 'ses', resource: 'tenant', resourceName: '*' }),
+      arns.identities,
+      arns.configurationSet,
+    ],
+  });
+}
+
+/** The environment that turns tenants on in a function, with the ARN prefix of this account's SES resources. */
+export function sesTenantEnvironment(stack: Stack): Record<string, string> {
+  return {
+    SES_TENANTS: 'on',
+    SES_ARN_PREFIX: `arn:${stack.partition}:ses:${stack.region}:${stack.account}:`,
+  };
+}

@@ -52,6 +52,8 @@ export interface LocalRuntimeOptions {
   webhooks?: { retrySchedule?: number[]; deactivateAfter?: number };
   /** How often scheduled jobs (the domain re-check) run locally. */
   scheduleIntervalSeconds?: number;
+  /** Send as one SES tenant per account (the stack setting `sesTenants`). */
+  sesTenants?: boolean;
   /** SMTP relay ports (STARTTLS, implicit TLS); 0 picks free ones. */
   smtpPorts?: { starttls: number; implicitTls: number };
   /** The shared sandbox domain every project may send from; created verified in the local SES. */
@@ -195,6 +197,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
       // fauxqs does not sign notifications; the stack sets this to true.
       VERIFY_SNS_SIGNATURES: 'false',
+      SES_TENANTS: options.sesTenants ? 'on' : 'off',
+      SES_ARN_PREFIX: `arn:aws:ses:${localAws.region}:${localAccountId}:`,
       // A developer's receiver runs on this laptop: http to loopback is allowed here only.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       ...(options.webhooks?.retrySchedule

@@ -28,6 +28,7 @@ import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
+import { associateWithTenant } from '#shared/tenancy/ses-tenants.ts';
 
 const { AWS_REGION: region } = readEnv({ AWS_REGION: z.string().min(1) });
 
@@ -88,7 +89,8 @@ async function createIdentity(name: string): Promise<string[]> {
 /**
  * Adds a sending domain to the caller's project: claims the name deployment-wide (a
  * name another project holds is a 409 that names no project), creates the SES
- * identity and its custom MAIL FROM (`mail.<domain>`), and stores the DKIM tokens. If
+ * identity and its custom MAIL FROM (`mail.<domain>`), puts it in the account's SES tenant
+ * (when tenants are on), and stores the DKIM tokens. If
  * SES fails, the claim is released again, so nothing half-made stays behind.
  */
 export async function createDomain(caller: Caller, name: DomainName): Promise<DomainRecord> {
@@ -114,6 +116,7 @@ export async function createDomain(caller: Caller, name: DomainName): Promise<Do
         BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
       }),
     );
+    await associateWithTenant(caller.accountId, name.ascii);
     await saveDomain(domain);
   } catch (error) {
     await removeDomain(domain);

@@ -1,5 +1,6 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
+import { domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
@@ -8,6 +9,7 @@ import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shar
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
+import { associateWithTenant, sesTenantsEnabled, tenantNameOf } from '#shared/tenancy/ses-tenants.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 
 /** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
@@ -47,6 +49,8 @@ async function fail(message: SendMessage, payload: EmailPayload, reason: string)
   );
 }
 
+const addressOf = (mailbox: string) => parseMailbox(mailbox).address;
+
 /** SES calls one invocation makes for one email before handing it back to the queue. */
 const attemptsPerInvocation = 3;
 
@@ -57,7 +61,12 @@ function neverLeft(error: unknown): boolean {
 }
 
 async function sendCommand(message: SendMessage, payload: EmailPayload): Promise<SendEmailCommand> {
+  if (sesTenantsEnabled) {
+    // The identity may be the shared sandbox domain, which no domain creation associated.
+    await associateWithTenant(message.accountId, domainOf(addressOf(payload.from)));
+  }
   return new SendEmailCommand({
+    ...(sesTenantsEnabled ? { TenantName: tenantNameOf(message.accountId) } : {}),
     FromEmailAddress: payload.from,
     // The envelope: Bcc recipients are here and nowhere in the message's headers.
     Destination: { ToAddresses: payload.to, CcAddresses: payload.cc, BccAddresses: payload.bcc },

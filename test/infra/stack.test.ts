@@ -325,3 +325,37 @@ describe('the SMTP relay', () => {
     expect(smtpInfo.Properties.Environment.Variables.SMTP_HOST).toBe('smtp.example.com');
   });
 });
+
+describe('SES tenants (stack setting)', () => {
+  it('lets the sender and the domain routes create, fill and send as per-account tenants', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const template = Template.fromStack(new MailroomStack(app, 'WithTenants', { sesTenants: true }));
+    const functions = Object.values(template.toJSON().Resources as Record<string, Resource>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    const withTenants = functions.filter((fn) => fn.Properties.Environment?.Variables?.SES_TENANTS === 'on');
+    expect(withTenants.map((fn) => fn.Properties.Description).sort()).toEqual(
+      [
+        'DELETE /api/v1/domains/{id}',
+        'GET /api/v1/domains/{id}',
+        'POST /api/v1/domains',
+        'POST /api/v1/domains/{id}/verify',
+        `consumer of ${queues.send.name}`,
+      ].sort(),
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [
+              'ses:CreateTenant',
+              'ses:CreateTenantResourceAssociation',
+              'ses:SendEmail',
+              'ses:SendRawEmail',
+            ],
+          }),
+        ]),
+      },
+    });
+  });
+});

@@ -25,6 +25,8 @@ export default async function setup(project: TestProject) {
     visibilityTimeoutSeconds: { sesEvents: 1 },
     ses: { verificationDelayMs: 1500, outcomeDelayMs: 50 },
     scheduleIntervalSeconds: 1,
+    // Tenants on, so the suite exercises the stricter path (every send names its tenant).
+    sesTenants: true,
     webhooks: { retrySchedule: [1, 1], deactivateAfter: 6 },
     logLevel: 'ERROR',
   });

@@ -106,6 +106,33 @@ describe('local SES: sending', () => {
 });
 
 describe('local SES: tenants', () => {
+  it('holds a tenant per account once that account sends (the platform runs with tenants on)', async () => {
+    const { otherProjectKey, verifiedDomain, api, eventually } = await import('./support.ts');
+    const { key, project } = await otherProjectKey();
+    const { domain } = await verifiedDomain(key);
+    const sent = await api('POST', '/api/v1/emails', {
+      key,
+      body: { from: `t@${domain}`, to: 'success@simulator.amazonses.com', subject: 'Tenant', text: 'x' },
+    });
+    const read = await eventually(
+      () => api('GET', `/api/v1/emails/${sent.body.id}`, { key }),
+      (response) => response.body.email.status === 'delivered',
+    );
+    const mail = (await (await fetch(`${sesUrl}/_local/mail/${read.body.email.messageId}`)).json()) as {
+      tenantName?: string;
+    };
+    expect(mail.tenantName).toBe(`mailroom-${project.accountId}`);
+    const resources = await ses.send(
+      new ListTenantResourcesCommand({ TenantName: `mailroom-${project.accountId}` }),
+    );
+    expect(resources.TenantResources?.map((resource) => resource.ResourceArn)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`identity/${domain}`),
+        expect.stringContaining('configuration-set/mailroom'),
+      ]),
+    );
+  });
+
   it('creates a tenant, associates resources, and records TenantName on a send', async () => {
     const name = `tenant-${Date.now()}`;
     const created = await ses.send(new CreateTenantCommand({ TenantName: name }));

@@ -48,6 +48,22 @@ export interface Route {
 export const routes: readonly Route[] = [
   {
     method: 'GET',
+    path: '/api/v1/openapi.json',
+    entry: 'functions/api/openapi/get.ts',
+    scope: 'public',
+    rateLimit: 'none',
+    uses: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/openapi.yaml',
+    entry: 'functions/api/openapi/get.ts',
+    scope: 'public',
+    rateLimit: 'none',
+    uses: [],
+  },
+  {
+    method: 'GET',
     path: '/health',
     entry: 'functions/api/health/get.ts',
     scope: 'public',

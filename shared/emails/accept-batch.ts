@@ -1,18 +1,11 @@
-import { z } from 'zod';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
-import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { maxBatchSize, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { ApiError } from '#shared/errors.ts';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
-
-/** At most this many emails in one batch call (AutoRelay). */
-export const maxBatchSize = 100;
-
-/** `POST /api/v1/emails/batch`: rows are validated one by one, so one bad row fails alone. */
-export const batchSchema = z.strictObject({ emails: z.array(z.unknown()).min(1) });
 
 export interface BatchRow {
   id: string | null;

@@ -146,3 +146,13 @@ export const sendEmailSchema = z
   });
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
+
+/** At most this many emails in one batch call (AutoRelay). */
+export const maxBatchSize = 100;
+
+/**
+ * `POST /api/v1/emails/batch`: rows are validated one by one (each judged alone), so the
+ * request schema only asks for a non-empty list; `batchDocumentation` describes the rows.
+ */
+export const batchSchema = z.strictObject({ emails: z.array(z.unknown()).min(1) });
+export const batchDocumentation = z.object({ emails: z.array(sendEmailSchema).min(1).max(maxBatchSize) });

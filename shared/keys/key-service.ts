@@ -1,30 +1,10 @@
-import { z } from 'zod';
 import { generateApiKey } from '#shared/auth/api-keys.ts';
-import { parseDomainName } from '#shared/domains/domain-name.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
+import type { CreateKeyInput } from '#shared/keys/key-schema.ts';
 import { keyView } from '#shared/keys/key-view.ts';
-import { allows, type Scope, scopes } from '#shared/tenancy/scopes.ts';
+import { allows, type Scope } from '#shared/tenancy/scopes.ts';
 import { getProject, listApiKeys, revokeApiKey, storeApiKey } from '#shared/tenancy/tenancy-store.ts';
-
-const domainName = z.string().transform((value, context) => {
-  const parsed = parseDomainName(value);
-  if ('problem' in parsed) {
-    context.addIssue({ code: 'custom', message: parsed.problem });
-    return z.NEVER;
-  }
-  return parsed.ascii;
-});
-
-/** `POST /api/v1/keys`: `{name, scopes, domains?, mode: live|test}`. */
-export const createKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(scopes)).min(1).max(scopes.length),
-  domains: z.array(domainName).max(50).optional(),
-  mode: z.enum(['live', 'test']).default('live'),
-});
-
-export type CreateKeyInput = z.infer<typeof createKeySchema>;
 
 /**
  * Makes a key for the caller's project that has no more rights than the caller: every

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { emailAddress } from '#shared/emails/address.ts';
-import { suppressionTypes } from '#shared/suppressions/suppression-store.ts';
+
+export const suppressionTypes = ['bounce', 'complaint', 'unsubscribe', 'manual'] as const;
+export type SuppressionType = (typeof suppressionTypes)[number];
 
 /** At most this many addresses in one manual add. */
 export const maxSuppressionBatch = 1000;

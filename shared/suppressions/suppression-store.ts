@@ -19,8 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
-export const suppressionTypes = ['bounce', 'complaint', 'unsubscribe', 'manual'] as const;
-export type SuppressionType = (typeof suppressionTypes)[number];
+import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 
 export interface Suppression {
   email: string;

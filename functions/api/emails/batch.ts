@@ -1,5 +1,6 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { acceptBatch, batchSchema } from '#shared/emails/accept-batch.ts';
+import { acceptBatch } from '#shared/emails/accept-batch.ts';
+import { batchSchema } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 
 /** `POST /api/v1/emails/batch`: up to 100 emails, each judged alone. */

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { routes } from '#functions/routes.ts';
+import { createDomainSchema } from '#shared/domains/domain-schema.ts';
+import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
+import { batchDocumentation, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { createKeySchema } from '#shared/keys/key-schema.ts';
+import { bouncesQuerySchema, summaryQuerySchema } from '#shared/stats/analytics-schema.ts';
+import { addSuppressionsSchema, listSuppressionsSchema } from '#shared/suppressions/suppression-schema.ts';
+import { createTemplateSchema, updateTemplateSchema } from '#shared/templates/template-schema.ts';
+import { version } from '#shared/version.ts';
+import {
+  createWebhookSchema,
+  deliveriesQuerySchema,
+  replaySinceSchema,
+  updateWebhookSchema,
+} from '#shared/webhooks/webhook-schema.ts';
+
+/** The zod schemas of each route's body and query, by route key: the API's edges. */
+const schemas: Record<string, { body?: z.ZodType; query?: z.ZodObject }> = {
+  'POST /api/v1/emails': { body: sendEmailSchema },
+  'POST /api/v1/emails/batch': { body: batchDocumentation },
+  'GET /api/v1/emails': { query: listEmailsSchema },
+  'POST /api/v1/domains': { body: createDomainSchema },
+  'POST /api/v1/keys': { body: createKeySchema },
+  'POST /api/v1/templates': { body: createTemplateSchema },
+  'PUT /api/v1/templates/{id}': { body: updateTemplateSchema },
+  'POST /api/v1/suppressions': { body: addSuppressionsSchema },
+  'GET /api/v1/suppressions': { query: listSuppressionsSchema },
+  'GET /api/v1/analytics/summary': { query: summaryQuerySchema },
+  'GET /api/v1/analytics/bounces': { query: bouncesQuerySchema },
+  'POST /api/v1/webhooks': { body: createWebhookSchema },
+  'PATCH /api/v1/webhooks/{id}': { body: updateWebhookSchema },
+  'GET /api/v1/webhooks/{id}/deliveries': { query: deliveriesQuerySchema },
+  'POST /api/v1/webhooks/{id}/deliveries/replay': { body: replaySinceSchema },
+};
+
+/** JSON Schema of what a client sends (before transforms), as OpenAPI 3.1 takes it. */
+const jsonSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+
+const errorSchema = {
+  type: 'object',
+  required: ['error', 'code'],
+  properties: {
+    error: { type: 'string' },
+    code: { type: 'string' },
+    field: { type: 'string' },
+    accountStatus: { type: 'string', enum: ['flagged', 'suspended', 'deactivated'] },
+  },
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
+ * validate requests, so it cannot drift from what the API accepts.
+ */
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    if (route.method === 'ANY') continue;
+    const key = `${route.method} ${route.path}`;
+    const edges = schemas[key] ?? {};
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParameters = Object.entries(edges.query?.shape ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: false,
+      schema: jsonSchema(schema as z.ZodType),
+    }));
+    const keyed = route.scope !== 'public';
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, ''),
+      summary: key,
+      ...(keyed
+        ? {
+            security: [{ bearer: [] }, { relayKey: [] }],
+            'x-mailroom-scope': route.scope,
+            'x-mailroom-rate-limit': route.rateLimit,
+          }
+        : { security: [] }),
+      parameters: [...pathParameters, ...queryParameters],
+      ...(edges.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(edges.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        '200': { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Mailroom API',
+      version,
+      description: 'Self-hosted email on Amazon SES v2: REST and SMTP. Errors are {"error","code"} JSON.',
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key, ak_live_… or ak_test_…' },
+        relayKey: { type: 'apiKey', in: 'header', name: 'X-Relay-Key' },
+      },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}

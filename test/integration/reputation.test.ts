@@ -87,7 +87,10 @@ it('flags an account at a 2 % bounce rate, holds its queued mail, refuses change
     '--reason',
     'opt-ins reviewed',
   );
-  expect(restored).toMatchObject({ from: 'flagged', status: 'active', releasedEmails: 1 });
+  // At least the scheduled one: sends accepted while the API's 5-second status cache still
+  // said active were queued, then held too.
+  expect(restored).toMatchObject({ from: 'flagged', status: 'active' });
+  expect(restored.releasedEmails).toBeGreaterThanOrEqual(1);
   await eventually(
     () => api('GET', `/api/v1/emails/${later.body.id}`, { key }),
     (read) => read.body.email.status === 'delivered',

@@ -34,3 +34,27 @@ export async function queryAll(input: QueryCommandInput): Promise<Record<string,
   } while (startKey);
   return items;
 }
+
+/**
+ * The first `limit` items a query matches (after its `ExclusiveStartKey`, when given),
+ * and whether more follow: pages are read until the limit is passed, since filters may
+ * leave a page short.
+ */
+export async function queryPage(
+  input: QueryCommandInput,
+  limit: number,
+): Promise<{ items: Record<string, unknown>[]; hasMore: boolean }> {
+  const items: Record<string, unknown>[] = [];
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: limit + 1 }),
+    );
+    for (const item of page.Items ?? []) {
+      if (items.length === limit) return { items, hasMore: true };
+      items.push(item);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { items, hasMore: false };
+}

@@ -20,7 +20,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
 
 export interface EmailRecord {
@@ -470,22 +470,8 @@ function listQuery(query: EmailListQuery, withCursor: boolean): QueryCommandInpu
 export async function listEmails(
   query: EmailListQuery,
 ): Promise<{ emails: EmailRecord[]; hasMore: boolean; total: number }> {
-  const emails: EmailRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  let hasMore = false;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({ ...listQuery(query, true), ExclusiveStartKey: startKey, Limit: query.limit + 1 }),
-    );
-    for (const item of page.Items ?? []) {
-      if (emails.length === query.limit) {
-        hasMore = true;
-        break;
-      }
-      emails.push(withoutKeys<EmailRecord>(item));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && !hasMore);
+  const page = await queryPage(listQuery(query, true), query.limit);
+  const emails = page.items.map((item) => withoutKeys<EmailRecord>(item));
 
   let total = 0;
   let countKey: Record<string, unknown> | undefined;
@@ -496,5 +482,5 @@ export async function listEmails(
     total += page.Count ?? 0;
     countKey = page.LastEvaluatedKey;
   } while (countKey);
-  return { emails, hasMore, total };
+  return { emails, hasMore: page.hasMore, total };
 }

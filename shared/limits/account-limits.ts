@@ -6,7 +6,8 @@ import { readEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { fixedWindow } from '#shared/limits/window-math.ts';
-import { type AccountLimits, getAccount } from '#shared/tenancy/tenancy-store.ts';
+import { cachedAccount } from '#shared/tenancy/account-status.ts';
+import type { AccountLimits } from '#shared/tenancy/tenancy-store.ts';
 
 const env = readEnv({ DEFAULT_MONTHLY_QUOTA: z.coerce.number().int().min(0).optional() });
 
@@ -20,16 +21,9 @@ export const sendWindows = [
 
 export const defaultMonthlyQuota = env.DEFAULT_MONTHLY_QUOTA ?? 100_000;
 
-/** How long a function trusts the account's limits it read. */
-const cacheMs = 30_000;
-const cache = new Map<string, { limits: AccountLimits; readAt: number }>();
-
+/** The operator's limits for the account, from the account read the status check cached. */
 async function limitsOf(accountId: string): Promise<AccountLimits> {
-  const cached = cache.get(accountId);
-  if (cached && Date.now() - cached.readAt < cacheMs) return cached.limits;
-  const limits = (await getAccount(accountId))?.limits ?? {};
-  cache.set(accountId, { limits, readAt: Date.now() });
-  return limits;
+  return (await cachedAccount(accountId))?.limits ?? {};
 }
 
 interface Counted {
@@ -149,9 +143,4 @@ function refuseWindow(counted: Counted, used: number, emails: number, now: numbe
       reset: Math.ceil(counted.endsAt / 1000),
     },
   );
-}
-
-/** Forgets cached limits (the CLI changes them; tests read them back at once). */
-export function forgetAccountLimits(accountId: string): void {
-  cache.delete(accountId);
 }

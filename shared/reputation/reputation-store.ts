@@ -6,8 +6,8 @@
  *   (one Query with BETWEEN reads a 24-hour window; buckets expire by TTL)
  * - status history of an account ... ACCOUNT#<accountId> / STATUS#<ISO time> → { from, to, reason, figures, by }
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, queryAll, tableName } from '#shared/aws/dynamodb.ts';
 import {
   bucketMinutes,
   bucketStart,
@@ -46,27 +46,16 @@ export async function countReputation(
 /** The account's sends, hard bounces and complaints over the 24-hour window ending `now`. */
 export async function windowFigures(accountId: string, now = Date.now()): Promise<WindowFigures> {
   const { first, last } = windowBuckets(now);
-  const figures: WindowFigures = { sends: 0, bounces: 0, complaints: 0 };
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: {
-          ':pk': `REPUTATION#${accountId}`,
-          ':first': bucketKey(accountId, first).sk,
-          ':last': bucketKey(accountId, last).sk,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      figures.sends += Number(item.sends ?? 0);
-      figures.bounces += Number(item.bounces ?? 0);
-      figures.complaints += Number(item.complaints ?? 0);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return figures;
+  const buckets = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: {
+      ':pk': `REPUTATION#${accountId}`,
+      ':first': bucketKey(accountId, first).sk,
+      ':last': bucketKey(accountId, last).sk,
+    },
+  });
+  const sum = (name: keyof WindowFigures) =>
+    buckets.reduce((total, bucket) => total + Number(bucket[name] ?? 0), 0);
+  return { sends: sum('sends'), bounces: sum('bounces'), complaints: sum('complaints') };
 }

@@ -7,7 +7,7 @@
  * - a project's bounces, newest first .. BOUNCES#<projectId> / <ISO time>#<emailId>#<recipient> (90-day TTL)
  */
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
 export const dailyCounters = [
   'sent',
@@ -46,34 +46,16 @@ export async function countDaily(
 
 /** The project's counters for each day from `fromDay` to `toDay` (inclusive) that has any. */
 export async function dailyStats(projectId: string, fromDay: string, toDay: string): Promise<DailyStats[]> {
-  const days: DailyStats[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': `STATS#${projectId}`,
-          ':from': `D#${fromDay}`,
-          ':to': `D#${toDay}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const row = withoutKeys<Record<string, unknown>>(item);
-      days.push({
-        day: String(row.day),
-        ...(Object.fromEntries(dailyCounters.map((name) => [name, Number(row[name] ?? 0)])) as Record<
-          DailyCounter,
-          number
-        >),
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return days;
+  const items = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': `STATS#${projectId}`, ':from': `D#${fromDay}`, ':to': `D#${toDay}` },
+  });
+  return items.map((item) => {
+    const row = withoutKeys<Record<string, unknown>>(item);
+    const counters = Object.fromEntries(dailyCounters.map((name) => [name, Number(row[name] ?? 0)]));
+    return { day: String(row.day), ...(counters as Record<DailyCounter, number>) };
+  });
 }
 
 export interface BounceEntry {

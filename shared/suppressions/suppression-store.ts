@@ -15,9 +15,8 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   PutCommand,
-  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 
@@ -108,34 +107,19 @@ export async function listSuppressions(
   projectId: string,
   options: { limit: number; type?: SuppressionType; startingAfter?: string },
 ): Promise<{ suppressions: Suppression[]; hasMore: boolean }> {
-  const suppressions: Suppression[] = [];
-  let startKey: Record<string, unknown> | undefined = options.startingAfter
-    ? suppressionKey(projectId, options.startingAfter)
-    : undefined;
-  let hasMore = false;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: options.type ? '#type = :type' : undefined,
-        ExpressionAttributeNames: options.type ? { '#type': 'type' } : undefined,
-        ExpressionAttributeValues: {
-          ':pk': `SUPPRESSION#${projectId}`,
-          ...(options.type ? { ':type': options.type } : {}),
-        },
-        ExclusiveStartKey: startKey,
-        Limit: options.limit + 1,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (suppressions.length === options.limit) {
-        hasMore = true;
-        break;
-      }
-      suppressions.push(withoutKeys<Suppression>(item));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && !hasMore);
-  return { suppressions, hasMore };
+  const page = await queryPage(
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: options.type ? '#type = :type' : undefined,
+      ExpressionAttributeNames: options.type ? { '#type': 'type' } : undefined,
+      ExpressionAttributeValues: {
+        ':pk': `SUPPRESSION#${projectId}`,
+        ...(options.type ? { ':type': options.type } : {}),
+      },
+      ExclusiveStartKey: options.startingAfter ? suppressionKey(projectId, options.startingAfter) : undefined,
+    },
+    options.limit,
+  );
+  return { suppressions: page.items.map((item) => withoutKeys<Suppression>(item)), hasMore: page.hasMore };
 }

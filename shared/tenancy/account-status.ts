@@ -1,23 +1,32 @@
 import { ApiError } from '#shared/errors.ts';
-import { type AccountStatus, getAccount } from '#shared/tenancy/tenancy-store.ts';
+import { type Account, type AccountStatus, getAccount } from '#shared/tenancy/tenancy-store.ts';
 
-/** How long a function trusts a status it read; a change reaches every sender within this (5 s). */
+/** How long a function trusts an account it read; a change reaches every function within this (5 s). */
 const cacheMs = 5_000;
-const cache = new Map<string, { status: AccountStatus; readAt: number }>();
+const cache = new Map<string, { account: Account | undefined; readAt: number }>();
 
 /**
- * The account's status, read at most every 5 seconds per function instance, unless
- * `fresh` asks for the stored value now (before acting on a status that stops work).
+ * The account (its status, limits, reputation settings), read at most every 5 seconds
+ * per function instance, unless `fresh` asks for the stored item now (before acting on
+ * a status that stops work). One read serves the status check and the sending limits.
  */
+export async function cachedAccount(
+  accountId: string,
+  options: { fresh?: boolean } = {},
+): Promise<Account | undefined> {
+  const cached = cache.get(accountId);
+  if (!options.fresh && cached && Date.now() - cached.readAt < cacheMs) return cached.account;
+  const account = await getAccount(accountId);
+  cache.set(accountId, { account, readAt: Date.now() });
+  return account;
+}
+
+/** The account's status; an account that is gone counts as deactivated. */
 export async function accountStatus(
   accountId: string,
   options: { fresh?: boolean } = {},
 ): Promise<AccountStatus> {
-  const cached = cache.get(accountId);
-  if (!options.fresh && cached && Date.now() - cached.readAt < cacheMs) return cached.status;
-  const status = (await getAccount(accountId))?.status ?? 'deactivated';
-  cache.set(accountId, { status, readAt: Date.now() });
-  return status;
+  return (await cachedAccount(accountId, options))?.status ?? 'deactivated';
 }
 
 const messages: Record<Exclude<AccountStatus, 'active'>, string> = {

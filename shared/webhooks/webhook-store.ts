@@ -7,8 +7,8 @@
  * - deliveries of a webhook ... WEBHOOK#<webhookId> / DELIVERY#<deliveryId> (ids are ULIDs: time order; 30-day TTL)
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
 export interface WebhookRecord {
@@ -202,34 +202,21 @@ export async function listDeliveries(
   limit: number,
   since?: string,
 ) {
-  const deliveries: DeliveryRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  let hasMore = false;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: since ? '#status = :status AND createdAt >= :since' : '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':pk': `WEBHOOK#${webhookId}`,
-          ':prefix': 'DELIVERY#',
-          ':status': status,
-          ...(since ? { ':since': since } : {}),
-        },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (deliveries.length === limit) {
-        hasMore = true;
-        break;
-      }
-      deliveries.push(withoutKeys<DeliveryRecord>(item));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && !hasMore);
-  return { deliveries, hasMore };
+  const page = await queryPage(
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: since ? '#status = :status AND createdAt >= :since' : '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': `WEBHOOK#${webhookId}`,
+        ':prefix': 'DELIVERY#',
+        ':status': status,
+        ...(since ? { ':since': since } : {}),
+      },
+      ScanIndexForward: false,
+    },
+    limit,
+  );
+  return { deliveries: page.items.map((item) => withoutKeys<DeliveryRecord>(item)), hasMore: page.hasMore };
 }

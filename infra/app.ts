@@ -1,14 +1,19 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { isProduction, parseDeploymentConfig } from './config.ts';
 import { MailroomStack } from './mailroom-stack.ts';
 
-/** The CDK app (`cdk.json` runs it): `npm run synth`, `npx cdk deploy`. */
+/**
+ * The CDK app (`cdk.json` runs it): `npm run synth`, `npx cdk deploy -c stage=dev …`.
+ * Settings come from CDK context (see `infra/config.ts`); cdk-nag's AWS Solutions
+ * checks run on every synth and fail it on an unacknowledged finding.
+ */
 const app = new App();
-new MailroomStack(app, 'Mailroom', {
-  sandboxDomain: app.node.tryGetContext('sandboxDomain'),
-  smtpCertificateSecretArn: app.node.tryGetContext('smtpCertificateSecretArn'),
-  smtpHostname: app.node.tryGetContext('smtpHostname'),
-  sesTenants: app.node.tryGetContext('sesTenants') === 'on',
-  description: 'Mailroom: self-hosted email platform on Amazon SES v2',
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+const config = parseDeploymentConfig((name) => app.node.tryGetContext(name));
+new MailroomStack(app, isProduction(config) ? 'Mailroom' : `Mailroom-${config.stage}`, {
+  settings: config,
+  description: `Mailroom (${config.stage}): self-hosted email platform on Amazon SES v2`,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region ?? process.env.CDK_DEFAULT_REGION },
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -125,6 +125,8 @@ export const configurationSet = {
 export const payloadBucket = {
   name: 'mailroom-payloads',
   envVar: 'PAYLOAD_BUCKET',
+  /** Every object's key starts with this, so grants can name the prefix. */
+  keyPrefix: 'payloads/',
   expireAfterDays: 35,
 } as const;
 
@@ -149,4 +151,16 @@ export const scheduledJobs = {
 export const sandboxSender = {
   envVar: 'SANDBOX_DOMAIN',
   dailyLimit: 100,
+} as const;
+
+/**
+ * Environment variables carrying the operator's default account limits (stack settings),
+ * which apply until an account has limits of its own.
+ */
+export const defaultLimitVariables = {
+  perSecond: 'DEFAULT_SENDS_PER_SECOND',
+  perMinute: 'DEFAULT_SENDS_PER_MINUTE',
+  perHour: 'DEFAULT_SENDS_PER_HOUR',
+  perDay: 'DEFAULT_SENDS_PER_DAY',
+  monthlyQuota: 'DEFAULT_MONTHLY_QUOTA',
 } as const;

@@ -5,16 +5,16 @@
  * sessions get up to 30 seconds to finish.
  */
 import { createServer } from 'node:http';
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
+import * as z from '#shared/zod.ts';
 import { createSmtpBridge } from './smtp-bridge.ts';
 
 const env = readEnv({
-  SMTP_TLS_CERT: z.string().min(1),
-  SMTP_TLS_KEY: z.string().min(1),
-  SMTP_HOSTNAME: z.string().min(1),
-  HEALTH_PORT: z.coerce.number().int().default(8080),
+  SMTP_TLS_CERT: z.string().check(z.minLength(1)),
+  SMTP_TLS_KEY: z.string().check(z.minLength(1)),
+  SMTP_HOSTNAME: z.string().check(z.minLength(1)),
+  HEALTH_PORT: z._default(z.coerce.number().check(z.int()), 8080),
 });
 
 const bridge = createSmtpBridge({

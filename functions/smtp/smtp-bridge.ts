@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import { z } from 'zod';
 import { activeKey } from '#shared/auth/key-lookup.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
 import { emailAddress } from '#shared/emails/address.ts';
@@ -19,6 +18,7 @@ import { logger } from '#shared/logger.ts';
 import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
 import { allows } from '#shared/tenancy/scopes.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
+import * as z from '#shared/zod.ts';
 import { replyFor, smtpError } from './smtp-replies.ts';
 
 export interface SmtpBridgeOptions {
@@ -48,17 +48,21 @@ function countFailure(ip: string) {
 }
 
 /** `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`. */
-const tagsHeader = z
-  .string()
-  .transform((value) =>
-    Object.fromEntries(
-      value
-        .split(',')
-        .map((pair) => pair.split('=').map((part) => part.trim()))
-        .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== ''),
+const tagText = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/));
+const tagsHeader = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) =>
+      Object.fromEntries(
+        value
+          .split(',')
+          .map((pair) => pair.split('=').map((part) => part.trim()))
+          .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== ''),
+      ),
     ),
-  )
-  .pipe(z.record(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)));
+  ),
+  z.record(tagText, tagText),
+);
 
 type Session = SMTPServerSession & { user?: ApiKeyRecord; failedAuth?: number };
 

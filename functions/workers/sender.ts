@@ -1,5 +1,4 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { deliverEmail, SendDeferredError } from '#shared/emails/deliver-email.ts';
 import { sendMessageSchema } from '#shared/emails/email-payload.ts';
@@ -8,8 +7,9 @@ import { readEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { queues } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().url() });
+const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
 const queueUrl = env[queues.send.envVar] as string;
 
 /** Leave this much of the invocation for the bookkeeping after the last send. */

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
@@ -6,10 +5,11 @@ import { hasValidSnsSignature } from '#shared/events/sns-signature.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { sesEventsTopic } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
 // Both are required: the stack sets verification on; only the local runtime sets it off.
 const env = readEnv({
-  [sesEventsTopic.envVar]: z.string().min(1),
+  [sesEventsTopic.envVar]: z.string().check(z.minLength(1)),
   VERIFY_SNS_SIGNATURES: z.enum(['true', 'false']),
 });
 const topicArn = env[sesEventsTopic.envVar] as string;

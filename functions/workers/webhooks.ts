@@ -1,13 +1,13 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { readEnv } from '#shared/env.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { queues } from '#shared/resources.ts';
 import { deliverWebhook } from '#shared/webhooks/deliver-webhook.ts';
 import { webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.webhooks.envVar]: z.string().url() });
+const env = readEnv({ [queues.webhooks.envVar]: z.string().check(z.url()) });
 const queueUrl = env[queues.webhooks.envVar] as string;
 
 /** A retried delivery waiting for its next attempt; SQS brings it back after the pause. */

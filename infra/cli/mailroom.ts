@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 const usage = `mailroom — operate a Mailroom deployment
 
 Usage:
+  mailroom init <account name> [--project <name>]   first account, project and full-access live key
   mailroom accounts create <name>
   mailroom accounts list
   mailroom accounts show <accountId>
@@ -114,6 +115,18 @@ type Command = (
 const tenancy = () => import('#shared/tenancy/tenancy-store.ts');
 
 const commands: Record<string, Command> = {
+  init: async ([accountName], options) => {
+    const store = await tenancy();
+    const account = await store.createAccount(need(accountName, 'the account name'));
+    const project = await store.createProject(
+      account.id,
+      (options.project as string | undefined) ?? 'Default',
+    );
+    const { generateApiKey } = await import('#shared/auth/api-keys.ts');
+    const key = generateApiKey('live');
+    await store.storeApiKey(project, key, { name: 'first key', scopes: ['full_access'] });
+    return { accountId: account.id, projectId: project.id, key: key.secret };
+  },
   'accounts create': async ([name]) => {
     const account = await (await tenancy()).createAccount(need(name, 'the account name'));
     return { ...account };
@@ -274,6 +287,7 @@ async function run(argv: string[]) {
       help: { type: 'boolean', short: 'h', default: false },
       reason: { type: 'string' },
       name: { type: 'string' },
+      project: { type: 'string' },
       scopes: { type: 'string' },
       domains: { type: 'string' },
       mode: { type: 'string' },

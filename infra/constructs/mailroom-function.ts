@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { defaultMemoryMb, lambdaBundling } from './lambda-defaults.ts';
 
 /** Repository root: entries in the route table and in `shared/resources.ts` are relative to it. */
 export const repositoryRoot = join(import.meta.dirname, '..', '..');
@@ -16,30 +18,36 @@ export interface MailroomFunctionProps {
   readonly timeout?: Duration;
   readonly memoryMb?: number;
   readonly environment?: Record<string, string>;
-  readonly logRetention?: RetentionDays;
 }
 
 /**
  * A Lambda function with the house defaults: Node.js 24 on arm64, an ESM bundle made by
- * esbuild locally (minified, source maps, the AWS SDK bundled so cold starts do not
- * depend on the runtime's copy), X-Ray tracing, and a log group with retention.
+ * esbuild locally (see `lambda-defaults.ts`), X-Ray tracing, a log group of its own (retention
+ * set stack-wide) and a role of its own that may write only to that log group, instead
+ * of the AWSLambdaBasicExecutionRole managed policy (any log group of the account).
  */
 export class MailroomFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: MailroomFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description.slice(0, 1000),
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: join(repositoryRoot, props.entry),
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memoryMb ?? 256,
+      memorySize: props.memoryMb ?? defaultMemoryMb,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
+      role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'mailroom',
@@ -50,16 +58,19 @@ export class MailroomFunction extends NodejsFunction {
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
+        target: lambdaBundling.target,
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourcemap,
+        mainFields: [...lambdaBundling.mainFields],
         externalModules: [],
-        // Some bundled CommonJS dependencies still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: lambdaBundling.banner,
         forceDockerBundling: false,
       },
+    });
+    // X-Ray's trace upload has no resource type: IAM allows nothing narrower than `*`.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
     });
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from '#shared/zod.ts';
 
 /** What `npm start` prints and writes to `.mailroom/local.json` (git-ignored). */
 export const localCredentialsSchema = z.object({

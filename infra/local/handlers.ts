@@ -57,6 +57,15 @@ export function currentEntry(): string | undefined {
   return invocations.getStore();
 }
 
+/** Told of every finished invocation, its event and its duration (the cost benchmark bills them). */
+export type InvocationObserver = (entry: string, event: unknown, durationMs: number) => void;
+const observers = new Set<InvocationObserver>();
+
+export function observeInvocations(observer: InvocationObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
 /** Invokes an entry's handler as Lambda would: loaded once, a fresh context per call. */
 export async function invoke(
   entry: string,
@@ -64,7 +73,13 @@ export async function invoke(
   options: { requestId: string; timeoutSeconds?: number },
 ): Promise<unknown> {
   const handler = await loadHandler(entry);
-  return invocations.run(entry, () =>
-    handler(event, lambdaContext(entry, options.requestId, options.timeoutSeconds)),
-  );
+  const started = performance.now();
+  try {
+    return await invocations.run(entry, () =>
+      handler(event, lambdaContext(entry, options.requestId, options.timeoutSeconds)),
+    );
+  } finally {
+    const durationMs = performance.now() - started;
+    for (const observer of observers) observer(entry, event, durationMs);
+  }
 }

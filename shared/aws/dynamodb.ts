@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { table } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [table.envVar]: z.string().min(1) });
+const env = readEnv({ [table.envVar]: z.string().check(z.minLength(1)) });
 
 /** The physical name of Mailroom's table. */
 export const tableName: string = env[table.envVar] as string;

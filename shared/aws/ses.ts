@@ -1,9 +1,9 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { configurationSet } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [configurationSet.envVar]: z.string().min(1) });
+const env = readEnv({ [configurationSet.envVar]: z.string().check(z.minLength(1)) });
 
 /** The configuration set every email is sent through, so its events come back to us. */
 export const configurationSetName: string = env[configurationSet.envVar] as string;

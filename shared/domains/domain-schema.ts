@@ -1,17 +1,18 @@
-import { z } from 'zod';
 import { parseDomainName } from '#shared/domains/domain-name.ts';
+import * as z from '#shared/zod.ts';
 
 /** `POST /api/v1/domains`: `{ "domain": "example.com" }`, normalised to punycode and lower case. */
 export const createDomainSchema = z.strictObject({
-  domain: z
-    .string()
-    .max(1000)
-    .transform((value, context) => {
+  domain: z.pipe(
+    z.string().check(z.maxLength(1000)),
+    z.transform((value: string, context) => {
       const parsed = parseDomainName(value);
       if ('problem' in parsed) {
-        context.addIssue({ code: 'custom', message: parsed.problem });
+        // zod/mini hands a transform the bare payload (no addIssue): push the issue itself.
+        context.issues.push({ code: 'custom', message: parsed.problem, input: value });
         return z.NEVER;
       }
       return parsed;
     }),
+  ),
 });

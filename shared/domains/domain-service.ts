@@ -8,7 +8,6 @@ import {
   PutEmailIdentityConfigurationSetAttributesCommand,
   PutEmailIdentityMailFromAttributesCommand,
 } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { dnsRecords } from '#shared/domains/dns-records.ts';
 import { type DomainName, parseDomainName } from '#shared/domains/domain-name.ts';
@@ -29,8 +28,9 @@ import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
 import { associateWithTenant } from '#shared/tenancy/ses-tenants.ts';
+import * as z from '#shared/zod.ts';
 
-const { AWS_REGION: region } = readEnv({ AWS_REGION: z.string().min(1) });
+const { AWS_REGION: region } = readEnv({ AWS_REGION: z.string().check(z.minLength(1)) });
 
 /** SES's verdict on an identity, in Mailroom's three domain statuses. */
 function statusFrom(identity: GetEmailIdentityCommandOutput): DomainStatus {

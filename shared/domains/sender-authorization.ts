@@ -1,5 +1,4 @@
 import { domainToASCII } from 'node:url';
-import { z } from 'zod';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
 import { getNameClaims } from '#shared/domains/domain-store.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
@@ -8,8 +7,9 @@ import { readEnv } from '#shared/env.ts';
 import { ApiError, ForbiddenError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { sandboxSender } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [sandboxSender.envVar]: z.string().optional() });
+const env = readEnv({ [sandboxSender.envVar]: z.optional(z.string()) });
 const sandboxDomain = env[sandboxSender.envVar] || undefined;
 
 /**

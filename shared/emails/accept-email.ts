@@ -1,5 +1,4 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { domainOf, formatMailbox } from '#shared/emails/address.ts';
@@ -22,8 +21,9 @@ import { logger } from '#shared/logger.ts';
 import { queues } from '#shared/resources.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().url() });
+const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
 const sendQueueUrl = env[queues.send.envVar] as string;
 
 export interface AcceptedEmail {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/zod.ts';
 
 /**
  * A practical address check: one `@`, no spaces or angle brackets, a dotted domain.
@@ -6,7 +6,9 @@ import { z } from 'zod';
  */
 const addressPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
-export const emailAddress = z.string().trim().max(320).regex(addressPattern, 'must be a valid email address');
+export const emailAddress = z
+  .string()
+  .check(z.trim(), z.maxLength(320), z.regex(addressPattern, 'must be a valid email address'));
 
 /** `"Jane" <jane@example.com>`, `Jane <jane@example.com>` or a bare address. */
 export interface Mailbox {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/zod.ts';
 
 /** SES refuses messages carrying attachments with these extensions ("Unsupported attachment types"). */
 export const blockedExtensions = new Set(
@@ -20,33 +20,32 @@ const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const mediaType = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 
 export const attachmentSchema = z.strictObject({
-  filename: z
-    .string()
-    .trim()
-    .min(1)
-    .max(255)
-    .refine((name) => !/[\\/\r\n]/.test(name), 'must be a bare file name')
-    .refine(
+  filename: z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(255),
+    z.refine((name) => !/[\\/\r\n]/.test(name), 'must be a bare file name'),
+    z.refine(
       (name) => !blockedExtensions.has(name.split('.').pop()?.toLowerCase() ?? ''),
       'has a file type SES does not deliver',
     ),
+  ),
   content: z
-    .string()
-    .min(1)
-    .transform((value) => value.replace(/\s+/g, ''))
-    .refine((value) => base64.test(value) && value.length % 4 === 0, 'must be base64'),
-  content_type: z
-    .string()
-    .regex(mediaType, 'must be a media type such as application/pdf')
-    .refine((type) => !/^(application\/(x-msdownload|x-msdos-program|x-ms-installer|hta))$/i.test(type), {
-      message: 'is an executable type SES does not deliver',
-    })
-    .optional(),
+    .pipe(
+      z.string().check(z.minLength(1)),
+      z.transform((value) => value.replace(/\s+/g, '')),
+    )
+    .check(z.refine((value) => base64.test(value) && value.length % 4 === 0, 'must be base64')),
+  content_type: z.optional(
+    z.string().check(
+      z.regex(mediaType, 'must be a media type such as application/pdf'),
+      z.refine((type) => !/^(application\/(x-msdownload|x-msdos-program|x-ms-installer|hta))$/i.test(type), {
+        message: 'is an executable type SES does not deliver',
+      }),
+    ),
+  ),
   /** Set to reference the attachment from the HTML as `cid:<content_id>` (an inline image). */
-  content_id: z
-    .string()
-    .regex(/^[A-Za-z0-9._@-]{1,78}$/)
-    .optional(),
+  content_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._@-]{1,78}$/))),
 });
 
 export type AttachmentInput = z.infer<typeof attachmentSchema>;

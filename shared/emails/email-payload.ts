@@ -1,10 +1,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { s3 } from '#shared/aws/s3.ts';
 import { readEnv } from '#shared/env.ts';
 import { payloadBucket } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [payloadBucket.envVar]: z.string().min(1) });
+const env = readEnv({ [payloadBucket.envVar]: z.string().check(z.minLength(1)) });
 const bucket = env[payloadBucket.envVar] as string;
 
 /** Everything the sender needs to build the MIME message: rendered, validated content. */
@@ -15,18 +15,18 @@ export const emailPayloadSchema = z.object({
   bcc: z.array(z.string()),
   replyTo: z.array(z.string()),
   subject: z.string(),
-  html: z.string().optional(),
-  text: z.string().optional(),
+  html: z.optional(z.string()),
+  text: z.optional(z.string()),
   headers: z.record(z.string(), z.string()),
   tags: z.record(z.string(), z.string()),
   /** A complete message (base64) to send as it is, from the SMTP relay; then the rest is the envelope. */
-  raw: z.string().optional(),
+  raw: z.optional(z.string()),
   attachments: z.array(
     z.object({
       filename: z.string(),
       content: z.string(),
-      contentType: z.string().optional(),
-      contentId: z.string().optional(),
+      contentType: z.optional(z.string()),
+      contentId: z.optional(z.string()),
     }),
   ),
 });
@@ -41,8 +41,8 @@ export const sendMessageSchema = z.object({
   emailId: z.string(),
   projectId: z.string(),
   accountId: z.string(),
-  payload: emailPayloadSchema.optional(),
-  payloadKey: z.string().optional(),
+  payload: z.optional(emailPayloadSchema),
+  payloadKey: z.optional(z.string()),
 });
 
 export type SendMessage = z.infer<typeof sendMessageSchema>;
@@ -54,7 +54,7 @@ export const maxQueueDelaySeconds = 15 * 60;
 export const inlinePayloadLimit = 200 * 1024;
 
 export function payloadKeyOf(emailId: string): string {
-  return `payloads/${emailId}.json`;
+  return `${payloadBucket.keyPrefix}${emailId}.json`;
 }
 
 /** Stores a payload in S3 and returns its key. */

@@ -1,12 +1,12 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { maxQueueDelaySeconds, type SendMessage } from '#shared/emails/email-payload.ts';
 import type { EmailRecord } from '#shared/emails/email-store.ts';
 import { readEnv } from '#shared/env.ts';
 import { queues } from '#shared/resources.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().url() });
+const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
 const sendQueueUrl = env[queues.send.envVar] as string;
 
 /**

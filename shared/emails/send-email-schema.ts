@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { emailAddress, parseMailbox } from '#shared/emails/address.ts';
 import {
   attachmentSchema,
@@ -6,6 +5,7 @@ import {
   maxAttachments,
   maxMessageBytes,
 } from '#shared/emails/attachments.ts';
+import * as z from '#shared/zod.ts';
 
 /** SES allows at most 50 recipients per message, across To, Cc and Bcc. */
 export const maxRecipients = 50;
@@ -16,7 +16,7 @@ export const maxScheduleDays = 30;
 /** SES message tags: ASCII letters, digits, `_` and `-`, at most 256 characters. */
 const tagText = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only letters, digits, _ and -, 1-256 long');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only letters, digits, _ and -, 1-256 long'));
 
 /** Tag names Mailroom sets itself on every SES message; a caller may not set them. */
 const reservedTagPrefix = 'mailroom_';
@@ -26,14 +26,19 @@ const reservedTagPrefix = 'mailroom_';
  * becomes `{ name: "true" }`. Tags travel to SES and come back on every event.
  */
 const tags = z
-  .union([z.record(tagText, tagText), z.array(tagText).max(50)])
-  .transform((value) =>
-    Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 'true'])) : value,
+  .pipe(
+    z.union([z.record(tagText, tagText), z.array(tagText).check(z.maxLength(50))]),
+    z.transform(
+      (value: Record<string, string> | string[]): Record<string, string> =>
+        Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 'true'])) : value,
+    ),
   )
-  .refine((value) => Object.keys(value).length <= 50, 'at most 50 tags')
-  .refine((value) => Object.keys(value).every((name) => !name.startsWith(reservedTagPrefix)), {
-    message: `tag names starting with ${reservedTagPrefix} are reserved`,
-  });
+  .check(
+    z.refine((value) => Object.keys(value).length <= 50, 'at most 50 tags'),
+    z.refine((value) => Object.keys(value).every((name) => !name.startsWith(reservedTagPrefix)), {
+      message: `tag names starting with ${reservedTagPrefix} are reserved`,
+    }),
+  );
 
 /** Headers the platform writes itself; a caller's custom headers may not replace them. */
 const reservedHeaders = new Set([
@@ -53,35 +58,37 @@ const reservedHeaders = new Set([
 ]);
 
 const headers = z.record(
-  z
-    .string()
-    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$/, 'must be a header name')
-    .refine(
+  z.string().check(
+    z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$/, 'must be a header name'),
+    z.refine(
       (name) => !reservedHeaders.has(name.toLowerCase()),
       'is set by Mailroom and cannot be overridden',
     ),
+  ),
   // No CR or LF: a header value must never start a new header (header injection).
-  z
-    .string()
-    .max(998)
-    .regex(/^[^\r\n]*$/, 'must be on one line'),
+  z.string().check(z.maxLength(998), z.regex(/^[^\r\n]*$/, 'must be on one line')),
 );
 
-const addressList = z.union([emailAddress, z.array(emailAddress).min(1).max(maxRecipients)]);
+const addressList = z.union([
+  emailAddress,
+  z.array(emailAddress).check(z.minLength(1), z.maxLength(maxRecipients)),
+]);
 
-const sender = z
-  .string()
-  .trim()
-  .min(1)
-  .max(998)
-  .transform((value) => parseMailbox(value))
-  .pipe(z.object({ name: z.string().max(256).optional(), address: emailAddress }));
+const sender = z.pipe(
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(998)),
+    z.transform((value: string) => parseMailbox(value)),
+  ),
+  z.object({ name: z.optional(z.string().check(z.maxLength(256))), address: emailAddress }),
+);
 
 const scheduledAt = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time, such as 2026-12-01T09:00:00Z' })
-  .refine((value) => Date.parse(value) <= Date.now() + maxScheduleDays * 86_400_000, {
-    message: `must be within ${maxScheduleDays} days`,
-  });
+  .check(
+    z.refine((value) => Date.parse(value) <= Date.now() + maxScheduleDays * 86_400_000, {
+      message: `must be within ${maxScheduleDays} days`,
+    }),
+  );
 
 /** A string-or-array field as an array. */
 export function asList(value: string | string[] | undefined): string[] {
@@ -97,53 +104,55 @@ export function asList(value: string | string[] | undefined): string[] {
 export const sendEmailSchema = z
   .strictObject({
     from: sender,
-    from_name: z.string().trim().min(1).max(256).optional(),
+    from_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
     to: addressList,
-    cc: addressList.optional(),
-    bcc: addressList.optional(),
-    reply_to: addressList.optional(),
-    subject: z.string().min(1).max(998).optional(),
-    html: z.string().min(1).optional(),
-    text: z.string().min(1).optional(),
-    template_id: z.string().min(1).max(64).optional(),
-    data: z.record(z.string(), z.unknown()).optional(),
-    variables: z.record(z.string(), z.unknown()).optional(),
-    headers: headers.optional(),
-    tags: tags.optional(),
-    attachments: z.array(attachmentSchema).max(maxAttachments).optional(),
-    scheduled_at: scheduledAt.optional(),
+    cc: z.optional(addressList),
+    bcc: z.optional(addressList),
+    reply_to: z.optional(addressList),
+    subject: z.optional(z.string().check(z.minLength(1), z.maxLength(998))),
+    html: z.optional(z.string().check(z.minLength(1))),
+    text: z.optional(z.string().check(z.minLength(1))),
+    template_id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    data: z.optional(z.record(z.string(), z.unknown())),
+    variables: z.optional(z.record(z.string(), z.unknown())),
+    headers: z.optional(headers),
+    tags: z.optional(tags),
+    attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(maxAttachments))),
+    scheduled_at: z.optional(scheduledAt),
   })
-  .superRefine((email, context) => {
-    if (email.template_id === undefined) {
-      if (email.html === undefined && email.text === undefined) {
+  .check(
+    z.superRefine((email, context) => {
+      if (email.template_id === undefined) {
+        if (email.html === undefined && email.text === undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: ['html'],
+            message: 'html, text or template_id is required',
+          });
+        }
+        if (email.subject === undefined)
+          context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+      }
+      const recipients = asList(email.to).length + asList(email.cc).length + asList(email.bcc).length;
+      if (recipients > maxRecipients) {
         context.addIssue({
           code: 'custom',
-          path: ['html'],
-          message: 'html, text or template_id is required',
+          path: ['to'],
+          message: `at most ${maxRecipients} recipients across to, cc and bcc`,
         });
       }
-      if (email.subject === undefined)
-        context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
-    }
-    const recipients = asList(email.to).length + asList(email.cc).length + asList(email.bcc).length;
-    if (recipients > maxRecipients) {
-      context.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `at most ${maxRecipients} recipients across to, cc and bcc`,
-      });
-    }
-    const attached = (email.attachments ?? []).reduce((sum, file) => sum + decodedSize(file.content), 0);
-    // Base64 in the message grows attachments by a third; leave room for the rest.
-    if ((attached * 4) / 3 > maxMessageBytes - 256 * 1024) {
-      context.addIssue({
-        code: 'custom',
-        path: ['attachments'],
-        message: 'make the message larger than 40 MB',
-        params: { payloadTooLarge: true },
-      });
-    }
-  });
+      const attached = (email.attachments ?? []).reduce((sum, file) => sum + decodedSize(file.content), 0);
+      // Base64 in the message grows attachments by a third; leave room for the rest.
+      if ((attached * 4) / 3 > maxMessageBytes - 256 * 1024) {
+        context.addIssue({
+          code: 'custom',
+          path: ['attachments'],
+          message: 'make the message larger than 40 MB',
+          params: { payloadTooLarge: true },
+        });
+      }
+    }),
+  );
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 
@@ -154,5 +163,7 @@ export const maxBatchSize = 100;
  * `POST /api/v1/emails/batch`: rows are validated one by one (each judged alone), so the
  * request schema only asks for a non-empty list; `batchDocumentation` describes the rows.
  */
-export const batchSchema = z.strictObject({ emails: z.array(z.unknown()).min(1) });
-export const batchDocumentation = z.object({ emails: z.array(sendEmailSchema).min(1).max(maxBatchSize) });
+export const batchSchema = z.strictObject({ emails: z.array(z.unknown()).check(z.minLength(1)) });
+export const batchDocumentation = z.object({
+  emails: z.array(sendEmailSchema).check(z.minLength(1), z.maxLength(maxBatchSize)),
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#shared/zod.ts';
 
 /**
  * The SNS notification that carries an SES configuration-set event, as it arrives in
@@ -10,56 +10,48 @@ export const snsEnvelopeSchema = z.object({
   TopicArn: z.string(),
   Message: z.string(),
   Timestamp: z.string(),
-  Subject: z.string().optional(),
-  SignatureVersion: z.string().optional(),
-  Signature: z.string().optional(),
-  SigningCertURL: z.string().optional(),
+  Subject: z.optional(z.string()),
+  SignatureVersion: z.optional(z.string()),
+  Signature: z.optional(z.string()),
+  SigningCertURL: z.optional(z.string()),
 });
 
-const recipients = z.array(z.object({ emailAddress: z.string() }).loose());
+const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
 
 /** The parts of SES's event JSON Mailroom reads; the rest is kept as the event's details. */
 export const sesEventSchema = z.object({
   eventType: z.string(),
-  mail: z
-    .object({
-      timestamp: z.string(),
-      messageId: z.string(),
-      destination: z.array(z.string()),
-      tags: z.record(z.string(), z.array(z.string())).default({}),
-      source: z.string().optional(),
-      commonHeaders: z
-        .object({ from: z.array(z.string()).optional(), subject: z.string().optional() })
-        .loose()
-        .optional(),
-    })
-    .loose(),
-  bounce: z
-    .object({
+  mail: z.looseObject({
+    timestamp: z.string(),
+    messageId: z.string(),
+    destination: z.array(z.string()),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
+    source: z.optional(z.string()),
+    commonHeaders: z.optional(
+      z.looseObject({ from: z.optional(z.array(z.string())), subject: z.optional(z.string()) }),
+    ),
+  }),
+  bounce: z.optional(
+    z.looseObject({
       bounceType: z.string(),
       bounceSubType: z.string(),
       bouncedRecipients: recipients,
       timestamp: z.string(),
-    })
-    .loose()
-    .optional(),
-  complaint: z
-    .object({
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({
       complainedRecipients: recipients,
       timestamp: z.string(),
-      complaintFeedbackType: z.string().optional(),
-    })
-    .loose()
-    .optional(),
-  delivery: z
-    .object({ timestamp: z.string(), recipients: z.array(z.string()) })
-    .loose()
-    .optional(),
-  deliveryDelay: z.object({ timestamp: z.string(), delayType: z.string() }).loose().optional(),
-  reject: z.object({ reason: z.string() }).loose().optional(),
-  open: z.object({ timestamp: z.string() }).loose().optional(),
-  click: z.object({ timestamp: z.string(), link: z.string() }).loose().optional(),
-  failure: z.object({ errorMessage: z.string() }).loose().optional(),
+      complaintFeedbackType: z.optional(z.string()),
+    }),
+  ),
+  delivery: z.optional(z.looseObject({ timestamp: z.string(), recipients: z.array(z.string()) })),
+  deliveryDelay: z.optional(z.looseObject({ timestamp: z.string(), delayType: z.string() })),
+  reject: z.optional(z.looseObject({ reason: z.string() })),
+  open: z.optional(z.looseObject({ timestamp: z.string() })),
+  click: z.optional(z.looseObject({ timestamp: z.string(), link: z.string() })),
+  failure: z.optional(z.looseObject({ errorMessage: z.string() })),
 });
 
 export type SesEvent = z.infer<typeof sesEventSchema>;

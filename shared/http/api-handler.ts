@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import type { z } from 'zod';
 import { authenticate } from '#shared/http/middleware/authenticate.ts';
 import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
 import { idempotency } from '#shared/http/middleware/idempotency.ts';
@@ -8,6 +7,7 @@ import { keyRateLimit, rateLimitResponseHeaders } from '#shared/http/middleware/
 import { type Reply, toResult } from '#shared/http/reply.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
 import type { Scope } from '#shared/tenancy/scopes.ts';
+import type * as z from '#shared/zod.ts';
 
 export interface ApiRequest<Body> {
   event: ApiEvent;
@@ -26,9 +26,9 @@ const defaultMaxBodyBytes = 1024 * 1024;
  * rate-limit window for the route's class → `Idempotency-Key` (POST/PUT/PATCH) → JSON
  * body parsed and validated by `body` (when given) → `handle`.
  */
-export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
+export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>(
   options: { route: { scope: Scope | 'any'; rateLimit: string }; body?: Schema; maxBodyBytes?: number },
-  handle: (request: ApiRequest<Schema extends z.ZodType ? z.infer<Schema> : undefined>) => Promise<Reply>,
+  handle: (request: ApiRequest<Schema extends z.ZodMiniType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(rateLimitResponseHeaders())
@@ -42,7 +42,7 @@ export function apiHandler<Schema extends z.ZodType | undefined = undefined>(
       await handle({
         event,
         caller: context.caller as Caller,
-        body: context.body as Schema extends z.ZodType ? z.infer<Schema> : undefined,
+        body: context.body as Schema extends z.ZodMiniType ? z.infer<Schema> : undefined,
         params: event.pathParameters ?? {},
         query: event.queryStringParameters ?? {},
       }),

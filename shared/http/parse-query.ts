@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
+import type * as z from '#shared/zod.ts';
 
 /** Validates query-string parameters; a mismatch is a 400 `validation_error` naming the parameter. */
-export function parseQuery<Schema extends z.ZodType>(
+export function parseQuery<Schema extends z.ZodMiniType>(
   schema: Schema,
   query: Readonly<Record<string, string | undefined>>,
 ): z.infer<Schema> {

@@ -1,25 +1,36 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { readEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { fixedWindow } from '#shared/limits/window-math.ts';
+import { defaultLimitVariables } from '#shared/resources.ts';
 import { cachedAccount } from '#shared/tenancy/account-status.ts';
 import type { AccountLimits } from '#shared/tenancy/tenancy-store.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ DEFAULT_MONTHLY_QUOTA: z.coerce.number().int().min(0).optional() });
+const limit = z.optional(z.coerce.number().check(z.int(), z.gte(0)));
+/** The deployment's default limits (stack settings); the Relay document's figures when unset. */
+const env = readEnv({
+  [defaultLimitVariables.perSecond]: limit,
+  [defaultLimitVariables.perMinute]: limit,
+  [defaultLimitVariables.perHour]: limit,
+  [defaultLimitVariables.perDay]: limit,
+  [defaultLimitVariables.monthlyQuota]: limit,
+});
+const configured = (name: keyof typeof defaultLimitVariables, fallback: number) =>
+  env[defaultLimitVariables[name]] ?? fallback;
 
-/** The four sending windows of the Relay document, and their defaults until the operator sets them. */
+/** The four sending windows of the Relay document, and their defaults until the operator sets an account's own. */
 export const sendWindows = [
-  { name: 'perSecond', seconds: 1, fallback: 500 },
-  { name: 'perMinute', seconds: 60, fallback: 5_000 },
-  { name: 'perHour', seconds: 3600, fallback: 50_000 },
-  { name: 'perDay', seconds: 86_400, fallback: 500_000 },
+  { name: 'perSecond', seconds: 1, fallback: configured('perSecond', 500) },
+  { name: 'perMinute', seconds: 60, fallback: configured('perMinute', 5_000) },
+  { name: 'perHour', seconds: 3600, fallback: configured('perHour', 50_000) },
+  { name: 'perDay', seconds: 86_400, fallback: configured('perDay', 500_000) },
 ] as const;
 
-export const defaultMonthlyQuota = env.DEFAULT_MONTHLY_QUOTA ?? 100_000;
+export const defaultMonthlyQuota = configured('monthlyQuota', 100_000);
 
 /** The operator's limits for the account, from the account read the status check cached. */
 async function limitsOf(accountId: string): Promise<AccountLimits> {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import {
@@ -9,8 +8,9 @@ import {
 } from '#shared/reputation/reputation-policy.ts';
 import { windowFigures } from '#shared/reputation/reputation-store.ts';
 import { type Account, changeAccountStatus, getAccount } from '#shared/tenancy/tenancy-store.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ REPUTATION_MINIMUM_SENDS: z.coerce.number().int().min(0).optional() });
+const env = readEnv({ REPUTATION_MINIMUM_SENDS: z.optional(z.coerce.number().check(z.int(), z.gte(0))) });
 
 /** The deployment's thresholds (stack setting), with the account's own minimum volume when set. */
 export function thresholdsFor(account: Account): ReputationThresholds {

@@ -1,21 +1,23 @@
-import { z } from 'zod';
+import * as z from '#shared/zod.ts';
 
 const day = z.iso.date({ message: 'must be a date such as 2026-11-01' });
 
 /** `GET /api/v1/analytics/summary?from&to`: UTC days, at most a year apart; the last 30 days by default. */
 export const summaryQuerySchema = z
   .object({
-    from: day.default(() => new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10)),
-    to: day.default(() => new Date().toISOString().slice(0, 10)),
+    from: z._default(day, () => new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10)),
+    to: z._default(day, () => new Date().toISOString().slice(0, 10)),
   })
-  .refine((range) => range.from <= range.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, {
-    message: 'the range may span at most a year',
-    path: ['from'],
-  });
+  .check(
+    z.refine((range) => range.from <= range.to, { message: 'from must not be after to', path: ['from'] }),
+    z.refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, {
+      message: 'the range may span at most a year',
+      path: ['from'],
+    }),
+  );
 
 /** `GET /api/v1/analytics/bounces?limit&cursor`. */
 export const bouncesQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(600).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(600))),
 });

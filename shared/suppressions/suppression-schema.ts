@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { emailAddress } from '#shared/emails/address.ts';
+import * as z from '#shared/zod.ts';
 
 export const suppressionTypes = ['bounce', 'complaint', 'unsubscribe', 'manual'] as const;
 export type SuppressionType = (typeof suppressionTypes)[number];
@@ -10,18 +10,20 @@ export const maxSuppressionBatch = 1000;
 /** `POST /api/v1/suppressions`: `{email, reason?}` or `{emails:[…≤1000], reason?}`. */
 export const addSuppressionsSchema = z
   .strictObject({
-    email: emailAddress.optional(),
-    emails: z.array(emailAddress).min(1).max(maxSuppressionBatch).optional(),
-    reason: z.string().trim().min(1).max(500).optional(),
+    email: z.optional(emailAddress),
+    emails: z.optional(z.array(emailAddress).check(z.minLength(1), z.maxLength(maxSuppressionBatch))),
+    reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
   })
-  .refine((body) => (body.email === undefined) !== (body.emails === undefined), {
-    message: 'send either email or emails',
-    path: ['email'],
-  });
+  .check(
+    z.refine((body) => (body.email === undefined) !== (body.emails === undefined), {
+      message: 'send either email or emails',
+      path: ['email'],
+    }),
+  );
 
 /** `GET /api/v1/suppressions` query. */
 export const listSuppressionsSchema = z.object({
-  type: z.enum(suppressionTypes).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  startingAfter: emailAddress.optional(),
+  type: z.optional(z.enum(suppressionTypes)),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  startingAfter: z.optional(emailAddress),
 });

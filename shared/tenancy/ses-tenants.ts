@@ -3,15 +3,15 @@ import {
   CreateTenantCommand,
   CreateTenantResourceAssociationCommand,
 } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { readEnv } from '#shared/env.ts';
+import * as z from '#shared/zod.ts';
 
 const env = readEnv({
   /** `on`: every account sends as its own SES tenant, so SES's reputation policy isolates accounts too. */
-  SES_TENANTS: z.enum(['on', 'off']).default('off'),
+  SES_TENANTS: z._default(z.enum(['on', 'off']), 'off'),
   /** `arn:aws:ses:<region>:<account>:` — the prefix of this account's SES resource ARNs. */
-  SES_ARN_PREFIX: z.string().optional(),
+  SES_ARN_PREFIX: z.optional(z.string()),
 });
 
 export const sesTenantsEnabled = env.SES_TENANTS === 'on' && env.SES_ARN_PREFIX !== undefined;

@@ -1,13 +1,13 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { sqs } from '#shared/aws/sqs.ts';
 import { readEnv } from '#shared/env.ts';
 import { newId } from '#shared/ids.ts';
 import { queues } from '#shared/resources.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 import { listProjectWebhooks, type WebhookRecord } from '#shared/webhooks/webhook-store.ts';
+import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.webhooks.envVar]: z.string().url() });
+const env = readEnv({ [queues.webhooks.envVar]: z.string().check(z.url()) });
 const webhookQueueUrl = env[queues.webhooks.envVar] as string;
 
 /** The webhook queue's message: one delivery of one event to one webhook. */

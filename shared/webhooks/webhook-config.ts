@@ -1,16 +1,16 @@
-import { z } from 'zod';
 import { readEnv } from '#shared/env.ts';
+import * as z from '#shared/zod.ts';
 
 const env = readEnv({
   /** `true` only in the local runtime: http to loopback, for a receiver on the developer's laptop. */
-  WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false'),
   /** Seconds to wait after each failed attempt; the attempts are one more than the entries. */
-  WEBHOOK_RETRY_SCHEDULE: z
-    .string()
-    .regex(/^\d+(,\d+)*$/)
-    .default('60,300,900,3600,7200,14400,43200'),
+  WEBHOOK_RETRY_SCHEDULE: z._default(
+    z.string().check(z.regex(/^\d+(,\d+)*$/)),
+    '60,300,900,3600,7200,14400,43200',
+  ),
   /** Failed attempts in a row after which a webhook is switched off. */
-  WEBHOOK_DEACTIVATE_AFTER: z.coerce.number().int().min(1).default(30),
+  WEBHOOK_DEACTIVATE_AFTER: z._default(z.coerce.number().check(z.int(), z.gte(1)), 30),
 });
 
 /** Webhook delivery settings, read once at cold start. */

@@ -5,6 +5,17 @@ import type { LocalRuntime } from '../../infra/local/runtime.ts';
 const connections = 10;
 const messagesEach = 30;
 
+/** An SMTP client of the local relay: STARTTLS on the submission port, the key as password. */
+export function smtpClient(runtime: LocalRuntime, password: string) {
+  return nodemailer.createTransport({
+    host: runtime.smtp.host,
+    port: runtime.smtp.starttls,
+    requireTLS: true,
+    auth: { user: 'bench', pass: password },
+    tls: { ca: runtime.smtp.certificate, servername: 'localhost' },
+  });
+}
+
 /**
  * Messages per second the SMTP relay accepts into the send queue (STARTTLS, AUTH,
  * parse, checks, store, queue), over `connections` concurrent clients, with test keys so
@@ -14,13 +25,7 @@ export async function benchSmtpRelay(runtime: LocalRuntime, testKeys: string[]) 
   const started = performance.now();
   await Promise.all(
     testKeys.slice(0, connections).map(async (password, connection) => {
-      const client = nodemailer.createTransport({
-        host: runtime.smtp.host,
-        port: runtime.smtp.starttls,
-        requireTLS: true,
-        auth: { user: 'bench', pass: password },
-        tls: { ca: runtime.smtp.certificate, servername: 'localhost' },
-      });
+      const client = smtpClient(runtime, password);
       for (let n = 0; n < messagesEach; n += 1) {
         await client.sendMail({
           from: 'bench@anything.example',

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { routes } from '#functions/routes.ts';
 import { createDomainSchema } from '#shared/domains/domain-schema.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
@@ -14,9 +13,10 @@ import {
   replaySinceSchema,
   updateWebhookSchema,
 } from '#shared/webhooks/webhook-schema.ts';
+import * as z from '#shared/zod.ts';
 
 /** The zod schemas of each route's body and query, by route key: the API's edges. */
-const schemas: Record<string, { body?: z.ZodType; query?: z.ZodObject }> = {
+const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject }> = {
   'POST /api/v1/emails': { body: sendEmailSchema },
   'POST /api/v1/emails/batch': { body: batchDocumentation },
   'GET /api/v1/emails': { query: listEmailsSchema },
@@ -35,7 +35,7 @@ const schemas: Record<string, { body?: z.ZodType; query?: z.ZodObject }> = {
 };
 
 /** JSON Schema of what a client sends (before transforms), as OpenAPI 3.1 takes it. */
-const jsonSchema = (schema: z.ZodType) =>
+const jsonSchema = (schema: z.ZodMiniType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
 const errorSchema = {
@@ -69,7 +69,7 @@ export function openApiDocument(serverUrl: string) {
       name,
       in: 'query',
       required: false,
-      schema: jsonSchema(schema as z.ZodType),
+      schema: jsonSchema(schema as z.ZodMiniType),
     }));
     const keyed = route.scope !== 'public';
     paths[route.path] ??= {};

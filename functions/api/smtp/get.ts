@@ -1,12 +1,12 @@
-import { z } from 'zod';
 import { routeOf } from '#functions/api/route-of.ts';
 import { readEnv } from '#shared/env.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
+import * as z from '#shared/zod.ts';
 
 const env = readEnv({
-  SMTP_HOST: z.string().optional(),
-  SMTP_PORT_STARTTLS: z.coerce.number().int().default(587),
-  SMTP_PORT_TLS: z.coerce.number().int().default(465),
+  SMTP_HOST: z.optional(z.string()),
+  SMTP_PORT_STARTTLS: z._default(z.coerce.number().check(z.int()), 587),
+  SMTP_PORT_TLS: z._default(z.coerce.number().check(z.int()), 465),
 });
 
 /** `GET /api/v1/smtp`: how to connect to the SMTP relay (Sendry's `smtp info`); any valid key. */

@@ -1,13 +1,13 @@
 import type middy from '@middy/core';
-import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, ValidationError } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
+import type * as z from '#shared/zod.ts';
 
 /**
  * Turns the first zod issue into a `validation_error` naming the field, or a 413 when
  * the schema flagged the issue as a size limit (`params.payloadTooLarge`).
  */
-export function toValidationError(error: z.ZodError): ValidationError | PayloadTooLargeError {
+export function toValidationError(error: z.core.$ZodError): ValidationError | PayloadTooLargeError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || undefined;
   const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid request body.';
@@ -21,7 +21,7 @@ export function toValidationError(error: z.ZodError): ValidationError | PayloadT
  * a schema mismatch → 400 `validation_error` with `field`.
  */
 export function jsonBody(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   maxBytes: number,
 ): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {

@@ -1,0 +1,110 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { defaultLimitVariables } from '#shared/resources.ts';
+
+/** `on`/`off` (what `-c name=on` gives) or a JSON boolean (what cdk.json gives). */
+const onOff = z
+  .union([z.enum(['on', 'off']), z.boolean()])
+  .transform((value) => value === 'on' || value === true);
+/** A whole number from a string (`-c name=5`) or a JSON number. */
+const count = (min: number) => z.coerce.number().int().min(min);
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+const logRetentionDays = new Set<number>(
+  Object.values(RetentionDays).filter((days) => typeof days === 'number'),
+);
+
+/**
+ * Every deployment setting, read from CDK context (`-c name=value`, or `context` in
+ * cdk.json / cdk.context.json) and validated at synth, so a typo fails `cdk synth` with
+ * the setting's name instead of deploying something half-configured. Defaults are the
+ * safe choice: a production stage (data retained, deletion protection), no SMTP relay,
+ * no sandbox domain.
+ */
+export const deploymentConfigSchema = z
+  .object({
+    /** `prod` keeps the table on `cdk destroy` and turns deletion protection on; other stages do not. */
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lowercase letters, digits and dashes')
+      .default('prod'),
+    /** Region to deploy to; the CLI's default region (CDK_DEFAULT_REGION) when unset. */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+      .optional(),
+    /** The operator's shared sandbox sender domain: a verified SES identity every project may send from, 100 emails a day. */
+    sandboxDomain: hostname.optional(),
+    /** The SMTP relay (Fargate behind an NLB, a fixed monthly cost): needs the two settings below. */
+    smtp: onOff.default(false),
+    /** Secrets Manager secret `{"cert","key"}` holding the relay's TLS certificate (PEM). */
+    smtpCertificateSecretArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+        'must be a Secrets Manager secret ARN',
+      )
+      .optional(),
+    /** The name SMTP clients connect to (the certificate's name; a CNAME to the load balancer). */
+    smtpHostname: hostname.optional(),
+    /** Days every log group keeps its logs. */
+    logRetentionDays: count(1)
+      .refine(
+        (days) => logRetentionDays.has(days),
+        'must be a CloudWatch Logs retention such as 7, 30, 90 or 365',
+      )
+      .default(30),
+    /** Where alarms are e-mailed (an SNS e-mail subscription to confirm); alarms still go to the topic without it. */
+    alarmEmail: z.email().optional(),
+    /** One SES tenant per account, so SES's reputation policy also keeps accounts apart. */
+    sesTenants: onOff.default(false),
+    /** Sends in 24 hours before the reputation state machine judges an account. */
+    reputationMinimumSends: count(0).default(100),
+    /** Default limits of an account until the operator sets its own (`mailroom limits`). */
+    monthlyQuota: count(0).default(100_000),
+    sendsPerSecond: count(1).default(500),
+    sendsPerMinute: count(1).default(5_000),
+    sendsPerHour: count(1).default(50_000),
+    sendsPerDay: count(1).default(500_000),
+  })
+  .superRefine((config, context) => {
+    if (!config.smtp) return;
+    for (const name of ['smtpCertificateSecretArn', 'smtpHostname'] as const) {
+      if (!config[name])
+        context.addIssue({ code: 'custom', path: [name], message: 'is required when smtp=on' });
+    }
+  });
+
+export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
+export type DeploymentSettings = z.input<typeof deploymentConfigSchema>;
+
+/** The settings' names, to pick them out of the CDK context. */
+const settingNames = Object.keys(deploymentConfigSchema.shape) as (keyof DeploymentSettings)[];
+
+/** Validates the settings read by `setting`; a problem throws naming every bad setting. */
+export function parseDeploymentConfig(setting: (name: string) => unknown): DeploymentConfig {
+  const values = Object.fromEntries(
+    settingNames.map((name) => [name, setting(name)]).filter(([, value]) => value !== undefined),
+  );
+  const result = deploymentConfigSchema.safeParse(values);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid Mailroom settings (CDK context):\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Whether the stage holds production data. */
+export const isProduction = (config: Pick<DeploymentConfig, 'stage'>) => config.stage === 'prod';
+
+/** The default account limits, as the environment of the functions that accept mail. */
+export function defaultLimitsEnvironment(config: DeploymentConfig): Record<string, string> {
+  return {
+    [defaultLimitVariables.perSecond]: String(config.sendsPerSecond),
+    [defaultLimitVariables.perMinute]: String(config.sendsPerMinute),
+    [defaultLimitVariables.perHour]: String(config.sendsPerHour),
+    [defaultLimitVariables.perDay]: String(config.sendsPerDay),
+    [defaultLimitVariables.monthlyQuota]: String(config.monthlyQuota),
+  };
+}

@@ -1,0 +1,17 @@
+/** Memory of a function unless its route says otherwise (also what the cost benchmark bills). */
+export const defaultMemoryMb = 256;
+
+/**
+ * How every Lambda is bundled by esbuild: one place, read by `MailroomFunction` for
+ * `cdk deploy` and by `npm run bench` to measure the same bundles' size and cold start.
+ */
+export const lambdaBundling = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  // Some bundled CommonJS dependencies still call require().
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;

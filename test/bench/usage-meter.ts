@@ -1,0 +1,114 @@
+import { currentEntry, observeInvocations } from '../../infra/local/handlers.ts';
+
+interface MeteredClient {
+  middlewareStack: {
+    add: (
+      middleware: (
+        next: (args: { input: Record<string, unknown> }) => Promise<{ output?: Record<string, unknown> }>,
+        context: { commandName?: string },
+      ) => (args: { input: Record<string, unknown> }) => Promise<{ output?: Record<string, unknown> }>,
+      options: { step: 'initialize'; name: string; priority?: 'high' },
+    ) => void;
+  };
+}
+
+type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+
+const writeOperations = new Set([
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'BatchWriteCommand',
+  'TransactWriteCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+
+export interface Invocations {
+  count: number;
+  /** Lambda bills each invocation's duration rounded up to the millisecond. */
+  billedMs: number;
+  /** SQS records (or SNS notifications) delivered in those invocations. */
+  records: number;
+}
+
+/**
+ * Meters what the platform uses while a workload runs on the local runtime: SDK
+ * requests by service and operation (the platform's own calls, through the shared
+ * clients), DynamoDB read and write units as DynamoDB reports them
+ * (`ReturnConsumedCapacity`), and Lambda invocations with their durations and records.
+ */
+export class UsageMeter {
+  readonly requests = new Map<string, number>();
+  readonly dynamo = { readUnits: 0, writeUnits: 0 };
+  /** Write units by function entry and operation, to see where they go. */
+  readonly writeUnitsBy = new Map<string, number>();
+  readonly invocations = new Map<string, Invocations>();
+  private stopObserving: () => void = () => undefined;
+  private lastInvocationAt = Date.now();
+
+  attach(service: string, client: MeteredClient) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = context.commandName ?? 'unknown';
+        const key = `${service} ${operation.replace(/Command$/, '')}`;
+        this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+        if (service !== 'DynamoDB') return next(args);
+        const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });
+        const consumed = result.output?.ConsumedCapacity as Capacity | Capacity[] | undefined;
+        let units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+        // DynamoDB bills a transaction's items twice (prepare, commit); DynamoDB Local reports
+        // less, so count at least two units per item.
+        if (operation.startsWith('TransactWrite')) {
+          units = Math.max(units, 2 * ((args.input.TransactItems as unknown[] | undefined)?.length ?? 0));
+        }
+        if (writeOperations.has(operation)) {
+          this.dynamo.writeUnits += units;
+          const by = `${currentEntry() ?? 'outside a function'} ${operation.replace(/Command$/, '')}`;
+          this.writeUnitsBy.set(by, (this.writeUnitsBy.get(by) ?? 0) + units);
+        } else this.dynamo.readUnits += units;
+        return result;
+      },
+      { step: 'initialize', name: `mailroomUsageMeter${service}`, priority: 'high' },
+    );
+  }
+
+  start() {
+    this.stopObserving = observeInvocations((entry, event, durationMs) => {
+      const row = this.invocations.get(entry) ?? { count: 0, billedMs: 0, records: 0 };
+      row.count += 1;
+      row.billedMs += Math.ceil(durationMs);
+      row.records += (event as { Records?: unknown[] } | undefined)?.Records?.length ?? 0;
+      this.invocations.set(entry, row);
+      this.lastInvocationAt = Date.now();
+    });
+  }
+
+  stop() {
+    this.stopObserving();
+  }
+
+  reset() {
+    this.requests.clear();
+    this.invocations.clear();
+    this.writeUnitsBy.clear();
+    this.dynamo.readUnits = 0;
+    this.dynamo.writeUnits = 0;
+  }
+
+  /** Resolves once no function has run for `quietMs` (the pipeline has drained), or at `deadline`. */
+  async settled(quietMs: number, deadline: number) {
+    while (Date.now() - this.lastInvocationAt < quietMs && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  count(prefix: string) {
+    let total = 0;
+    for (const [key, value] of this.requests) if (key.startsWith(prefix)) total += value;
+    return total;
+  }
+}

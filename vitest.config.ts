@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Metrics are log lines for CloudWatch; tests that load handlers without the local runtime would print them.
+    env: { POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       {
         extends: true,

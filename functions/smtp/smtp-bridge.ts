@@ -15,6 +15,7 @@ import {
 } from '#shared/idempotency/idempotency-store.ts';
 import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import { logger } from '#shared/logger.ts';
+import { flushMetrics } from '#shared/metrics.ts';
 import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
 import { allows } from '#shared/tenancy/scopes.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
@@ -187,13 +188,16 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(smtpError(552, '5.3.4 Message exceeds the 40 MB limit'));
         }
-        acceptMessage(Buffer.concat(chunks), session).then(
-          (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
-          (error: unknown) => {
-            if (!(error instanceof Error && 'code' in error)) logger.error('SMTP message failed', { error });
-            callback(replyFor(error));
-          },
-        );
+        acceptMessage(Buffer.concat(chunks), session)
+          .then(
+            (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
+            (error: unknown) => {
+              if (!(error instanceof Error && 'code' in error))
+                logger.error('SMTP message failed', { error });
+              callback(replyFor(error));
+            },
+          )
+          .finally(flushMetrics);
       });
     },
   };

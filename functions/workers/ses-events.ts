@@ -1,3 +1,4 @@
+import { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { readEnv } from '#shared/env.ts';
 import { recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
@@ -14,23 +15,32 @@ const env = readEnv({
 });
 const topicArn = env[sesEventsTopic.envVar] as string;
 const verifySignatures = env.VERIFY_SNS_SIGNATURES === 'true';
+/** Daily counters and reputation buckets of the batch, written once at its end. */
+const counters = new CounterBatch();
 
 /**
  * SES configuration-set events (SNS → SQS) → email status, history, suppressions,
  * counters and reputation. Notifications from another topic, or (in production) without
  * a valid SNS signature, are dropped with a log line rather than retried.
  */
-export const handler = queueWorker(async (record) => {
-  const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
-  if (notification.TopicArn !== topicArn) {
-    logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
-    return;
-  }
-  if (verifySignatures && !(await hasValidSnsSignature(notification))) {
-    logger.error('notification with an invalid SNS signature; dropped', {
-      messageId: notification.MessageId,
-    });
-    return;
-  }
-  await recordSesEvent(notification.MessageId, sesEventSchema.parse(JSON.parse(notification.Message)));
-});
+export const handler = queueWorker(
+  async (record) => {
+    const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
+    if (notification.TopicArn !== topicArn) {
+      logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
+      return;
+    }
+    if (verifySignatures && !(await hasValidSnsSignature(notification))) {
+      logger.error('notification with an invalid SNS signature; dropped', {
+        messageId: notification.MessageId,
+      });
+      return;
+    }
+    await recordSesEvent(
+      notification.MessageId,
+      sesEventSchema.parse(JSON.parse(notification.Message)),
+      counters,
+    );
+  },
+  { afterBatch: () => counters.flush() },
+);

@@ -208,6 +208,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ? { WEBHOOK_DEACTIVATE_AFTER: String(options.webhooks.deactivateAfter) }
         : {}),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+      // CloudWatch turns metric log lines into metrics; locally they would only be noise.
+      POWERTOOLS_METRICS_DISABLED: 'true',
       ...Object.fromEntries(
         (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),
       ),

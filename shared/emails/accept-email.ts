@@ -18,6 +18,7 @@ import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
+import { countEmails } from '#shared/metrics.ts';
 import { queues } from '#shared/resources.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
@@ -120,7 +121,7 @@ export async function acceptEmail(
   const result = { id: email.id, status: email.status, suppressed: email.suppressed };
   if (email.status === 'test') {
     await putEmail(email);
-    return result;
+    return accepted(email, result);
   }
 
   const payload: EmailPayload = {
@@ -174,5 +175,11 @@ export async function acceptEmail(
     { email_id: email.id, from, to, subject: email.subject, tags: email.tags, status: email.status },
     email.createdAt,
   ).catch((error: unknown) => logger.error('could not publish email.queued', { emailId: email.id, error }));
+  return accepted(email, result);
+}
+
+function accepted<Result>(email: EmailRecord, result: Result): Result {
+  countEmails('EmailsAccepted');
+  logger.info('email accepted', { emailId: email.id, projectId: email.projectId, status: email.status });
   return result;
 }

@@ -8,6 +8,7 @@ import { holdForAccount } from '#shared/emails/held-mail.ts';
 import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shared/emails/send-rate.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
+import { countEmails } from '#shared/metrics.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
 import { associateWithTenant, sesTenantsEnabled, tenantNameOf } from '#shared/tenancy/ses-tenants.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
@@ -129,7 +130,9 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
   const command = await sendCommand(message, payload);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await ses.send(command);
+      const sent = await ses.send(command);
+      countEmails('EmailsSent');
+      logger.info('email sent', { emailId: message.emailId, messageId: sent.MessageId });
       return;
     } catch (error) {
       // A 429 is SES's word that it did not send: safe to try again, once there is room.

@@ -1,14 +1,23 @@
+import type { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { advanceStatus, countEngagement, putEmailEvent } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
 import { logger } from '#shared/logger.ts';
+import { countEmails, type EmailMetric } from '#shared/metrics.ts';
 import { evaluateReputation } from '#shared/reputation/reputation-service.ts';
-import { countReputation } from '#shared/reputation/reputation-store.ts';
-import { countDaily, type DailyCounter, dailyCounters, logBounce } from '#shared/stats/stats-store.ts';
+import { reputationCount } from '#shared/reputation/reputation-store.ts';
+import { type DailyCounter, dailyCount, dailyCounters, logBounce } from '#shared/stats/stats-store.ts';
 import { addSuppression } from '#shared/suppressions/suppression-store.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 import { webhookEventFor } from '#shared/webhooks/webhook-events.ts';
+
+/** The SES outcomes counted as CloudWatch metrics. */
+const outcomeMetrics: Partial<Record<string, EmailMetric>> = {
+  delivered: 'EmailsDelivered',
+  bounced: 'EmailsBounced',
+  complained: 'EmailsComplained',
+};
 
 interface Origin {
   emailId: string;
@@ -16,12 +25,21 @@ interface Origin {
   accountId?: string;
 }
 
-/** The project-level effects of one event: counters, bounce log, suppressions, reputation. */
-async function recordEffects(origin: Origin, event: SesEvent, outcome: EmailOutcome, now: string) {
+/**
+ * The project-level effects of one event: counters (added to the batch's `counters`,
+ * written once per batch), bounce log, suppressions, reputation.
+ */
+async function recordEffects(
+  origin: Origin,
+  event: SesEvent,
+  outcome: EmailOutcome,
+  now: string,
+  counters: CounterBatch,
+) {
   const { projectId, accountId, emailId } = origin;
   if (projectId) {
     if ((dailyCounters as readonly string[]).includes(outcome.type)) {
-      await countDaily(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount);
+      counters.add(dailyCount(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount));
     }
     for (const recipient of event.bounce?.bouncedRecipients ?? []) {
       await logBounce(projectId, {
@@ -44,8 +62,12 @@ async function recordEffects(origin: Origin, event: SesEvent, outcome: EmailOutc
     }
   }
   if (accountId && outcome.reputation) {
-    await countReputation(accountId, Date.parse(outcome.at), outcome.reputation);
-    if (outcome.reputation.bounces || outcome.reputation.complaints) await evaluateReputation(accountId);
+    counters.add(reputationCount(accountId, Date.parse(outcome.at), outcome.reputation));
+    // The verdict needs this bounce or complaint counted: write the batch's counters first.
+    if (outcome.reputation.bounces || outcome.reputation.complaints) {
+      await counters.flush();
+      await evaluateReputation(accountId);
+    }
   }
 }
 
@@ -57,7 +79,11 @@ async function recordEffects(origin: Origin, event: SesEvent, outcome: EmailOutc
  * the account's reputation window, re-judged after a bounce or complaint; last, the
  * project's webhooks. Events of mail Mailroom did not send are ignored.
  */
-export async function recordSesEvent(notificationId: string, event: SesEvent): Promise<void> {
+export async function recordSesEvent(
+  notificationId: string,
+  event: SesEvent,
+  counters: CounterBatch,
+): Promise<void> {
   const tag = (name: string) => event.mail.tags[name]?.[0];
   const emailId = tag(systemTags.emailId);
   if (!emailId) {
@@ -80,8 +106,17 @@ export async function recordSesEvent(notificationId: string, event: SesEvent): P
     await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
   }
   if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
+  const metric = outcomeMetrics[outcome.type];
+  if (metric) countEmails(metric);
+  logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
   const projectId = tag(systemTags.projectId);
-  await recordEffects({ emailId, projectId, accountId: tag(systemTags.accountId) }, event, outcome, now);
+  await recordEffects(
+    { emailId, projectId, accountId: tag(systemTags.accountId) },
+    event,
+    outcome,
+    now,
+    counters,
+  );
   const webhookEvent = webhookEventFor(outcome.type);
   if (projectId && webhookEvent) {
     await publishEmailEvent(

@@ -6,8 +6,8 @@
  *   (one Query with BETWEEN reads a 24-hour window; buckets expire by TTL)
  * - status history of an account ... ACCOUNT#<accountId> / STATUS#<ISO time> → { from, to, reason, figures, by }
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, tableName } from '#shared/aws/dynamodb.ts';
+import type { CounterUpdate } from '#shared/aws/counter-batch.ts';
+import { queryAll, tableName } from '#shared/aws/dynamodb.ts';
 import {
   bucketMinutes,
   bucketStart,
@@ -21,26 +21,14 @@ const bucketKey = (accountId: string, start: number) => ({
   sk: `B#${new Date(start).toISOString()}`,
 });
 
-/** Adds to the account's counters for the bucket holding `at`. One write. */
-export async function countReputation(
-  accountId: string,
-  at: number,
-  add: Partial<WindowFigures>,
-): Promise<void> {
-  const entries = Object.entries(add).filter(([, value]) => value);
-  if (entries.length === 0) return;
+/** The addition to the account's counters for the bucket holding `at`, for a `CounterBatch`. */
+export function reputationCount(accountId: string, at: number, add: Partial<WindowFigures>): CounterUpdate {
   const start = bucketStart(at);
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: bucketKey(accountId, start),
-      UpdateExpression: `ADD ${entries.map(([name]) => `${name} :${name}`).join(', ')} SET expiresAt = :expires`,
-      ExpressionAttributeValues: {
-        ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-        ':expires': Math.floor(start / 1000) + (windowHours + 2) * 3600 + bucketMinutes * 60,
-      },
-    }),
-  );
+  return {
+    key: bucketKey(accountId, start),
+    add: Object.fromEntries(Object.entries(add).filter(([, value]) => value)) as Record<string, number>,
+    set: { expiresAt: Math.floor(start / 1000) + (windowHours + 2) * 3600 + bucketMinutes * 60 },
+  };
 }
 
 /** The account's sends, hard bounces and complaints over the 24-hour window ending `now`. */

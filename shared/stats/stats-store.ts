@@ -6,7 +6,8 @@
  *   (a month or any date range is one Query with BETWEEN)
  * - a project's bounces, newest first .. BOUNCES#<projectId> / <ISO time>#<emailId>#<recipient> (90-day TTL)
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CounterUpdate } from '#shared/aws/counter-batch.ts';
 import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 
 export const dailyCounters = [
@@ -25,23 +26,15 @@ export const dailyCounters = [
 export type DailyCounter = (typeof dailyCounters)[number];
 export type DailyStats = { day: string } & Record<DailyCounter, number>;
 
-/** Adds `amount` to one of the project's counters for the UTC day of `at`. One write. */
-export async function countDaily(
+/** The addition of `amount` to one of the project's counters for the UTC day of `at`, for a `CounterBatch`. */
+export function dailyCount(
   projectId: string,
   at: string,
   counter: DailyCounter,
   amount: number,
-): Promise<void> {
+): CounterUpdate {
   const day = at.slice(0, 10);
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: { pk: `STATS#${projectId}`, sk: `D#${day}` },
-      UpdateExpression: 'ADD #counter :amount SET #day = :day',
-      ExpressionAttributeNames: { '#counter': counter, '#day': 'day' },
-      ExpressionAttributeValues: { ':amount': amount, ':day': day },
-    }),
-  );
+  return { key: { pk: `STATS#${projectId}`, sk: `D#${day}` }, add: { [counter]: amount }, set: { day } };
 }
 
 /** The project's counters for each day from `fromDay` to `toDay` (inclusive) that has any. */

@@ -4,7 +4,13 @@ import { webhookConfig } from '#shared/webhooks/webhook-config.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 import { postJson } from '#shared/webhooks/webhook-http.ts';
 import { signWebhookBody } from '#shared/webhooks/webhook-signature.ts';
-import { ensureDelivery, getWebhook, recordAttempt, recordOutcome } from '#shared/webhooks/webhook-store.ts';
+import {
+  type Attempt,
+  getWebhook,
+  type NewDelivery,
+  recordAttempt,
+  recordOutcome,
+} from '#shared/webhooks/webhook-store.ts';
 
 /** The pause before the next attempt, ±10 % so retries of many deliveries spread out. */
 function withJitter(seconds: number): number {
@@ -23,24 +29,18 @@ export async function deliverWebhook(
 ): Promise<{ retryInSeconds?: number }> {
   const webhook = await getWebhook(message.webhookId);
   if (!webhook) return {};
-  const now = () => new Date().toISOString();
-  await ensureDelivery({
+  const delivery: NewDelivery = {
     id: message.deliveryId,
     webhookId: webhook.id,
     eventId: message.eventId,
     eventType: message.eventType as WebhookEvent,
     body: message.body,
-    status: 'pending',
-    attempts: 0,
-    replayCount: 0,
-    createdAt: now(),
-  });
+    createdAt: new Date().toISOString(),
+  };
+  const log = (outcome: Omit<Attempt, 'at'>) =>
+    recordAttempt(delivery, { ...outcome, at: new Date().toISOString() }, attempt === 1);
   if (!webhook.active) {
-    await recordAttempt(webhook.id, message.deliveryId, {
-      status: 'failed',
-      error: 'Webhook is inactive',
-      at: now(),
-    });
+    await log({ status: 'failed', error: 'Webhook is inactive' });
     return {};
   }
 
@@ -59,8 +59,11 @@ export async function deliverWebhook(
       webhookConfig,
     );
     if (response.status >= 200 && response.status < 300) {
-      await recordAttempt(webhook.id, message.deliveryId, { status: 'succeeded', at: now() });
-      await recordOutcome(webhook.id, true, webhookConfig.deactivateAfter, now());
+      await log({ status: 'succeeded' });
+      // A success ends a failure run; most webhooks have none to end.
+      if (webhook.consecutiveFailures > 0) {
+        await recordOutcome(webhook.id, true, webhookConfig.deactivateAfter, new Date().toISOString());
+      }
       return {};
     }
     error = `HTTP ${response.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`;
@@ -69,11 +72,7 @@ export async function deliverWebhook(
   }
 
   const delay = webhookConfig.retryDelaysSeconds[attempt - 1];
-  await recordAttempt(webhook.id, message.deliveryId, {
-    status: delay === undefined ? 'failed' : 'pending',
-    error,
-    at: now(),
-  });
-  await recordOutcome(webhook.id, false, webhookConfig.deactivateAfter, now());
+  await log({ status: delay === undefined ? 'failed' : 'pending', error });
+  await recordOutcome(webhook.id, false, webhookConfig.deactivateAfter, new Date().toISOString());
   return delay === undefined ? {} : { retryInSeconds: withJitter(delay) };
 }

@@ -141,35 +141,30 @@ export async function getDelivery(webhookId: string, id: string): Promise<Delive
   return Item ? withoutKeys<DeliveryRecord>(Item) : undefined;
 }
 
-/** Creates the delivery's record on its first attempt (a redelivered message finds it there). */
-export async function ensureDelivery(delivery: DeliveryRecord): Promise<void> {
-  await dynamo
-    .send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...deliveryKey(delivery.webhookId, delivery.id),
-          ...delivery,
-          expiresAt: Math.floor(Date.parse(delivery.createdAt) / 1000) + deliveryRetentionSeconds,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+/** A delivery as its message describes it, before any attempt. */
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  'id' | 'webhookId' | 'eventId' | 'eventType' | 'body' | 'createdAt'
+>;
+
+export interface Attempt {
+  status: DeliveryStatus;
+  error?: string;
+  at: string;
 }
 
-export async function recordAttempt(
-  webhookId: string,
-  id: string,
-  attempt: { status: DeliveryStatus; error?: string; at: string },
-): Promise<void> {
+/**
+ * Logs one attempt. The first attempt writes the whole record with its outcome (one
+ * write per delivered event); later attempts, redeliveries and replays find the record
+ * and update it.
+ */
+export async function recordAttempt(delivery: NewDelivery, attempt: Attempt, first: boolean): Promise<void> {
+  if (first && (await createDelivery(delivery, attempt))) return;
   const resolved = attempt.status === 'pending' ? '' : ', resolvedAt = :at';
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName,
-      Key: deliveryKey(webhookId, id),
+      Key: deliveryKey(delivery.webhookId, delivery.id),
       UpdateExpression: `SET #status = :status, lastAttemptAt = :at, #error = :error${resolved} ADD attempts :one`,
       ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
       ExpressionAttributeValues: {
@@ -180,6 +175,36 @@ export async function recordAttempt(
       },
     }),
   );
+}
+
+/** Writes the record of a delivery's first attempt; false if it is already there. */
+async function createDelivery(delivery: NewDelivery, attempt: Attempt): Promise<boolean> {
+  const record: DeliveryRecord = {
+    ...delivery,
+    status: attempt.status,
+    attempts: 1,
+    replayCount: 0,
+    lastAttemptAt: attempt.at,
+    ...(attempt.error ? { error: attempt.error } : {}),
+    ...(attempt.status === 'pending' ? {} : { resolvedAt: attempt.at }),
+  };
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...deliveryKey(delivery.webhookId, delivery.id),
+          ...record,
+          expiresAt: Math.floor(Date.parse(delivery.createdAt) / 1000) + deliveryRetentionSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /** Marks a delivery as being replayed: pending again, one more replay. */

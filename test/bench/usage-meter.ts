@@ -57,20 +57,30 @@ export class UsageMeter {
         const key = `${service} ${operation.replace(/Command$/, '')}`;
         this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
         if (service !== 'DynamoDB') return next(args);
-        const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });
-        const consumed = result.output?.ConsumedCapacity as Capacity | Capacity[] | undefined;
-        let units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-        // DynamoDB bills a transaction's items twice (prepare, commit); DynamoDB Local reports
-        // less, so count at least two units per item.
-        if (operation.startsWith('TransactWrite')) {
-          units = Math.max(units, 2 * ((args.input.TransactItems as unknown[] | undefined)?.length ?? 0));
-        }
-        if (writeOperations.has(operation)) {
-          this.dynamo.writeUnits += units;
+        const transactionItems = (args.input.TransactItems as unknown[] | undefined)?.length ?? 0;
+        const count = (units: number) => {
+          if (!writeOperations.has(operation)) {
+            this.dynamo.readUnits += units;
+            return;
+          }
+          // DynamoDB bills a transaction's items twice (prepare, commit); DynamoDB Local
+          // reports less, so count at least two units per item.
+          const billed = Math.max(units, 2 * transactionItems);
+          this.dynamo.writeUnits += billed;
           const by = `${currentEntry() ?? 'outside a function'} ${operation.replace(/Command$/, '')}`;
-          this.writeUnitsBy.set(by, (this.writeUnitsBy.get(by) ?? 0) + units);
-        } else this.dynamo.readUnits += units;
-        return result;
+          this.writeUnitsBy.set(by, (this.writeUnitsBy.get(by) ?? 0) + billed);
+        };
+        try {
+          const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });
+          const consumed = result.output?.ConsumedCapacity as Capacity | Capacity[] | undefined;
+          count([consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0));
+          return result;
+        } catch (error) {
+          // A write refused by its condition is billed too (at least one unit), with no report.
+          const refused = ['ConditionalCheckFailedException', 'TransactionCanceledException'];
+          if (refused.includes((error as Error).name)) count(1);
+          throw error;
+        }
       },
       { step: 'initialize', name: `mailroomUsageMeter${service}`, priority: 'high' },
     );

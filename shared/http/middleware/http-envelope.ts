@@ -2,6 +2,7 @@ import type middy from '@middy/core';
 import { ApiError, errorBody } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
 import { logger } from '#shared/logger.ts';
+import { flushMetrics } from '#shared/metrics.ts';
 
 type Request = middy.Request<ApiEvent, ApiResult, Error, ApiContext>;
 
@@ -25,10 +26,12 @@ export function withCommonHeaders(request: Request, result: ApiResult): ApiResul
 export function httpEnvelope(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: (request) => {
+      logger.addContext(request.context);
       logger.appendKeys({ requestId: requestIdOf(request), route: request.event.routeKey });
     },
     after: (request) => {
       if (request.response) request.response = withCommonHeaders(request, request.response);
+      flushMetrics();
     },
     onError: (request) => {
       const error = request.error;
@@ -42,6 +45,7 @@ export function httpEnvelope(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, 
         headers: apiError.headers,
         body: JSON.stringify(errorBody(apiError)),
       });
+      flushMetrics();
     },
   };
 }

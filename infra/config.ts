@@ -19,8 +19,8 @@ const logRetentionDays = new Set<number>(
  * Every deployment setting, read from CDK context (`-c name=value`, or `context` in
  * cdk.json / cdk.context.json) and validated at synth, so a typo fails `cdk synth` with
  * the setting's name instead of deploying something half-configured. Defaults are the
- * safe choice: a production stage (data retained, deletion protection), no SMTP relay,
- * no sandbox domain.
+ * safe choice: a production stage (data retained, deletion protection), no SMTP relay
+ * (unless a certificate is given), no sandbox domain.
  */
 export const deploymentConfigSchema = z
   .object({
@@ -36,8 +36,11 @@ export const deploymentConfigSchema = z
       .optional(),
     /** The operator's shared sandbox sender domain: a verified SES identity every project may send from, 100 emails a day. */
     sandboxDomain: hostname.optional(),
-    /** The SMTP relay (Fargate behind an NLB, a fixed monthly cost): needs the two settings below. */
-    smtp: onOff.default(false),
+    /**
+     * The SMTP relay (Fargate behind an NLB, a fixed monthly cost). Needs the certificate
+     * below; on by default exactly when a certificate is given.
+     */
+    smtp: onOff.optional(),
     /** Secrets Manager secret `{"cert","key"}` holding the relay's TLS certificate (PEM). */
     smtpCertificateSecretArn: z
       .string()
@@ -46,7 +49,7 @@ export const deploymentConfigSchema = z
         'must be a Secrets Manager secret ARN',
       )
       .optional(),
-    /** The name SMTP clients connect to (the certificate's name; a CNAME to the load balancer). */
+    /** The name SMTP clients connect to (the certificate's name; a CNAME to the load balancer); the load balancer's own name when unset. */
     smtpHostname: hostname.optional(),
     /** Days every log group keeps its logs. */
     logRetentionDays: count(1)
@@ -69,18 +72,21 @@ export const deploymentConfigSchema = z
     sendsPerDay: count(1).default(500_000),
   })
   .superRefine((config, context) => {
-    if (!config.smtp) return;
-    for (const name of ['smtpCertificateSecretArn', 'smtpHostname'] as const) {
-      if (!config[name])
-        context.addIssue({ code: 'custom', path: [name], message: 'is required when smtp=on' });
+    if (config.smtp && !config.smtpCertificateSecretArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['smtpCertificateSecretArn'],
+        message: 'is required when smtp=on',
+      });
     }
-  });
+  })
+  .transform((config) => ({ ...config, smtp: config.smtp ?? config.smtpCertificateSecretArn !== undefined }));
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 export type DeploymentSettings = z.input<typeof deploymentConfigSchema>;
 
 /** The settings' names, to pick them out of the CDK context. */
-const settingNames = Object.keys(deploymentConfigSchema.shape) as (keyof DeploymentSettings)[];
+const settingNames = Object.keys(deploymentConfigSchema.in.shape) as (keyof DeploymentSettings)[];
 
 /** Validates the settings read by `setting`; a problem throws naming every bad setting. */
 export function parseDeploymentConfig(setting: (name: string) => unknown): DeploymentConfig {

@@ -190,7 +190,7 @@ export class MailroomStack extends Stack {
     };
 
     let smtpHost: string | undefined;
-    if (config.smtp && config.smtpCertificateSecretArn && config.smtpHostname) {
+    if (config.smtp && config.smtpCertificateSecretArn) {
       const relay = new SmtpRelay(this, 'Smtp', {
         certificateSecretArn: config.smtpCertificateSecretArn,
         hostname: config.smtpHostname,
@@ -209,7 +209,7 @@ export class MailroomStack extends Stack {
         },
       });
       alarms.smtpRelay(relay.targetGroups);
-      smtpHost = config.smtpHostname;
+      smtpHost = config.smtpHostname ?? relay.loadBalancer.loadBalancerDnsName;
     }
 
     const http = new MailroomHttpApi(this, 'Http', {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /** Memory of a function unless its route says otherwise (also what the cost benchmark bills). */
 export const defaultMemoryMb = 256;
 
@@ -14,4 +16,15 @@ export const lambdaBundling = {
   mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies still call require().
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  // Lambda's credentials are always in the environment: the SDK's whole default chain is not needed.
+  alias: {
+    '@aws-sdk/credential-provider-node': join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'shared',
+      'aws',
+      'lambda-credentials.ts',
+    ),
+  },
 } as const;

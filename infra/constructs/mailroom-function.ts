@@ -64,6 +64,9 @@ export class MailroomFunction extends NodejsFunction {
         mainFields: [...lambdaBundling.mainFields],
         externalModules: [],
         banner: lambdaBundling.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(lambdaBundling.alias).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
         forceDockerBundling: false,
       },
     });

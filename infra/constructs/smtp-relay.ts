@@ -27,8 +27,8 @@ export interface SmtpRelayProps {
    * `{"cert": "<PEM chain>", "key": "<PEM key>"}` for the public name clients connect to.
    */
   readonly certificateSecretArn: string;
-  /** The name clients connect to (the certificate's name; a CNAME to the load balancer). */
-  readonly hostname: string;
+  /** The name clients connect to (the certificate's name; a CNAME to the load balancer); the load balancer's when unset. */
+  readonly hostname?: string;
   /** Environment for the accept path: table, queues, bucket, sandbox domain. */
   readonly environment: Record<string, string>;
   /** Grants the task role what the accept path needs. */
@@ -73,7 +73,7 @@ export class SmtpRelay extends Construct {
         operatingSystemFamily: OperatingSystemFamily.LINUX,
       },
     });
-    task.addContainer('Relay', {
+    const relay = task.addContainer('Relay', {
       image: ContainerImage.fromAsset(repositoryRoot, {
         file: 'functions/smtp/Dockerfile',
         platform: Platform.LINUX_ARM64,
@@ -81,7 +81,6 @@ export class SmtpRelay extends Construct {
       }),
       environment: {
         ...props.environment,
-        SMTP_HOSTNAME: props.hostname,
         POWERTOOLS_SERVICE_NAME: 'mailroom-smtp',
       },
       secrets: {
@@ -139,6 +138,7 @@ export class SmtpRelay extends Construct {
       internetFacing: true,
       crossZoneEnabled: true,
     });
+    relay.addEnvironment('SMTP_HOSTNAME', props.hostname ?? this.loadBalancer.loadBalancerDnsName);
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-ELB2',
       reason:
@@ -176,7 +176,9 @@ export class SmtpRelay extends Construct {
 
     new CfnOutput(Stack.of(this), 'SmtpLoadBalancer', {
       value: this.loadBalancer.loadBalancerDnsName,
-      description: `Point ${props.hostname} here with a CNAME record`,
+      description: props.hostname
+        ? `Point ${props.hostname} here with a CNAME record`
+        : 'The SMTP relay load balancer',
     });
   }
 }

@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws/sqs.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { domainOf, formatMailbox } from '#shared/emails/address.ts';
-import { resolveContent } from '#shared/emails/email-content.ts';
+import { type EmailContent, resolveContent } from '#shared/emails/email-content.ts';
 import {
   type EmailPayload,
   inlinePayloadLimit,
@@ -69,14 +69,19 @@ export async function acceptEmail(
     raw?: { mime: Buffer; subject: string };
   } = {},
 ): Promise<AcceptedEmail> {
-  await authorizeSender(caller, input.from.address);
-  const content = options.raw ? { subject: options.raw.subject } : await resolveContent(caller, input);
-
-  const suppressed = await suppressedAmong(caller.projectId, [
+  // Three independent reads at once; their errors keep this order of precedence.
+  const authorized = authorizeSender(caller, input.from.address);
+  const resolved: Promise<EmailContent> = options.raw
+    ? Promise.resolve({ subject: options.raw.subject })
+    : resolveContent(caller, input);
+  const suppression = suppressedAmong(caller.projectId, [
     ...asList(input.to),
     ...asList(input.cc),
     ...asList(input.bcc),
   ]);
+  await firstFailureInOrder([authorized, resolved, suppression]);
+  const content = await resolved;
+  const suppressed = await suppression;
   const to = withoutSuppressed(asList(input.to), suppressed);
   const cc = withoutSuppressed(asList(input.cc), suppressed);
   const bcc = withoutSuppressed(asList(input.bcc), suppressed);
@@ -131,8 +136,8 @@ export async function acceptEmail(
     bcc,
     replyTo: email.replyTo,
     subject: content.subject,
-    html: 'html' in content ? content.html : undefined,
-    text: 'text' in content ? content.text : undefined,
+    html: content.html,
+    text: content.text,
     ...(options.raw ? { raw: withoutBcc(options.raw.mime).toString('base64') } : {}),
     headers: input.headers ?? {},
     tags: email.tags,
@@ -182,4 +187,10 @@ function accepted<Result>(email: EmailRecord, result: Result): Result {
   countEmails('EmailsAccepted');
   logger.info('email accepted', { emailId: email.id, projectId: email.projectId, status: email.status });
   return result;
+}
+
+/** Waits for every promise; if any rejected, throws the reason of the first in the list (not in time). */
+async function firstFailureInOrder(promises: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }

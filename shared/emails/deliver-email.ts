@@ -71,7 +71,7 @@ async function sendCommand(message: SendMessage, payload: EmailPayload): Promise
     FromEmailAddress: payload.from,
     // The envelope: Bcc recipients are here and nowhere in the message's headers.
     Destination: { ToAddresses: payload.to, CcAddresses: payload.cc, BccAddresses: payload.bcc },
-    Content: { Raw: { Data: await composeMime(payload) } },
+    Content: { Raw: { Data: await composeMime(payload, message.emailId) } },
     ConfigurationSetName: configurationSetName,
     EmailTags: [
       { Name: systemTags.emailId, Value: message.emailId },

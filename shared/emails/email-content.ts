@@ -1,4 +1,3 @@
-import { convert } from 'html-to-text';
 import type { SendEmailInput } from '#shared/emails/send-email-schema.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
@@ -11,15 +10,11 @@ export interface EmailContent {
   text?: string;
 }
 
-/** The plain-text part mail clients and spam filters expect beside HTML. */
-export function textFromHtml(html: string): string {
-  return convert(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
-}
-
 /**
  * The email's subject and bodies: from its template when `template_id` is given (the
  * template wins over `html`; an explicit `subject` wins over the template's), filled
- * with `data`/`variables`; otherwise as sent. HTML without text gets a derived text part.
+ * with `data`/`variables`; otherwise as sent. (HTML without text gets its text part
+ * when the sender composes the message.)
  */
 export async function resolveContent(caller: Caller, input: SendEmailInput): Promise<EmailContent> {
   let content: Partial<EmailContent>;
@@ -39,6 +34,5 @@ export async function resolveContent(caller: Caller, input: SendEmailInput): Pro
   if (content.subject === undefined) {
     throw new ValidationError('subject: is required (the template has none)', 'subject');
   }
-  if (content.html !== undefined && content.text === undefined) content.text = textFromHtml(content.html);
   return content as EmailContent;
 }

@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { readEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
@@ -46,14 +46,19 @@ interface Counted {
 
 /**
  * Counts `emails` against the account's four sending windows (second, minute, hour,
- * day) and, for live keys, its monthly quota, in one transaction over three items (the
- * second, the day with its minute and hour counters, the month), so a refused request
- * counts nowhere. Over a window → 429 with `Retry-After`; over the quota → 402
- * `quota_exceeded`. Test keys count toward the windows but not the quota. (A transaction
- * returns no counts, so these windows show in the rate-limit headers when they refuse.)
+ * day) and, for live keys, its monthly quota. Over a window → 429 with `Retry-After`;
+ * over the quota → 402 `quota_exceeded`. Test keys count toward the windows but not the
+ * quota.
+ *
+ * Three small items, each updated with its own condition, in parallel: a transaction
+ * would bill every item twice. When one refuses, the others' additions are taken back,
+ * so a refused request counts nowhere (a crash in between leaves the account counted a
+ * little high: the safe side). Every item stays under 1 KB, so each write is one unit:
+ * a minute holds its sixty seconds, a day its twenty-four hours.
  *
  * Access patterns (pk / sk), all under USAGE#<accountId>, expiring by TTL:
- * S#<epoch second> → { s }; D#<yyyy-mm-dd> → { m<minute>, h<hour>, d }; M#<yyyy-mm> → { month }.
+ * N#<epoch minute> → { s<second of minute>, m }; D#<yyyy-mm-dd> → { h<hour of day>, d };
+ * M#<yyyy-mm> → { month }.
  */
 export async function consumeSendAllowance(caller: Caller, emails: number, now = Date.now()): Promise<void> {
   const limits = await limitsOf(caller.accountId);
@@ -68,16 +73,16 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
     limit: limits[window.name] ?? window.fallback,
     endsAt: at(window.seconds).endsAt,
   });
-  const items: { sk: string; expires: number; counted: Counted[] }[] = [
-    { sk: `S#${at(1).index}`, expires: Math.ceil(now / 1000) + 120, counted: [windowCount(second, 's')] },
+  const items: UsageItem[] = [
+    {
+      sk: `N#${at(60).index}`,
+      expires: Math.ceil(at(60).endsAt / 1000) + 120,
+      counted: [windowCount(second, `s${at(1).index % 60}`), windowCount(minute, 'm')],
+    },
     {
       sk: `D#${day}`,
       expires: Math.ceil(at(86_400).endsAt / 1000) + 86_400,
-      counted: [
-        windowCount(minute, `m${at(60).index}`),
-        windowCount(hour, `h${at(3600).index}`),
-        windowCount(dayWindow, 'd'),
-      ],
+      counted: [windowCount(hour, `h${at(3600).index % 24}`), windowCount(dayWindow, 'd')],
     },
   ];
   if (caller.mode === 'live') {
@@ -94,49 +99,58 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
       if (emails > counted.limit) refuseWindow(counted, 0, emails, now);
     }
   }
-  try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: items.map((item) => ({
-          Update: {
-            TableName: tableName,
-            Key: { pk: `USAGE#${caller.accountId}`, sk: item.sk },
-            UpdateExpression: `ADD ${item.counted.map((_, i) => `#a${i} :n`).join(', ')} SET expiresAt = :expires`,
-            ConditionExpression: item.counted
-              .map((_, i) => `(attribute_not_exists(#a${i}) OR #a${i} <= :room${i})`)
-              .join(' AND '),
-            ExpressionAttributeNames: Object.fromEntries(item.counted.map((c, i) => [`#a${i}`, c.attribute])),
-            ExpressionAttributeValues: {
-              ':n': emails,
-              ':expires': item.expires,
-              ...Object.fromEntries(item.counted.map((c, i) => [`:room${i}`, c.limit - emails])),
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        })),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    refuse(error, items, emails, now);
-  }
-}
-
-/** Turns a cancelled transaction into the error of the first window it overflowed. */
-function refuse(
-  error: TransactionCanceledException,
-  items: { counted: Counted[] }[],
-  emails: number,
-  now: number,
-): never {
-  for (const [index, reason] of (error.CancellationReasons ?? []).entries()) {
-    if (reason.Code !== 'ConditionalCheckFailed') continue;
+  const key = { pk: `USAGE#${caller.accountId}` };
+  const outcomes = await Promise.allSettled(
+    items.map((item) => countOn({ ...key, sk: item.sk }, item, emails)),
+  );
+  const refusal = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (!refusal) return;
+  // Take back what the other items counted, then say which window refused.
+  await Promise.all(
+    items.map((item, index) =>
+      outcomes[index]?.status === 'fulfilled' ? countOn({ ...key, sk: item.sk }, item, -emails) : undefined,
+    ),
+  );
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome.status === 'fulfilled' || !(outcome.reason instanceof ConditionalCheckFailedException))
+      continue;
     for (const counted of items[index]?.counted ?? []) {
-      const used = Number(reason.Item?.[counted.attribute]?.N ?? 0);
+      const used = Number(outcome.reason.Item?.[counted.attribute]?.N ?? 0);
       if (used + emails > counted.limit) refuseWindow(counted, used, emails, now);
     }
   }
-  throw error;
+  throw refusal.reason;
+}
+
+interface UsageItem {
+  sk: string;
+  expires: number;
+  counted: Counted[];
+}
+
+/**
+ * Adds `emails` to an item's counters on condition that each stays within its limit;
+ * a negative `emails` takes an addition back, unconditionally.
+ */
+async function countOn(key: { pk: string; sk: string }, item: UsageItem, emails: number) {
+  const limited = emails > 0;
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `ADD ${item.counted.map((_, i) => `#a${i} :n`).join(', ')} SET expiresAt = :expires`,
+      ConditionExpression: limited
+        ? item.counted.map((_, i) => `(attribute_not_exists(#a${i}) OR #a${i} <= :room${i})`).join(' AND ')
+        : undefined,
+      ExpressionAttributeNames: Object.fromEntries(item.counted.map((c, i) => [`#a${i}`, c.attribute])),
+      ExpressionAttributeValues: {
+        ':n': emails,
+        ':expires': item.expires,
+        ...(limited ? Object.fromEntries(item.counted.map((c, i) => [`:room${i}`, c.limit - emails])) : {}),
+      },
+      ReturnValuesOnConditionCheckFailure: limited ? 'ALL_OLD' : undefined,
+    }),
+  );
 }
 
 /** The error for a window `emails` more would overflow: 402 for the month, 429 otherwise. */

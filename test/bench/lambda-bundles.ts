@@ -71,6 +71,7 @@ export async function buildBundles(outDir: string): Promise<LambdaBundle[]> {
         sourcemap: lambdaBundling.sourcemap,
         mainFields: [...lambdaBundling.mainFields],
         banner: { js: lambdaBundling.banner },
+        alias: lambdaBundling.alias,
       });
       bundle = { file, bytes: (await stat(file)).size };
       built.set(fn.entry, bundle);

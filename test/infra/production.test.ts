@@ -225,6 +225,16 @@ describe('settings', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
   });
 
+  it('turns the SMTP relay on with a certificate alone, announcing the load balancer, unless smtp=off', () => {
+    const certificate = { smtpCertificateSecretArn: smtpOn.smtpCertificateSecretArn };
+    const { template } = synth(certificate);
+    template.resourceCountIs('AWS::ECS::Service', 1);
+    expect(template.toJSON().Outputs.SmtpHost.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^SmtpLoadBalancer/), 'DNSName'],
+    });
+    synth({ ...certificate, smtp: 'off' }).template.resourceCountIs('AWS::ECS::Service', 0);
+  });
+
   it('gives the default limits and the sandbox domain to every path that accepts mail', () => {
     const { resources } = synth({
       sandboxDomain: 'sandbox.example.com',
@@ -245,7 +255,6 @@ describe('settings', () => {
     const parse = (settings: Record<string, unknown>) => () =>
       parseDeploymentConfig((name) => settings[name]);
     expect(parse({ smtp: 'on' })).toThrow(/smtpCertificateSecretArn: is required when smtp=on/);
-    expect(parse({ smtp: 'on' })).toThrow(/smtpHostname: is required when smtp=on/);
     expect(parse({ logRetentionDays: '31' })).toThrow(/logRetentionDays/);
     expect(parse({ alarmEmail: 'not an address' })).toThrow(/alarmEmail/);
     expect(parse({ region: 'mars' })).toThrow(/region: must be an AWS region/);

@@ -193,6 +193,29 @@ describe('rate limits and quotas', () => {
     // Test keys do not count toward the quota.
     expect((await api('POST', '/api/v1/emails', { key: test, body: row })).status).toBe(200);
   });
+
+  it('counts a refused request nowhere: the windows that had room give it back', async () => {
+    const { key, project } = await otherProjectKey();
+    const test = await addProjectKey(project, { mode: 'test' });
+    await mailroom('accounts', 'limits', 'set', project.accountId, '--per-hour', '5', '--monthly-quota', '4');
+    const row = {
+      from: `a@${sandboxDomain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'x',
+      text: 'x',
+    };
+    for (let i = 0; i < 3; i += 1)
+      expect((await api('POST', '/api/v1/emails', { key, body: row })).status).toBe(200);
+    // The month has room for 1 more, the hour for 2: the batch of 2 is refused by the month...
+    const refused = await api('POST', '/api/v1/emails/batch', { key, body: { emails: [row, row] } });
+    expect(refused.status).toBe(402);
+    // ...and the hour it fitted in gave its 2 back: test keys (hour, no quota) still send 2, then no more.
+    for (let i = 0; i < 2; i += 1)
+      expect((await api('POST', '/api/v1/emails', { key: test, body: row })).status).toBe(200);
+    const full = await api('POST', '/api/v1/emails', { key: test, body: row });
+    expect(full.status).toBe(429);
+    expect(full.body.error).toMatch(/5 emails per hour/);
+  });
 });
 
 describe('the mailroom CLI', () => {
@@ -223,6 +246,26 @@ describe('the mailroom CLI', () => {
     expect(JSON.stringify(keys)).not.toContain(key.key);
     expect(await mailroom('keys', 'revoke', project.id, key.id)).toEqual({ id: key.id, revoked: true });
     expect(await mailroom('domains', 'list', project.id)).toEqual([]);
+  });
+
+  it('sets up a first account, project and full-access key in one command', async () => {
+    const first = await mailroom('init', 'Fresh Co', '--project', 'Production');
+    expect(first).toEqual({
+      accountId: expect.stringMatching(/^acc_/),
+      projectId: expect.stringMatching(/^prj_/),
+      key: expect.stringMatching(/^ak_live_/),
+    });
+    expect((await mailroom('projects', 'list', first.accountId))[0]).toMatchObject({ name: 'Production' });
+    const sent = await api('POST', '/api/v1/emails', {
+      key: first.key,
+      body: {
+        from: `hello@${sandboxDomain}`,
+        to: 'success@simulator.amazonses.com',
+        subject: 'First',
+        text: 'x',
+      },
+    });
+    expect(sent.status).toBe(200);
   });
 
   it('answers mistakes with one line and a non-zero exit', async () => {

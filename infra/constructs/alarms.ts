@@ -24,8 +24,8 @@ export interface MailroomAlarmsProps {
   readonly email?: string;
 }
 
-/** CloudWatch metric math takes at most 10 metrics per alarm. */
-const metricsPerAlarm = 10;
+/** A metric math alarm queries at most 10 series; keep one for the expression. */
+const metricsPerAlarm = 9;
 
 /**
  * Every alarm of the stack, all notifying one encrypted SNS topic (on alarm and on
@@ -80,7 +80,7 @@ export class MailroomAlarms extends Construct {
   }
 
   /**
-   * Errors and throttles of every function, summed over groups of ten (one alarm per
+   * Errors and throttles of every function, summed over groups of nine (one alarm per
    * group instead of two per function keeps the fixed monthly cost low); the alarm's
    * description names the functions it watches.
    */

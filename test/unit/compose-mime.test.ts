@@ -17,7 +17,9 @@ const payload = (html: string): EmailPayload => ({
 
 describe('composing the message', () => {
   it('adds a plain-text part derived from HTML-only mail', async () => {
-    const mime = (await composeMime(payload('<h1>Welcome</h1><p>Your code is <b>1234</b>.</p>'), 'em_1')).toString();
+    const mime = (
+      await composeMime(payload('<h1>Welcome</h1><p>Your code is <b>1234</b>.</p>'), 'em_1')
+    ).toString();
     expect(mime).toContain('multipart/alternative');
     expect(mime).toMatch(/Content-Type: text\/plain[\s\S]*WELCOME[\s\S]*Your code is 1234\./);
   });

@@ -18,13 +18,6 @@ export const lambdaBundling = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   // Lambda's credentials are always in the environment: the SDK's whole default chain is not needed.
   alias: {
-    '@aws-sdk/credential-provider-node': join(
-      import.meta.dirname,
-      '..',
-      '..',
-      'shared',
-      'aws',
-      'lambda-credentials.ts',
-    ),
+    '@aws-sdk/credential-provider-node': join(import.meta.dirname, '../../shared/aws/lambda-credentials.ts'),
   },
 } as const;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 
 /** Memory of a function unless its route says otherwise (also what the cost benchmark bills). */
 export const defaultMemoryMb = 256;
@@ -21,3 +22,16 @@ export const lambdaBundling = {
     '@aws-sdk/credential-provider-node': join(import.meta.dirname, '../../shared/aws/lambda-credentials.ts'),
   },
 } as const;
+
+/** The same settings as esbuild's own options, for building bundles outside CDK (the bench, the bundle test). */
+export const esbuildOptions: BuildOptions = {
+  bundle: true,
+  platform: lambdaBundling.platform,
+  format: lambdaBundling.format,
+  target: lambdaBundling.target,
+  minify: lambdaBundling.minify,
+  sourcemap: lambdaBundling.sourcemap,
+  mainFields: [...lambdaBundling.mainFields],
+  banner: { js: lambdaBundling.banner },
+  alias: lambdaBundling.alias,
+};

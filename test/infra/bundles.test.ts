@@ -1,23 +1,17 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { lambdaBundling } from '../../infra/constructs/lambda-defaults.ts';
+import { esbuildOptions } from '../../infra/constructs/lambda-defaults.ts';
 
 /** Bundles an entry as `cdk deploy` does and returns its size and the modules it took in. */
 async function bundle(entry: string) {
   const result = await build({
+    ...esbuildOptions,
     entryPoints: [entry],
-    bundle: true,
+    sourcemap: false,
     write: false,
     metafile: true,
     outfile: 'index.mjs',
     logLevel: 'silent',
-    platform: lambdaBundling.platform,
-    format: lambdaBundling.format,
-    target: lambdaBundling.target,
-    minify: lambdaBundling.minify,
-    mainFields: [...lambdaBundling.mainFields],
-    banner: { js: lambdaBundling.banner },
-    alias: lambdaBundling.alias,
   });
   const [output] = Object.values(result.metafile.outputs);
   return { bytes: output?.bytes ?? 0, inputs: Object.keys(output?.inputs ?? {}) };

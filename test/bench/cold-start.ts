@@ -113,6 +113,26 @@ function firstEvent(bundle: LambdaBundle, runtime: LocalRuntime) {
   return sqsEvent({ emailId: unknownId, webhookId: unknownId, deliveryId: unknownId });
 }
 
+/**
+ * AWS's services are always warm; DynamoDB Local (a JVM) and the other stand-ins are not
+ * at first. A few sends through the running platform first, so the figures measure the
+ * function, not the stand-ins' warm-up.
+ */
+async function warmLocalServices(runtime: LocalRuntime) {
+  for (let i = 0; i < 10; i += 1) {
+    await fetch(`${runtime.apiUrl}/api/v1/emails`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.credentials.liveKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: `bench@${runtime.sandboxDomain}`,
+        to: 'success@simulator.amazonses.com',
+        subject: 'warm-up',
+        text: 'x',
+      }),
+    });
+  }
+}
+
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
@@ -122,6 +142,7 @@ const median = (values: number[]) =>
  * start Node itself is not counted (Lambda's runtime is up before the handler loads).
  */
 export async function measureColdStarts(bundles: LambdaBundle[], runtime: LocalRuntime, runs: number) {
+  await warmLocalServices(runtime);
   const results = new Map<string, ColdStart>();
   for (const bundle of bundles) {
     const samples: ColdStart[] = [];

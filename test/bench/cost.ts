@@ -5,7 +5,7 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { awsPrices } from './aws-prices.ts';
 import { lambdaFunctions } from './lambda-bundles.ts';
 import { smtpClient } from './smtp-relay.ts';
-import { UsageMeter } from './usage-meter.ts';
+import { printUsage, UsageMeter } from './usage-meter.ts';
 
 /** The mixed workload: 1,000 emails in all, every wait bounded. */
 const workload = { single: 400, batch: 400, smtp: 200, clients: 10, largeEvery: 40 } as const;
@@ -37,7 +37,7 @@ export async function benchCost() {
     apiPort: 0,
     ses: { verificationDelayMs: 0, outcomeDelayMs: 20, maxSendRate: 1000 },
     scheduleIntervalSeconds: 3600,
-    logLevel: 'ERROR',
+    logLevel: 'WARN',
   });
   const webhookReceiver = createServer((request, response) => {
     request.resume();
@@ -134,15 +134,18 @@ export async function benchCost() {
 
     // Drained: every email reached SES and every event, status and webhook ran.
     const deadline = Date.now() + waitLimitMs;
+    let captured = 0;
     for (;;) {
       const mail = (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as { subject: string }[];
-      if (mail.filter((m) => m.subject.startsWith('cost ')).length >= totalEmails || Date.now() > deadline)
-        break;
+      captured = mail.filter((m) => m.subject.startsWith('cost ')).length;
+      if (captured >= totalEmails || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await meter.settled(4000, deadline);
     const seconds = (performance.now() - started) / 1000;
     meter.stop();
+    if (captured < totalEmails)
+      console.log(`\n  only ${captured}/${totalEmails} emails reached SES before the deadline`);
     printCost(meter, apiRequests, seconds);
   } finally {
     webhookReceiver.close();
@@ -164,7 +167,7 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
   }
   // Every SES event is one SNS publish, delivered to the events queue by one SQS SendMessage.
   const snsPublishes = meter.invocations.get(queues.sesEvents.consumer.entry)?.records ?? 0;
-  const sqsRequests = meter.count('SQS ') + pollerRequests + snsPublishes;
+  const sqsRequests = meter.count('SQS') + pollerRequests + snsPublishes;
   const rows = [
     ['API Gateway requests', apiRequests, awsPrices.apiGatewayRequest],
     ['Lambda invocations', invocations, awsPrices.lambdaRequest],
@@ -173,8 +176,8 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
     ['DynamoDB read units', meter.dynamo.readUnits, awsPrices.dynamoReadUnit],
     ['SQS requests', sqsRequests, awsPrices.sqsRequest],
     ['SNS publishes', snsPublishes, awsPrices.snsPublish],
-    ['S3 PUT', meter.count('S3 PutObject'), awsPrices.s3Put],
-    ['S3 GET', meter.count('S3 GetObject'), awsPrices.s3Get],
+    ['S3 PUT', meter.count('S3', 'PutObject'), awsPrices.s3Put],
+    ['S3 GET', meter.count('S3', 'GetObject'), awsPrices.s3Get],
   ] as const;
   const per1000 = 1000 / totalEmails;
   console.log(
@@ -199,12 +202,5 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
       `    ${entry.padEnd(44)} ${(row.count * per1000).toFixed(1).padStart(7)} ${(row.billedMs * per1000).toFixed(0).padStart(9)} ms ${(row.records * per1000).toFixed(0).padStart(6)}`,
     );
   }
-  console.log('\n  DynamoDB write units by function and operation / 1,000 emails');
-  for (const [key, units] of [...meter.writeUnitsBy].sort((a, b) => b[1] - a[1])) {
-    console.log(`    ${key.padEnd(56)} ${(units * per1000).toFixed(0).padStart(7)}`);
-  }
-  console.log('\n  platform requests by operation / 1,000 emails');
-  for (const [key, count] of [...meter.requests].sort((a, b) => b[1] - a[1])) {
-    console.log(`    ${key.padEnd(44)} ${(count * per1000).toFixed(1).padStart(7)}`);
-  }
+  printUsage(meter, totalEmails / 1000, 'per 1,000 emails', 0);
 }

@@ -1,6 +1,6 @@
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
-import { RequestCounter } from './request-counter.ts';
 import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
+import { printUsage, UsageMeter } from './usage-meter.ts';
 
 /** Bounded: a fixed number of emails, and every wait has a deadline. */
 const singleEmails = 300;
@@ -31,11 +31,11 @@ export async function benchSendPipeline() {
     const { sqs } = await import('#shared/aws/sqs.ts');
     const { ses } = await import('#shared/aws/ses.ts');
     const { s3 } = await import('#shared/aws/s3.ts');
-    const counter = new RequestCounter();
-    counter.attach('DynamoDB', dynamo as never);
-    counter.attach('SQS', sqs as never);
-    counter.attach('SES', ses as never);
-    counter.attach('S3', s3 as never);
+    const meter = new UsageMeter();
+    meter.attach('DynamoDB', dynamo as never);
+    meter.attach('SQS', sqs as never);
+    meter.attach('SES', ses as never);
+    meter.attach('S3', s3 as never);
 
     // One key per concurrent client, as separate backends would have: the per-key limit
     // (AutoRelay's 100 sends a minute) is not what this measures.
@@ -87,7 +87,8 @@ export async function benchSendPipeline() {
     await waitForCapture('warmup', 1);
 
     // Single sends, `concurrency` at a time.
-    counter.reset();
+    meter.reset();
+    meter.start();
     const run = `single-${Date.now()}`;
     const acceptedAt = new Map<string, number>();
     const apiLatency: number[] = [];
@@ -109,8 +110,7 @@ export async function benchSendPipeline() {
     // Let the events of the last sends arrive, so their processing is counted too.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const toCapture = mail.map((m) => Date.parse(m.timestamp) - (acceptedAt.get(m.subject) ?? Number.NaN));
-    const requests = counter.summary(singleEmails);
-    const operations = counter.operations(singleEmails);
+    meter.stop();
 
     // Batches of 100.
     const batchRun = `batch-${Date.now()}`;
@@ -137,18 +137,7 @@ export async function benchSendPipeline() {
     console.log(
       `  batch sends     ${(batchRows / batchSeconds).toFixed(0)} emails/s accepted (${batchRows / 100} batches of 100; ${batchMail.length}/${batchRows} captured)`,
     );
-    console.log('\n  AWS requests per accepted single email, by function:');
-    for (const [entry, row] of requests) {
-      const cells = Object.entries(row)
-        .sort()
-        .map(([service, value]) => `${service} ${value.toFixed(2)}`)
-        .join(' · ');
-      console.log(`    ${entry.padEnd(36)} ${cells}`);
-    }
-    console.log('\n  by operation:');
-    for (const { key, perEmail } of operations.sort((a, b) => a.key.localeCompare(b.key))) {
-      console.log(`    ${key.padEnd(70)} ${perEmail.toFixed(2)}`);
-    }
+    printUsage(meter, singleEmails, 'per accepted single email', 2);
     const { createProject } = await import('#shared/tenancy/tenancy-store.ts');
     const project = await createProject(runtime.credentials.accountId, 'SMTP bench');
     const keys: string[] = [];

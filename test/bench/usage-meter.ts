@@ -42,9 +42,10 @@ export interface Invocations {
  * (`ReturnConsumedCapacity`), and Lambda invocations with their durations and records.
  */
 export class UsageMeter {
+  /** Requests by `entry \t service \t operation`. */
   readonly requests = new Map<string, number>();
   readonly dynamo = { readUnits: 0, writeUnits: 0 };
-  /** Write units by function entry and operation, to see where they go. */
+  /** Write units by function entry, to see where they go. */
   readonly writeUnitsBy = new Map<string, number>();
   readonly invocations = new Map<string, Invocations>();
   private stopObserving: () => void = () => undefined;
@@ -54,7 +55,7 @@ export class UsageMeter {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const operation = context.commandName ?? 'unknown';
-        const key = `${service} ${operation.replace(/Command$/, '')}`;
+        const key = `${currentEntry() ?? 'outside a function'}\t${service}\t${operation.replace(/Command$/, '')}`;
         this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
         if (service !== 'DynamoDB') return next(args);
         const transactionItems = (args.input.TransactItems as unknown[] | undefined)?.length ?? 0;
@@ -67,7 +68,7 @@ export class UsageMeter {
           // reports less, so count at least two units per item.
           const billed = Math.max(units, 2 * transactionItems);
           this.dynamo.writeUnits += billed;
-          const by = `${currentEntry() ?? 'outside a function'} ${operation.replace(/Command$/, '')}`;
+          const by = currentEntry() ?? 'outside a function';
           this.writeUnitsBy.set(by, (this.writeUnitsBy.get(by) ?? 0) + billed);
         };
         try {
@@ -116,9 +117,46 @@ export class UsageMeter {
     }
   }
 
-  count(prefix: string) {
+  /** Requests to a service, or to one of its operations (`count('S3', 'PutObject')`). */
+  count(service: string, operation?: string) {
     let total = 0;
-    for (const [key, value] of this.requests) if (key.startsWith(prefix)) total += value;
+    for (const [key, value] of this.requests) {
+      const [, keyService, keyOperation] = key.split('\t');
+      if (keyService === service && (operation === undefined || keyOperation === operation)) total += value;
+    }
     return total;
+  }
+
+  /** Requests per function entry and service, then write units, divided by `per`. */
+  byFunction(per: number) {
+    const rows = new Map<string, Record<string, number>>();
+    for (const [key, count] of this.requests) {
+      const [entry = '', service = ''] = key.split('\t');
+      const row = rows.get(entry) ?? {};
+      row[service] = (row[service] ?? 0) + count / per;
+      rows.set(entry, row);
+    }
+    for (const [entry, units] of this.writeUnitsBy) {
+      const row = rows.get(entry) ?? {};
+      row['DynamoDB write units'] = units / per;
+      rows.set(entry, row);
+    }
+    return rows;
+  }
+}
+
+/** The meter's requests and write units by function, then by operation, each divided by `per`. */
+export function printUsage(meter: UsageMeter, per: number, unit: string, digits: number) {
+  console.log(`\n  AWS requests and DynamoDB write units ${unit}, by function:`);
+  for (const [entry, row] of meter.byFunction(per)) {
+    const cells = Object.entries(row)
+      .sort()
+      .map(([name, value]) => `${name} ${value.toFixed(digits)}`)
+      .join(' · ');
+    console.log(`    ${entry.padEnd(36)} ${cells}`);
+  }
+  console.log(`\n  by operation, ${unit}:`);
+  for (const [key, count] of [...meter.requests].sort((a, b) => a[0].localeCompare(b[0]))) {
+    console.log(`    ${key.replaceAll('\t', ' · ').padEnd(70)} ${(count / per).toFixed(digits)}`);
   }
 }

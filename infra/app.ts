@@ -9,7 +9,15 @@ import { MailroomStack } from './mailroom-stack.ts';
  * checks run on every synth and fail it on an unacknowledged finding.
  */
 const app = new App();
-const config = parseDeploymentConfig((name) => app.node.tryGetContext(name));
+const config = (() => {
+  try {
+    return parseDeploymentConfig((name) => app.node.tryGetContext(name));
+  } catch (error) {
+    // A settings mistake is the operator's to fix: say what is wrong, without a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
 new MailroomStack(app, isProduction(config) ? 'Mailroom' : `Mailroom-${config.stage}`, {
   settings: config,
   description: `Mailroom (${config.stage}): self-hosted email platform on Amazon SES v2`,

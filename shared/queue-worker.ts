@@ -16,6 +16,7 @@ export function queueWorker(
 ) {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.resetKeys();
     logger.addContext(context);
     try {
       const response = await processPartialResponse(

@@ -14,3 +14,9 @@ export const configurationSetName: string = env[configurationSet.envVar] as stri
  * SDK's own retries are kept to one attempt to stop them multiplying against SES's rate.
  */
 export const ses = new SESv2Client({ maxAttempts: 1 });
+
+/**
+ * For reads that are safe to repeat (GetAccount): the SDK's standard retries, so a
+ * connection dropped on the way does not fail a send for a whole visibility timeout.
+ */
+export const sesReads = new SESv2Client({});

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
-import { ses } from '#shared/aws/ses.ts';
+import { sesReads } from '#shared/aws/ses.ts';
 
 /** SES's quota changes rarely; reading it once a minute per sender is plenty. */
 const quotaTtlMs = 60_000;
@@ -16,7 +16,7 @@ export function forgetSendQuota(): void {
 /** The account's MaxSendRate (recipients per second), from GetAccount, cached. */
 export async function maxSendRate(): Promise<number> {
   if (!quota || Date.now() - quota.readAt > quotaTtlMs) {
-    const account = await ses.send(new GetAccountCommand({}));
+    const account = await sesReads.send(new GetAccountCommand({}));
     quota = { maxSendRate: Math.max(1, Math.floor(account.SendQuota?.MaxSendRate ?? 1)), readAt: Date.now() };
   }
   return quota.maxSendRate;

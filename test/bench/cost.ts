@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { queues } from '#shared/resources.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
-import { awsPrices } from './aws-prices.ts';
+import { awsPrices, fixedMonthly } from './aws-prices.ts';
 import { lambdaFunctions } from './lambda-bundles.ts';
 import { smtpClient } from './smtp-relay.ts';
 import { printUsage, UsageMeter } from './usage-meter.ts';
@@ -195,6 +195,9 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
   const verdict = total <= budgetPer1000 ? 'within' : 'over';
   console.log(
     `  ${'total'.padEnd(26)} ${''.padStart(9)} ${total.toFixed(6).padStart(18)}  (${verdict} the $${budgetPer1000} budget)`,
+  );
+  console.log(
+    `  fixed, per month whatever the volume: KMS key $${fixedMonthly.kmsKey.toFixed(2)}, $${fixedMonthly.alarm.toFixed(2)} per alarm, SMTP relay (when on) $${fixedMonthly.smtpRelay.toFixed(0)}`,
   );
   console.log('\n  per function: invocations, billed ms, records / 1,000 emails');
   for (const [entry, row] of [...meter.invocations].sort((a, b) => b[1].billedMs - a[1].billedMs)) {

@@ -26,6 +26,8 @@ export function withCommonHeaders(request: Request, result: ApiResult): ApiResul
 export function httpEnvelope(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: (request) => {
+      // Keys appended for the previous request (its id, caller) must not label this one.
+      logger.resetKeys();
       logger.addContext(request.context);
       logger.appendKeys({ requestId: requestIdOf(request), route: request.event.routeKey });
     },

@@ -22,7 +22,7 @@ const logRetentionDays = new Set<number>(
  * safe choice: a production stage (data retained, deletion protection), no SMTP relay
  * (unless a certificate is given), no sandbox domain.
  */
-export const deploymentConfigSchema = z
+const deploymentConfigSchema = z
   .object({
     /** `prod` keeps the table on `cdk destroy` and turns deletion protection on; other stages do not. */
     stage: z

@@ -30,7 +30,6 @@ import {
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
 import {
-  type DeploymentConfig,
   type DeploymentSettings,
   defaultLimitsEnvironment,
   isProduction,
@@ -77,12 +76,9 @@ export interface MailroomStackProps extends StackProps {
 }
 
 export class MailroomStack extends Stack {
-  readonly config: DeploymentConfig;
-
   constructor(scope: Construct, id: string, props: MailroomStackProps = {}) {
     super(scope, id, props);
     const config = parseDeploymentConfig((name) => props.settings?.[name as keyof DeploymentSettings]);
-    this.config = config;
     const production = isProduction(config);
     // Every log group of the stack (functions, API access logs, SMTP relay) keeps logs this long.
     Aspects.of(this).add(new LogRetention(config.logRetentionDays));

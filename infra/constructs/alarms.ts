@@ -60,7 +60,6 @@ export class MailroomAlarms extends Construct {
       metric,
       threshold,
       evaluationPeriods: options.evaluationPeriods ?? 1,
-      datapointsToAlarm: options.datapointsToAlarm,
       comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
     });
@@ -168,7 +167,6 @@ export class MailroomAlarms extends Construct {
 
 interface AlarmShape {
   evaluationPeriods?: number;
-  datapointsToAlarm?: number;
   comparison?: ComparisonOperator;
   missing?: TreatMissingData;
 }

@@ -1,6 +1,6 @@
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
-import { printUsage, UsageMeter } from './usage-meter.ts';
+import { meterPlatformClients, printUsage } from './usage-meter.ts';
 
 /** Bounded: a fixed number of emails, and every wait has a deadline. */
 const singleEmails = 300;
@@ -27,15 +27,7 @@ export async function benchSendPipeline() {
     logLevel: 'ERROR',
   });
   try {
-    const { dynamo } = await import('#shared/aws/dynamodb.ts');
-    const { sqs } = await import('#shared/aws/sqs.ts');
-    const { ses } = await import('#shared/aws/ses.ts');
-    const { s3 } = await import('#shared/aws/s3.ts');
-    const meter = new UsageMeter();
-    meter.attach('DynamoDB', dynamo as never);
-    meter.attach('SQS', sqs as never);
-    meter.attach('SES', ses as never);
-    meter.attach('S3', s3 as never);
+    const meter = await meterPlatformClients();
 
     // One key per concurrent client, as separate backends would have: the per-key limit
     // (AutoRelay's 100 sends a minute) is not what this measures.

@@ -41,6 +41,16 @@ export interface Invocations {
  * clients), DynamoDB read and write units as DynamoDB reports them
  * (`ReturnConsumedCapacity`), and Lambda invocations with their durations and records.
  */
+/** A meter on the platform's shared AWS clients (DynamoDB, SQS, SES, S3), as the local runtime loaded them. */
+export async function meterPlatformClients(): Promise<UsageMeter> {
+  const meter = new UsageMeter();
+  meter.attach('DynamoDB', (await import('#shared/aws/dynamodb.ts')).dynamo as never);
+  meter.attach('SQS', (await import('#shared/aws/sqs.ts')).sqs as never);
+  meter.attach('SES', (await import('#shared/aws/ses.ts')).ses as never);
+  meter.attach('S3', (await import('#shared/aws/s3.ts')).s3 as never);
+  return meter;
+}
+
 export class UsageMeter {
   /** Requests by `entry \t service \t operation`. */
   readonly requests = new Map<string, number>();

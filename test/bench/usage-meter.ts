@@ -58,12 +58,14 @@ export class UsageMeter {
   /** Write units by function entry, to see where they go. */
   readonly writeUnitsBy = new Map<string, number>();
   readonly invocations = new Map<string, Invocations>();
+  private metering = false;
   private stopObserving: () => void = () => undefined;
   private lastInvocationAt = Date.now();
 
   attach(service: string, client: MeteredClient) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
+        if (!this.metering) return next(args);
         const operation = context.commandName ?? 'unknown';
         const key = `${currentEntry() ?? 'outside a function'}\t${service}\t${operation.replace(/Command$/, '')}`;
         this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
@@ -97,7 +99,9 @@ export class UsageMeter {
     );
   }
 
+  /** Counts from now until `stop()`. */
   start() {
+    this.metering = true;
     this.stopObserving = observeInvocations((entry, event, durationMs) => {
       const row = this.invocations.get(entry) ?? { count: 0, billedMs: 0, records: 0 };
       row.count += 1;
@@ -109,6 +113,7 @@ export class UsageMeter {
   }
 
   stop() {
+    this.metering = false;
     this.stopObserving();
   }
 

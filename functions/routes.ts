@@ -2,8 +2,9 @@
  * The one route table. The CDK stack makes one Lambda and one HTTP API route per row,
  * and the local runtime serves the same rows, so the two cannot disagree.
  *
- * Pure data: imports nothing, so CDK code can read it without loading handler code.
+ * Pure data: imports nothing but types, so CDK code can read it without loading handler code.
  */
+import type { CapabilityName } from '#shared/capabilities.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
@@ -23,14 +24,6 @@ export type RateLimitClass =
   | 'key_create'
   | 'webhook_create';
 
-/**
- * What a route's function reaches besides the table (which every keyed route reads and
- * writes: keys, rate-limit counters, idempotency records). The stack turns each into an
- * environment variable plus the narrowest IAM grant, so a function touches only what its
- * route lists.
- */
-export type RouteResource = 'sendQueue' | 'payloads' | 'sesIdentities' | 'webhookQueue';
-
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path syntax: `{id}` for one segment, `{proxy+}` for the rest. */
@@ -40,10 +33,23 @@ export interface Route {
   /** The scope a key needs, `any` for every valid key, or `public` for routes without a key. */
   readonly scope: string;
   readonly rateLimit: RateLimitClass;
-  readonly uses: readonly RouteResource[];
+  /**
+   * What the route's function reaches besides the table, which every keyed route reads
+   * and writes (keys, rate-limit counters, idempotency records): see `routeCapabilities`.
+   */
+  readonly capabilities: readonly CapabilityName[];
   /** Memory for the function, when the house default (256 MB) is not right. */
   readonly memoryMb?: number;
 }
+
+/** What every path that accepts mail needs: the queue, big payloads, webhook events, limits, the sandbox domain. */
+const acceptsMail: readonly CapabilityName[] = [
+  'sendQueue:send',
+  'payloads:write',
+  'webhookQueue:send',
+  'settings:accountLimits',
+  'settings:sandbox',
+];
 
 export const routes: readonly Route[] = [
   {
@@ -52,7 +58,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/openapi/get.ts',
     scope: 'public',
     rateLimit: 'none',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -60,7 +66,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/openapi/get.ts',
     scope: 'public',
     rateLimit: 'none',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -68,7 +74,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/health/get.ts',
     scope: 'public',
     rateLimit: 'none',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -76,7 +82,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
-    uses: ['sendQueue', 'payloads', 'webhookQueue'],
+    capabilities: acceptsMail,
   },
   {
     method: 'POST',
@@ -84,7 +90,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/batch.ts',
     scope: 'emails.batch',
     rateLimit: 'batch',
-    uses: ['sendQueue', 'payloads', 'webhookQueue'],
+    capabilities: acceptsMail,
   },
   {
     method: 'GET',
@@ -92,7 +98,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/list.ts',
     scope: 'emails.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -100,7 +106,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/cancel.ts',
     scope: 'emails.send',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -108,7 +114,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/get.ts',
     scope: 'emails.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -116,7 +122,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/create.ts',
     scope: 'domains.write',
     rateLimit: 'domain_create',
-    uses: ['sesIdentities'],
+    capabilities: ['ses:identities'],
   },
   {
     method: 'GET',
@@ -124,7 +130,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/list.ts',
     scope: 'domains.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   // `{id}` takes a domain id or a domain name; reading asks SES for each record's status.
   {
@@ -133,7 +139,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/get.ts',
     scope: 'domains.read',
     rateLimit: 'api',
-    uses: ['sesIdentities'],
+    capabilities: ['ses:identities'],
   },
   {
     method: 'POST',
@@ -141,7 +147,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/verify.ts',
     scope: 'domains.write',
     rateLimit: 'api',
-    uses: ['sesIdentities'],
+    capabilities: ['ses:identities'],
   },
   {
     method: 'DELETE',
@@ -149,7 +155,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/delete.ts',
     scope: 'domains.write',
     rateLimit: 'api',
-    uses: ['sesIdentities'],
+    capabilities: ['ses:identities'],
   },
   {
     method: 'POST',
@@ -157,7 +163,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/create.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -165,7 +171,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/list.ts',
     scope: 'templates.read',
     rateLimit: 'read',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -173,7 +179,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/get.ts',
     scope: 'templates.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'PUT',
@@ -181,7 +187,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/update.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'DELETE',
@@ -189,7 +195,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/templates/delete.ts',
     scope: 'templates.write',
     rateLimit: 'write',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -197,7 +203,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/suppressions/list.ts',
     scope: 'suppressions.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -205,7 +211,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/suppressions/add.ts',
     scope: 'suppressions.write',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'DELETE',
@@ -213,7 +219,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/suppressions/delete.ts',
     scope: 'suppressions.write',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -221,7 +227,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/stats/get.ts',
     scope: 'stats.read',
     rateLimit: 'stats',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -229,7 +235,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/analytics/summary.ts',
     scope: 'stats.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -237,7 +243,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/analytics/bounces.ts',
     scope: 'stats.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -245,7 +251,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/keys/list.ts',
     scope: 'keys.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -253,7 +259,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/keys/create.ts',
     scope: 'keys.write',
     rateLimit: 'key_create',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'DELETE',
@@ -261,7 +267,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/keys/revoke.ts',
     scope: 'keys.write',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -269,7 +275,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/create.ts',
     scope: 'webhooks.write',
     rateLimit: 'webhook_create',
-    uses: [],
+    capabilities: ['settings:webhookDelivery'],
   },
   {
     method: 'GET',
@@ -277,7 +283,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/list.ts',
     scope: 'webhooks.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -285,7 +291,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/get.ts',
     scope: 'webhooks.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'PATCH',
@@ -293,7 +299,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/update.ts',
     scope: 'webhooks.write',
     rateLimit: 'api',
-    uses: [],
+    capabilities: ['settings:webhookDelivery'],
   },
   {
     method: 'DELETE',
@@ -301,7 +307,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/delete.ts',
     scope: 'webhooks.write',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'GET',
@@ -309,7 +315,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/deliveries.ts',
     scope: 'webhooks.read',
     rateLimit: 'api',
-    uses: [],
+    capabilities: [],
   },
   {
     method: 'POST',
@@ -317,7 +323,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/replay-since.ts',
     scope: 'webhooks.write',
     rateLimit: 'api',
-    uses: ['webhookQueue'],
+    capabilities: ['webhookQueue:send'],
   },
   {
     method: 'POST',
@@ -325,7 +331,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/webhooks/replay.ts',
     scope: 'webhooks.write',
     rateLimit: 'api',
-    uses: ['webhookQueue'],
+    capabilities: ['webhookQueue:send'],
   },
   {
     method: 'GET',
@@ -333,7 +339,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/smtp/get.ts',
     scope: 'any',
     rateLimit: 'api',
-    uses: [],
+    capabilities: ['settings:smtpEndpoint'],
   },
   // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
   {
@@ -342,6 +348,16 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/not-found.ts',
     scope: 'public',
     rateLimit: 'none',
-    uses: [],
+    capabilities: [],
   },
 ];
+
+/** Everything a route's function may touch: the table for every keyed route, then its row's own list. */
+export function routeCapabilities(route: Route): readonly CapabilityName[] {
+  return route.scope === 'public' ? route.capabilities : ['table:readWrite', ...route.capabilities];
+}
+
+/** `POST /api/v1/emails`: how the stack and the local runtime name a route's function. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

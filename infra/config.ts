@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { defaultLimitVariables } from '#shared/resources.ts';
+import { defaultLimitVariables } from '#shared/capabilities.ts';
 
 /** `on`/`off` (what `-c name=on` gives) or a JSON boolean (what cdk.json gives). */
 const onOff = z

@@ -20,35 +20,20 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
 import {
   configurationSet as configurationSetDefinition,
-  payloadBucket,
-  queues,
-  type ScheduledJob,
-  sandboxSender,
   scheduledJobs,
-  sesEventsTopic as sesEventsTopicDefinition,
   table as tableDefinition,
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
-import {
-  type DeploymentSettings,
-  defaultLimitsEnvironment,
-  isProduction,
-  parseDeploymentConfig,
-} from './config.ts';
+import { type DeploymentSettings, isProduction, parseDeploymentConfig } from './config.ts';
 import { MailroomAlarms } from './constructs/alarms.ts';
-import { grantObjects, grantTableItems } from './constructs/grants.ts';
+import type { CapabilityResources } from './constructs/capabilities.ts';
+import { markResource } from './constructs/deployed-ids.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { MailroomFunction } from './constructs/mailroom-function.ts';
 import { PayloadBucket } from './constructs/payload-bucket.ts';
-import {
-  grantSesAccountRead,
-  grantSesIdentityRead,
-  grantSesSend,
-  grantSesTenants,
-  sesTenantEnvironment,
-} from './constructs/ses-policies.ts';
 import { SmtpRelay } from './constructs/smtp-relay.ts';
 import { WorkerQueue } from './constructs/worker-queue.ts';
+import { deployedFunction, jobFunctionId } from './function-catalogue.ts';
 
 /** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
 const sesEvents: Record<(typeof configurationSetDefinition.eventTypes)[number], EmailSendingEvent> = {
@@ -97,7 +82,7 @@ export class MailroomStack extends Stack {
       deletionProtection: production,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    const tableEnv = { [tableDefinition.envVar]: table.tableName };
+    markResource(table, 'table');
 
     // SNS encrypts at rest only with a customer managed key that SES and CloudWatch may use.
     const topicKey = new Key(this, 'TopicKey', {
@@ -118,7 +103,9 @@ export class MailroomStack extends Stack {
     const alarms = new MailroomAlarms(this, 'Alarms', { key: topicKey, email: config.alarmEmail });
 
     const sesEventsTopic = new Topic(this, 'SesEventsTopic', { enforceSSL: true, masterKey: topicKey });
+    markResource(sesEventsTopic, 'topic:sesEvents');
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', { reputationMetrics: true });
+    markResource(configurationSet, 'configurationSet');
     configurationSet.addEventDestination('SnsDestination', {
       configurationSetEventDestinationName: configurationSetDefinition.eventDestinationName,
       destination: EventDestination.snsTopic(sesEventsTopic),
@@ -127,49 +114,12 @@ export class MailroomStack extends Stack {
     alarms.sesReputation();
 
     const payloads = new PayloadBucket(this, 'Payloads').bucket;
+    markResource(payloads, 'bucket:payloads');
 
-    const webhooks = new WorkerQueue(this, 'Webhooks', {
-      definition: queues.webhooks,
-      // Production delivers over https to public addresses only.
-      environment: { ...tableEnv, WEBHOOK_ALLOW_LOOPBACK: 'false' },
-    });
-    grantTableItems(table, webhooks.consumer);
-    const webhookEnv = { [queues.webhooks.envVar]: webhooks.queue.queueUrl };
-
-    const send = new WorkerQueue(this, 'Send', {
-      definition: queues.send,
-      environment: {
-        ...tableEnv,
-        [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
-        [payloadBucket.envVar]: payloads.bucketName,
-        ...webhookEnv,
-      },
-    });
-    webhooks.queue.grantSendMessages(send.consumer);
-    // The sender defers throttled messages itself (ChangeMessageVisibility on its own queue).
-    send.consumer.addEnvironment(queues.send.envVar, send.queue.queueUrl);
-    grantTableItems(table, send.consumer);
-    grantObjects(payloads, send.consumer, 'get');
-    grantSesSend(send.consumer, this, configurationSet.configurationSetName);
-    if (config.sesTenants) {
-      for (const [name, value] of Object.entries(sesTenantEnvironment(this)))
-        send.consumer.addEnvironment(name, value);
-      grantSesTenants(send.consumer, this, configurationSet.configurationSetName);
-    }
-    grantSesAccountRead(send.consumer);
-
-    const sesEventsQueue = new WorkerQueue(this, 'SesEvents', {
-      definition: queues.sesEvents,
-      environment: {
-        ...tableEnv,
-        [sesEventsTopicDefinition.envVar]: sesEventsTopic.topicArn,
-        VERIFY_SNS_SIGNATURES: 'true',
-        ...webhookEnv,
-        REPUTATION_MINIMUM_SENDS: String(config.reputationMinimumSends),
-      },
-    });
-    grantTableItems(table, sesEventsQueue.consumer);
-    webhooks.queue.grantSendMessages(sesEventsQueue.consumer);
+    // Queues first: the workers send to each other's queues.
+    const send = new WorkerQueue(this, 'Send', 'send');
+    const sesEventsQueue = new WorkerQueue(this, 'SesEvents', 'sesEvents');
+    const webhooks = new WorkerQueue(this, 'Webhooks', 'webhooks');
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
     for (const [name, worker] of Object.entries({
@@ -179,71 +129,35 @@ export class MailroomStack extends Stack {
     }))
       alarms.deadLetterQueue(name, worker.deadLetterQueue);
 
-    // What every path that accepts mail needs to know: the default limits, the sandbox domain.
-    const acceptEnv = {
-      ...defaultLimitsEnvironment(config),
-      ...(config.sandboxDomain ? { [sandboxSender.envVar]: config.sandboxDomain } : {}),
+    // What every function's capabilities point at.
+    const resources: CapabilityResources = {
+      table,
+      sendQueue: send.queue,
+      webhookQueue: webhooks.queue,
+      sesEventsQueue: sesEventsQueue.queue,
+      payloads,
+      configurationSetName: configurationSet.configurationSetName,
+      sesEventsTopicArn: sesEventsTopic.topicArn,
+      config,
     };
+    for (const worker of [send, sesEventsQueue, webhooks]) worker.addConsumer(resources);
 
     let smtpHost: string | undefined;
     if (config.smtp && config.smtpCertificateSecretArn) {
       const relay = new SmtpRelay(this, 'Smtp', {
         certificateSecretArn: config.smtpCertificateSecretArn,
         hostname: config.smtpHostname,
-        environment: {
-          ...tableEnv,
-          [queues.send.envVar]: send.queue.queueUrl,
-          [payloadBucket.envVar]: payloads.bucketName,
-          ...webhookEnv,
-          ...acceptEnv,
-        },
-        grant: (role) => {
-          grantTableItems(table, role);
-          send.queue.grantSendMessages(role);
-          webhooks.queue.grantSendMessages(role);
-          grantObjects(payloads, role, 'put');
-        },
+        resources,
       });
       alarms.smtpRelay(relay.targetGroups);
       smtpHost = config.smtpHostname ?? relay.loadBalancer.loadBalancerDnsName;
     }
 
-    const http = new MailroomHttpApi(this, 'Http', {
-      smtpHost,
-      routes,
-      table,
-      sendQueue: send.queue,
-      webhookQueue: webhooks.queue,
-      payloads,
-      configurationSetName: configurationSet.configurationSetName,
-      acceptEnvironment: acceptEnv,
-      sesTenants: config.sesTenants,
-    });
+    const http = new MailroomHttpApi(this, 'Http', { routes, resources: { ...resources, smtpHost } });
     alarms.httpApi(http.api);
 
-    const verifier = this.scheduledFunction(
-      'DomainVerifier',
-      scheduledJobs.domainVerification,
-      're-check pending domains',
-      {
-        ...tableEnv,
-        [configurationSetDefinition.envVar]: configurationSet.configurationSetName,
-      },
-    );
-    grantTableItems(table, verifier);
-    grantSesIdentityRead(verifier, this);
-
-    const release = this.scheduledFunction(
-      'ScheduledRelease',
-      scheduledJobs.scheduledRelease,
-      'release scheduled emails',
-      {
-        ...tableEnv,
-        [queues.send.envVar]: send.queue.queueUrl,
-      },
-    );
-    grantTableItems(table, release);
-    send.queue.grantSendMessages(release);
+    this.scheduledFunction('DomainVerifier', 'domainVerification', 're-check pending domains', resources);
+    this.scheduledFunction('ScheduledRelease', 'scheduledRelease', 'release scheduled emails', resources);
 
     alarms.functions(
       this.node
@@ -291,21 +205,20 @@ export class MailroomStack extends Stack {
   /** A function run every `job.rateMinutes` by an EventBridge rule. */
   private scheduledFunction(
     id: string,
-    job: ScheduledJob,
+    key: keyof typeof scheduledJobs,
     purpose: string,
-    environment: Record<string, string>,
+    resources: CapabilityResources,
   ) {
+    const job = scheduledJobs[key];
     const fn = new MailroomFunction(this, id, {
-      entry: job.entry,
+      definition: deployedFunction(jobFunctionId(key)),
       description: `every ${job.rateMinutes} minute${job.rateMinutes === 1 ? '' : 's'}: ${purpose}`,
-      timeout: Duration.seconds(job.timeoutSeconds),
-      environment,
+      resources,
     });
     new Rule(this, `${id}Schedule`, {
       schedule: Schedule.rate(Duration.minutes(job.rateMinutes)),
       targets: [new LambdaFunction(fn)],
     });
-    return fn;
   }
 }
 

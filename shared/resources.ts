@@ -3,14 +3,15 @@
  * builds them from here and the local runtime creates the same ones on its stand-ins,
  * so names, keys, batch sizes and redrive settings cannot drift between the two.
  *
- * Pure data: no imports, safe to load from CDK code and from Lambda code alike.
+ * Pure data: no imports but types, safe to load from CDK code and from Lambda code alike.
  */
+import type { CapabilityName, CapabilityVariable } from './capabilities.ts';
 
 /** The single DynamoDB table; access patterns are written down in each `*-store.ts`. */
 export const table = {
   name: 'mailroom',
   /** Environment variable that carries the table's physical name to functions. */
-  envVar: 'TABLE_NAME',
+  envVar: 'TABLE_NAME' satisfies CapabilityVariable<'table:readWrite'>,
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
@@ -30,6 +31,8 @@ export interface QueueConsumer {
   /** Upper bound on concurrent invocations (SQS event source maximum concurrency, ≥ 2). */
   readonly maxConcurrency: number;
   readonly timeoutSeconds: number;
+  /** What the worker touches (`shared/capabilities.ts`), its own queue's consume capability included. */
+  readonly capabilities: readonly CapabilityName[];
 }
 
 export interface QueueDefinition {
@@ -46,10 +49,24 @@ export const queues = {
   /** Accepted emails waiting for the sender (one message per email). */
   send: {
     name: 'mailroom-send',
-    envVar: 'SEND_QUEUE_URL',
+    envVar: 'SEND_QUEUE_URL' satisfies CapabilityVariable<'sendQueue:send' | 'sendQueue:consume'>,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    consumer: { entry: 'functions/workers/sender.ts', batchSize: 10, maxConcurrency: 2, timeoutSeconds: 30 },
+    consumer: {
+      entry: 'functions/workers/sender.ts',
+      batchSize: 10,
+      maxConcurrency: 2,
+      timeoutSeconds: 30,
+      // Held mail (an account that is not active) parks its payload in the bucket.
+      capabilities: [
+        'sendQueue:consume',
+        'table:readWrite',
+        'payloads:readWrite',
+        'ses:send',
+        'ses:account',
+        'webhookQueue:send',
+      ],
+    },
   },
   /** SES configuration-set events, delivered by the SNS topic below. */
   sesEvents: {
@@ -62,12 +79,19 @@ export const queues = {
       batchSize: 10,
       maxConcurrency: 2,
       timeoutSeconds: 30,
+      capabilities: [
+        'sesEventsQueue:consume',
+        'table:readWrite',
+        'sesEvents:receive',
+        'webhookQueue:send',
+        'settings:reputation',
+      ],
     },
   },
   /** One message per (event, webhook): the webhook worker's deliveries and their retries. */
   webhooks: {
     name: 'mailroom-webhooks',
-    envVar: 'WEBHOOK_QUEUE_URL',
+    envVar: 'WEBHOOK_QUEUE_URL' satisfies CapabilityVariable<'webhookQueue:send' | 'webhookQueue:consume'>,
     visibilityTimeoutSeconds: 180,
     // Retries are paced by the worker (visibility per attempt); the DLQ is the backstop.
     maxReceiveCount: 12,
@@ -76,6 +100,7 @@ export const queues = {
       batchSize: 10,
       maxConcurrency: 2,
       timeoutSeconds: 30,
+      capabilities: ['webhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
     },
   },
 } as const satisfies Record<string, QueueDefinition>;
@@ -94,14 +119,14 @@ export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
 export const sesEventsTopic = {
   name: 'mailroom-ses-events',
   /** The topic's ARN, which the events worker checks every notification against. */
-  envVar: 'SES_EVENTS_TOPIC_ARN',
+  envVar: 'SES_EVENTS_TOPIC_ARN' satisfies CapabilityVariable<'sesEvents:receive'>,
   subscribedQueues: ['sesEvents'] satisfies QueueKey[],
 } as const;
 
 /** Every email is sent through this configuration set, whose events feed the topic. */
 export const configurationSet = {
   name: 'mailroom',
-  envVar: 'SES_CONFIGURATION_SET',
+  envVar: 'SES_CONFIGURATION_SET' satisfies CapabilityVariable<'ses:send' | 'ses:identities'>,
   eventDestinationName: 'mailroom-sns',
   /** SES v2 event type names (`EventType` in the API). */
   eventTypes: [
@@ -124,7 +149,7 @@ export const configurationSet = {
  */
 export const payloadBucket = {
   name: 'mailroom-payloads',
-  envVar: 'PAYLOAD_BUCKET',
+  envVar: 'PAYLOAD_BUCKET' satisfies CapabilityVariable<'payloads:write' | 'payloads:readWrite'>,
   /** Every object's key starts with this, so grants can name the prefix. */
   keyPrefix: 'payloads/',
   expireAfterDays: 35,
@@ -135,32 +160,47 @@ export interface ScheduledJob {
   readonly entry: string;
   readonly rateMinutes: number;
   readonly timeoutSeconds: number;
+  readonly capabilities: readonly CapabilityName[];
 }
 
 export const scheduledJobs = {
   /** Asks SES about every domain still pending verification and records its verdict. */
-  domainVerification: { entry: 'functions/workers/domain-verifier.ts', rateMinutes: 5, timeoutSeconds: 60 },
+  domainVerification: {
+    entry: 'functions/workers/domain-verifier.ts',
+    rateMinutes: 5,
+    timeoutSeconds: 60,
+    capabilities: ['table:readWrite', 'ses:identityRead'],
+  },
   /** Hands emails scheduled more than 15 minutes ahead to the send queue as their time nears. */
-  scheduledRelease: { entry: 'functions/workers/scheduled-release.ts', rateMinutes: 1, timeoutSeconds: 60 },
+  scheduledRelease: {
+    entry: 'functions/workers/scheduled-release.ts',
+    rateMinutes: 1,
+    timeoutSeconds: 60,
+    capabilities: ['table:readWrite', 'sendQueue:send'],
+  },
 } as const satisfies Record<string, ScheduledJob>;
+
+/**
+ * The SMTP relay's task (ECS Fargate): the same accept path as `POST /api/v1/emails`,
+ * with the same capabilities; its TLS certificate and host name are its own settings.
+ */
+export const smtpRelayTask = {
+  entry: 'functions/smtp/main.ts',
+  capabilities: [
+    'table:readWrite',
+    'sendQueue:send',
+    'payloads:write',
+    'webhookQueue:send',
+    'settings:accountLimits',
+    'settings:sandbox',
+  ],
+} as const satisfies { entry: string; capabilities: readonly CapabilityName[] };
 
 /**
  * The operator's shared sandbox sender (AutoRelay's "shared sandbox sender"): when set,
  * every project may send from this domain, at most `dailyLimit` emails a day each.
  */
 export const sandboxSender = {
-  envVar: 'SANDBOX_DOMAIN',
+  envVar: 'SANDBOX_DOMAIN' satisfies CapabilityVariable<'settings:sandbox'>,
   dailyLimit: 100,
-} as const;
-
-/**
- * Environment variables carrying the operator's default account limits (stack settings),
- * which apply until an account has limits of its own.
- */
-export const defaultLimitVariables = {
-  perSecond: 'DEFAULT_SENDS_PER_SECOND',
-  perMinute: 'DEFAULT_SENDS_PER_MINUTE',
-  perHour: 'DEFAULT_SENDS_PER_HOUR',
-  perDay: 'DEFAULT_SENDS_PER_DAY',
-  monthlyQuota: 'DEFAULT_MONTHLY_QUOTA',
 } as const;

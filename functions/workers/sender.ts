@@ -3,14 +3,13 @@ import { sqs } from '#shared/aws/sqs.ts';
 import { deliverEmail, SendDeferredError } from '#shared/emails/deliver-email.ts';
 import { sendMessageSchema } from '#shared/emails/email-payload.ts';
 import { advanceStatus } from '#shared/emails/email-store.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { queues } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
-const queueUrl = env[queues.send.envVar] as string;
+const env = capabilityEnv('sendQueue:consume', { SEND_QUEUE_URL: z.string().check(z.url()) });
 
 /** Leave this much of the invocation for the bookkeeping after the last send. */
 const safetyMs = 3000;
@@ -41,7 +40,7 @@ export const handler = queueWorker(async (record, context) => {
     } else if (error instanceof SendDeferredError) {
       await sqs.send(
         new ChangeMessageVisibilityCommand({
-          QueueUrl: queueUrl,
+          QueueUrl: env().SEND_QUEUE_URL,
           ReceiptHandle: record.receiptHandle,
           VisibilityTimeout: backoffSeconds(receiveCount),
         }),

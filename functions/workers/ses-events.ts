@@ -1,20 +1,17 @@
 import { CounterBatch } from '#shared/aws/counter-batch.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
 import { hasValidSnsSignature } from '#shared/events/sns-signature.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
-import { sesEventsTopic } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
 
 // Both are required: the stack sets verification on; only the local runtime sets it off.
-const env = readEnv({
-  [sesEventsTopic.envVar]: z.string().check(z.minLength(1)),
+const env = capabilityEnv('sesEvents:receive', {
+  SES_EVENTS_TOPIC_ARN: z.string().check(z.minLength(1)),
   VERIFY_SNS_SIGNATURES: z.enum(['true', 'false']),
 });
-const topicArn = env[sesEventsTopic.envVar] as string;
-const verifySignatures = env.VERIFY_SNS_SIGNATURES === 'true';
 /** Daily counters and reputation buckets of the batch, written once at its end. */
 const counters = new CounterBatch();
 
@@ -26,11 +23,11 @@ const counters = new CounterBatch();
 export const handler = queueWorker(
   async (record) => {
     const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
-    if (notification.TopicArn !== topicArn) {
+    if (notification.TopicArn !== env().SES_EVENTS_TOPIC_ARN) {
       logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
       return;
     }
-    if (verifySignatures && !(await hasValidSnsSignature(notification))) {
+    if (env().VERIFY_SNS_SIGNATURES === 'true' && !(await hasValidSnsSignature(notification))) {
       logger.error('notification with an invalid SNS signature; dropped', {
         messageId: notification.MessageId,
       });

@@ -1,14 +1,12 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws/sqs.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
-import { queues } from '#shared/resources.ts';
 import { deliverWebhook } from '#shared/webhooks/deliver-webhook.ts';
 import { webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.webhooks.envVar]: z.string().check(z.url()) });
-const queueUrl = env[queues.webhooks.envVar] as string;
+const env = capabilityEnv('webhookQueue:consume', { WEBHOOK_QUEUE_URL: z.string().check(z.url()) });
 
 /** A retried delivery waiting for its next attempt; SQS brings it back after the pause. */
 class RetryLaterError extends Error {}
@@ -25,7 +23,7 @@ export const handler = queueWorker(async (record) => {
   if (retryInSeconds === undefined) return;
   await sqs.send(
     new ChangeMessageVisibilityCommand({
-      QueueUrl: queueUrl,
+      QueueUrl: env().WEBHOOK_QUEUE_URL,
       ReceiptHandle: record.receiptHandle,
       VisibilityTimeout: Math.min(retryInSeconds, 43_200),
     }),

@@ -37,11 +37,11 @@ export function grantTableItems(table: ITableV2, grantee: IGrantable) {
 }
 
 /** Objects of the payload bucket under its key prefix. */
-export function grantObjects(bucket: IBucket, grantee: IGrantable, access: 'put' | 'get') {
+export function grantObjects(bucket: IBucket, grantee: IGrantable, access: readonly ('put' | 'get')[]) {
   const objects = bucket.arnForObjects(`${payloadBucket.keyPrefix}*`);
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: [access === 'put' ? 's3:PutObject' : 's3:GetObject'],
+      actions: access.map((kind) => (kind === 'put' ? 's3:PutObject' : 's3:GetObject')),
       resources: [objects],
     }),
   );

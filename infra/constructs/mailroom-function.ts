@@ -5,19 +5,22 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { DeployedFunction } from '../function-catalogue.ts';
+import { type CapabilityResources, provideCapabilities } from './capabilities.ts';
+import { markDeployed } from './deployed-ids.ts';
 import { defaultMemoryMb, lambdaBundling } from './lambda-defaults.ts';
 
 /** Repository root: entries in the route table and in `shared/resources.ts` are relative to it. */
 export const repositoryRoot = join(import.meta.dirname, '..', '..');
 
 export interface MailroomFunctionProps {
-  /** Handler file relative to the repository root; it must export `handler`. */
-  readonly entry: string;
+  /** The function in the catalogue: entry, capabilities, timeout. */
+  readonly definition: DeployedFunction;
   /** Shown in the console and used by tests to find the function of a route or queue. */
   readonly description: string;
-  readonly timeout?: Duration;
+  /** What the capabilities point at. */
+  readonly resources: CapabilityResources;
   readonly memoryMb?: number;
-  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -25,6 +28,7 @@ export interface MailroomFunctionProps {
  * esbuild locally (see `lambda-defaults.ts`), X-Ray tracing, a log group of its own (retention
  * set stack-wide) and a role of its own that may write only to that log group, instead
  * of the AWSLambdaBasicExecutionRole managed policy (any log group of the account).
+ * Its environment and grants beyond that come from its capabilities alone.
  */
 export class MailroomFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: MailroomFunctionProps) {
@@ -38,13 +42,13 @@ export class MailroomFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     super(scope, id, {
-      entry: join(repositoryRoot, props.entry),
+      entry: join(repositoryRoot, props.definition.entry),
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb ?? defaultMemoryMb,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: Duration.seconds(props.definition.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
@@ -52,7 +56,6 @@ export class MailroomFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'mailroom',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...props.environment,
       },
       projectRoot: repositoryRoot,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
@@ -70,6 +73,13 @@ export class MailroomFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    markDeployed(this, props.definition.id);
+    provideCapabilities(
+      this,
+      { grantee: this, setVariable: (name, value) => this.addEnvironment(name, value) },
+      props.definition.capabilities,
+      props.resources,
+    );
     // X-Ray's trace upload has no resource type: IAM allows nothing narrower than `*`.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -19,6 +19,10 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { smtpRelayTask } from '#shared/resources.ts';
+import { smtpTaskId } from '../function-catalogue.ts';
+import { type CapabilityResources, provideCapabilities } from './capabilities.ts';
+import { markDeployed } from './deployed-ids.ts';
 import { repositoryRoot } from './mailroom-function.ts';
 
 export interface SmtpRelayProps {
@@ -29,10 +33,8 @@ export interface SmtpRelayProps {
   readonly certificateSecretArn: string;
   /** The name clients connect to (the certificate's name; a CNAME to the load balancer); the load balancer's when unset. */
   readonly hostname?: string;
-  /** Environment for the accept path: table, queues, bucket, sandbox domain. */
-  readonly environment: Record<string, string>;
-  /** Grants the task role what the accept path needs. */
-  readonly grant: (role: import('aws-cdk-lib/aws-iam').IGrantable) => void;
+  /** What the task's capabilities (`smtpRelayTask` in `shared/resources.ts`) point at. */
+  readonly resources: CapabilityResources;
 }
 
 /**
@@ -79,10 +81,7 @@ export class SmtpRelay extends Construct {
         platform: Platform.LINUX_ARM64,
         exclude: ['node_modules', 'cdk.out', '.mailroom', '.tools', '.git', 'test', 'infra'],
       }),
-      environment: {
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'mailroom-smtp',
-      },
+      environment: { POWERTOOLS_SERVICE_NAME: 'mailroom-smtp' },
       secrets: {
         SMTP_TLS_CERT: EcsSecret.fromSecretsManager(certificate, 'cert'),
         SMTP_TLS_KEY: EcsSecret.fromSecretsManager(certificate, 'key'),
@@ -97,7 +96,13 @@ export class SmtpRelay extends Construct {
       }),
       stopTimeout: Duration.seconds(45),
     });
-    props.grant(task.taskRole);
+    markDeployed(task, smtpTaskId);
+    provideCapabilities(
+      this,
+      { grantee: task.taskRole, setVariable: (name, value) => relay.addEnvironment(name, value) },
+      smtpRelayTask.capabilities,
+      props.resources,
+    );
     Validations.of(task).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:

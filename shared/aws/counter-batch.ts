@@ -49,7 +49,7 @@ async function writeCounters({ key, add, set }: CounterUpdate) {
   const setClause = clause('s', set, ' = ');
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: key,
       UpdateExpression: `ADD ${addClause.join(', ')}${setClause.length > 0 ? ` SET ${setClause.join(', ')}` : ''}`,
       ExpressionAttributeNames: names,

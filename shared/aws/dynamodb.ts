@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { readEnv } from '#shared/env.ts';
-import { table } from '#shared/resources.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [table.envVar]: z.string().check(z.minLength(1)) });
+const env = capabilityEnv('table:readWrite', { TABLE_NAME: z.string().check(z.minLength(1)) });
 
 /** The physical name of Mailroom's table. */
-export const tableName: string = env[table.envVar] as string;
+export function tableName(): string {
+  return env().TABLE_NAME;
+}
 
 /**
  * One document client per process. Endpoint and region come from the standard AWS

@@ -1,12 +1,18 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { readEnv } from '#shared/env.ts';
-import { configurationSet } from '#shared/resources.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [configurationSet.envVar]: z.string().check(z.minLength(1)) });
+const env = capabilityEnv(['ses:send', 'ses:identities'], {
+  SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
+});
 
-/** The configuration set every email is sent through, so its events come back to us. */
-export const configurationSetName: string = env[configurationSet.envVar] as string;
+/**
+ * The configuration set every email is sent through (and every new identity joins), so
+ * its events come back to us. Functions that send or manage identities carry it.
+ */
+export function configurationSetName(): string {
+  return env().SES_CONFIGURATION_SET;
+}
 
 /**
  * One SES v2 client per process (`AWS_ENDPOINT_URL_SESV2` points it at the local SES).

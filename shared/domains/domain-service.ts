@@ -22,7 +22,7 @@ import {
   removeDomain,
   saveDomain,
 } from '#shared/domains/domain-store.ts';
-import { readEnv } from '#shared/env.ts';
+import { runtimeEnv } from '#shared/env.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
@@ -30,7 +30,7 @@ import { logger } from '#shared/logger.ts';
 import { associateWithTenant } from '#shared/tenancy/ses-tenants.ts';
 import * as z from '#shared/zod.ts';
 
-const { AWS_REGION: region } = readEnv({ AWS_REGION: z.string().check(z.minLength(1)) });
+const env = runtimeEnv({ AWS_REGION: z.string().check(z.minLength(1)) });
 
 /** SES's verdict on an identity, in Mailroom's three domain statuses. */
 function statusFrom(identity: GetEmailIdentityCommandOutput): DomainStatus {
@@ -69,7 +69,7 @@ async function createIdentity(name: string): Promise<string[]> {
       new CreateEmailIdentityCommand({
         EmailIdentity: name,
         DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
-        ConfigurationSetName: configurationSetName,
+        ConfigurationSetName: configurationSetName(),
       }),
     );
     return created.DkimAttributes?.Tokens ?? [];
@@ -78,7 +78,7 @@ async function createIdentity(name: string): Promise<string[]> {
     await ses.send(
       new PutEmailIdentityConfigurationSetAttributesCommand({
         EmailIdentity: name,
-        ConfigurationSetName: configurationSetName,
+        ConfigurationSetName: configurationSetName(),
       }),
     );
     const existing = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
@@ -145,7 +145,7 @@ export async function describeDomain(caller: Caller, idOrName: string) {
   const current = await applyVerdict(domain, identity);
   return {
     domain: current,
-    records: dnsRecords(current, region, {
+    records: dnsRecords(current, env().AWS_REGION, {
       dkimStatus: identity.DkimAttributes?.Status,
       mailFromStatus: identity.MailFromAttributes?.MailFromDomainStatus,
     }),

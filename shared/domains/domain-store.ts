@@ -60,7 +60,7 @@ function writeDomain(
   return [
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...domainKey(domain.id),
           gsi1pk: `PROJECT#${domain.projectId}#DOMAINS`,
@@ -72,7 +72,7 @@ function writeDomain(
     },
     {
       Put: {
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...nameKey(domain.domain),
           domain: domain.domain,
@@ -118,10 +118,10 @@ export async function removeDomain(domain: DomainRecord): Promise<void> {
   await dynamo.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Delete: { TableName: tableName, Key: domainKey(domain.id) } },
+        { Delete: { TableName: tableName(), Key: domainKey(domain.id) } },
         {
           Delete: {
-            TableName: tableName,
+            TableName: tableName(),
             Key: nameKey(domain.domain),
             ConditionExpression: 'domainId = :id',
             ExpressionAttributeValues: { ':id': domain.id },
@@ -133,12 +133,12 @@ export async function removeDomain(domain: DomainRecord): Promise<void> {
 }
 
 export async function getDomain(id: string): Promise<DomainRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: domainKey(id) }));
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: domainKey(id) }));
   return Item ? withoutKeys<DomainRecord>(Item) : undefined;
 }
 
 export async function getNameClaim(domain: string): Promise<DomainNameClaim | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: nameKey(domain) }));
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: nameKey(domain) }));
   return Item ? withoutKeys<DomainNameClaim>(Item) : undefined;
 }
 
@@ -146,15 +146,15 @@ export async function getNameClaim(domain: string): Promise<DomainNameClaim | un
 export async function getNameClaims(domains: string[]): Promise<DomainNameClaim[]> {
   if (domains.length === 0) return [];
   const { Responses } = await dynamo.send(
-    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: domains.map(nameKey) } } }),
+    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: domains.map(nameKey) } } }),
   );
-  return (Responses?.[tableName] ?? []).map((item) => withoutKeys<DomainNameClaim>(item));
+  return (Responses?.[tableName()] ?? []).map((item) => withoutKeys<DomainNameClaim>(item));
 }
 
 /** The domains in one partition of an index. */
 async function domainsIn(index: 'gsi1' | 'gsi2', partition: string): Promise<DomainRecord[]> {
   const items = await queryAll({
-    TableName: tableName,
+    TableName: tableName(),
     IndexName: index,
     KeyConditionExpression: `${index}pk = :pk`,
     ExpressionAttributeValues: { ':pk': partition },

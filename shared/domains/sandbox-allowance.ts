@@ -17,7 +17,7 @@ export async function useSandboxAllowance(projectId: string, now = new Date()): 
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: { pk: `SANDBOX#${projectId}`, sk: `DAY#${day}` },
         UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',

@@ -3,14 +3,12 @@ import { domainAndParents } from '#shared/domains/domain-name.ts';
 import { getNameClaims } from '#shared/domains/domain-store.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { domainOf } from '#shared/emails/address.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { ApiError, ForbiddenError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
-import { sandboxSender } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [sandboxSender.envVar]: z.optional(z.string()) });
-const sandboxDomain = env[sandboxSender.envVar] || undefined;
+const env = capabilityEnv('settings:sandbox', { SANDBOX_DOMAIN: z.optional(z.string()) });
 
 /**
  * May this caller send from `address`? In order:
@@ -27,6 +25,7 @@ export async function authorizeSender(caller: Caller, address: string): Promise<
     throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
   }
   if (caller.mode === 'test') return;
+  const sandboxDomain = env().SANDBOX_DOMAIN;
   if (sandboxDomain && domain === sandboxDomain) {
     await useSandboxAllowance(caller.projectId);
     return;

@@ -12,7 +12,7 @@ import {
 } from '#shared/emails/email-payload.ts';
 import { deleteEmail, type EmailRecord, putEmail } from '#shared/emails/email-store.ts';
 import { asList, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { ApiError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
@@ -24,8 +24,7 @@ import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppress
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
-const sendQueueUrl = env[queues.send.envVar] as string;
+const env = capabilityEnv('sendQueue:send', { SEND_QUEUE_URL: z.string().check(z.url()) });
 
 export interface AcceptedEmail {
   id: string;
@@ -162,7 +161,7 @@ export async function acceptEmail(
     try {
       await sqs.send(
         new SendMessageCommand({
-          QueueUrl: sendQueueUrl,
+          QueueUrl: env().SEND_QUEUE_URL,
           MessageBody: JSON.stringify(message),
           DelaySeconds: delaySeconds,
         }),

@@ -62,17 +62,17 @@ function neverLeft(error: unknown): boolean {
 }
 
 async function sendCommand(message: SendMessage, payload: EmailPayload): Promise<SendEmailCommand> {
-  if (sesTenantsEnabled) {
+  if (sesTenantsEnabled()) {
     // The identity may be the shared sandbox domain, which no domain creation associated.
     await associateWithTenant(message.accountId, domainOf(addressOf(payload.from)));
   }
   return new SendEmailCommand({
-    ...(sesTenantsEnabled ? { TenantName: tenantNameOf(message.accountId) } : {}),
+    ...(sesTenantsEnabled() ? { TenantName: tenantNameOf(message.accountId) } : {}),
     FromEmailAddress: payload.from,
     // The envelope: Bcc recipients are here and nowhere in the message's headers.
     Destination: { ToAddresses: payload.to, CcAddresses: payload.cc, BccAddresses: payload.bcc },
     Content: { Raw: { Data: await composeMime(payload, message.emailId) } },
-    ConfigurationSetName: configurationSetName,
+    ConfigurationSetName: configurationSetName(),
     EmailTags: [
       { Name: systemTags.emailId, Value: message.emailId },
       { Name: systemTags.projectId, Value: message.projectId },

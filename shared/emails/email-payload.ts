@@ -1,11 +1,13 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '#shared/aws/s3.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { payloadBucket } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [payloadBucket.envVar]: z.string().check(z.minLength(1)) });
-const bucket = env[payloadBucket.envVar] as string;
+const bucket = z.string().check(z.minLength(1));
+/** Accepting paths only write payloads; the sender reads them (and writes those of held mail). */
+const writerEnv = capabilityEnv(['payloads:write', 'payloads:readWrite'], { PAYLOAD_BUCKET: bucket });
+const readerEnv = capabilityEnv('payloads:readWrite', { PAYLOAD_BUCKET: bucket });
 
 /** Everything the sender needs to build the MIME message: rendered, validated content. */
 export const emailPayloadSchema = z.object({
@@ -62,7 +64,7 @@ export async function storePayload(emailId: string, payload: EmailPayload): Prom
   const key = payloadKeyOf(emailId);
   await s3.send(
     new PutObjectCommand({
-      Bucket: bucket,
+      Bucket: writerEnv().PAYLOAD_BUCKET,
       Key: key,
       Body: JSON.stringify(payload),
       ContentType: 'application/json',
@@ -75,7 +77,9 @@ export async function storePayload(emailId: string, payload: EmailPayload): Prom
 export async function payloadOf(message: SendMessage): Promise<EmailPayload> {
   if (message.payload) return message.payload;
   if (!message.payloadKey) throw new Error(`Send message for ${message.emailId} carries no payload`);
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: message.payloadKey }));
+  const object = await s3.send(
+    new GetObjectCommand({ Bucket: readerEnv().PAYLOAD_BUCKET, Key: message.payloadKey }),
+  );
   return emailPayloadSchema.parse(
     JSON.parse(await (object.Body?.transformToString() ?? Promise.resolve('{}'))),
   );

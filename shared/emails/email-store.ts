@@ -85,7 +85,7 @@ export async function putEmail(
 ): Promise<void> {
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: emailItem(email, options.waitsForRelease ?? false),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -94,7 +94,7 @@ export async function putEmail(
 
 /** Removes an email that could not be queued, so no half-accepted email stays behind. */
 export async function deleteEmail(id: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: emailKey(id) }));
+  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: emailKey(id) }));
 }
 
 /** The email and its events (oldest first), or undefined. */
@@ -102,7 +102,7 @@ export async function getEmailWithEvents(
   id: string,
 ): Promise<{ email: EmailRecord; events: EmailEventRecord[] } | undefined> {
   const items: Record<string, unknown>[] = await queryAll({
-    TableName: tableName,
+    TableName: tableName(),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': `EMAIL#${id}` },
   });
@@ -130,7 +130,7 @@ export async function claimForSending(id: string, now: string): Promise<ClaimOut
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: emailKey(id),
         UpdateExpression: 'SET sendClaimedAt = :now, updatedAt = :now',
         ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
@@ -153,7 +153,7 @@ export async function claimForSending(id: string, now: string): Promise<ClaimOut
 export async function releaseClaim(id: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: emailKey(id),
       UpdateExpression: 'REMOVE sendClaimedAt',
       ConditionExpression: '#status IN (:queued, :scheduled)',
@@ -198,7 +198,7 @@ export async function advanceStatus(
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: emailKey(id),
         UpdateExpression: `SET ${sets.join(', ')}${clearReason}`,
         ConditionExpression: `attribute_exists(pk) AND ${condition}`,
@@ -217,7 +217,7 @@ export async function advanceStatus(
 export async function countEngagement(id: string, counter: 'opens' | 'clicks', now: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: emailKey(id),
       UpdateExpression: 'ADD #counter :one SET updatedAt = :now',
       ConditionExpression: 'attribute_exists(pk)',
@@ -239,7 +239,7 @@ export async function putEmailEvent(
   try {
     await dynamo.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Item: { pk: `EMAIL#${emailId}`, sk: `EVENT#${event.createdAt}#${eventKey}`, ...event },
         ConditionExpression: 'attribute_not_exists(sk)',
       }),
@@ -258,7 +258,7 @@ export async function cancelScheduled(id: string, projectId: string, now: string
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: emailKey(id),
         UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
         ConditionExpression:
@@ -284,7 +284,7 @@ export async function cancelScheduled(id: string, projectId: string, now: string
 export async function dueForRelease(until: string): Promise<EmailRecord[]> {
   const due: EmailRecord[] = (
     await queryAll({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
       ExpressionAttributeValues: { ':pk': scheduledPartition, ':until': `${until}~` },
@@ -298,7 +298,7 @@ export async function markReleased(id: string): Promise<void> {
   await dynamo
     .send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: emailKey(id),
         UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
         ConditionExpression: '#status = :scheduled',
@@ -325,7 +325,7 @@ export async function holdEmail(
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: emailKey(id),
         UpdateExpression:
           'SET heldAt = :now, payloadKey = :key, gsi2pk = :held, gsi2sk = :id, updatedAt = :now',
@@ -352,7 +352,7 @@ export async function holdEmail(
 export async function heldEmails(accountId: string): Promise<(EmailRecord & { payloadKey: string })[]> {
   const held: (EmailRecord & { payloadKey: string })[] = (
     await queryAll({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': `HELD#${accountId}` },
@@ -365,7 +365,7 @@ export async function heldEmails(accountId: string): Promise<(EmailRecord & { pa
 export async function unhold(id: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: emailKey(id),
       UpdateExpression: 'REMOVE gsi2pk, gsi2sk, heldAt',
     }),
@@ -453,7 +453,7 @@ function listQuery(query: EmailListQuery, withCursor: boolean): QueryCommandInpu
     }
   }
   return {
-    TableName: tableName,
+    TableName: tableName(),
     IndexName: 'gsi1',
     KeyConditionExpression: key,
     FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,

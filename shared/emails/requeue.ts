@@ -2,12 +2,10 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws/sqs.ts';
 import { maxQueueDelaySeconds, type SendMessage } from '#shared/emails/email-payload.ts';
 import type { EmailRecord } from '#shared/emails/email-store.ts';
-import { readEnv } from '#shared/env.ts';
-import { queues } from '#shared/resources.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.send.envVar]: z.string().check(z.url()) });
-const sendQueueUrl = env[queues.send.envVar] as string;
+const env = capabilityEnv('sendQueue:send', { SEND_QUEUE_URL: z.string().check(z.url()) });
 
 /**
  * Puts stored emails (payloads in S3 under `payloadKey`) back on the send queue, ten at a
@@ -24,7 +22,7 @@ export async function requeueEmails(
     const chunk = emails.slice(start, start + 10);
     const { Failed = [] } = await sqs.send(
       new SendMessageBatchCommand({
-        QueueUrl: sendQueueUrl,
+        QueueUrl: env().SEND_QUEUE_URL,
         Entries: chunk.map((email, index) => {
           const message: SendMessage = {
             emailId: email.id,

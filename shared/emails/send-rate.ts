@@ -49,7 +49,7 @@ export async function acquireSendCapacity(recipients: number, deadline: number):
     try {
       const { Attributes } = await dynamo.send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: tableName(),
           Key: { pk: 'SENDRATE', sk: `S#${second}` },
           UpdateExpression: 'ADD used :take SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(used) OR used <= :room',

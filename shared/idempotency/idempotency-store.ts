@@ -36,7 +36,7 @@ export async function claimIdempotencyKey(
   try {
     await dynamo.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...key,
           hash: fingerprint,
@@ -73,7 +73,7 @@ export async function claimIdempotencyKey(
 export async function completeIdempotencyKey(key: IdempotencyKey, response: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: key,
       UpdateExpression: 'SET #state = :completed, #response = :response',
       ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
@@ -84,5 +84,5 @@ export async function completeIdempotencyKey(key: IdempotencyKey, response: stri
 
 /** Lets the client retry after the first request failed. */
 export async function releaseIdempotencyKey(key: IdempotencyKey): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: key }));
+  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: key }));
 }

@@ -1,36 +1,37 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
-import { readEnv } from '#shared/env.ts';
+import { defaultLimitVariables } from '#shared/capabilities.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { fixedWindow } from '#shared/limits/window-math.ts';
-import { defaultLimitVariables } from '#shared/resources.ts';
 import { cachedAccount } from '#shared/tenancy/account-status.ts';
 import type { AccountLimits } from '#shared/tenancy/tenancy-store.ts';
 import * as z from '#shared/zod.ts';
 
 const limit = z.optional(z.coerce.number().check(z.int(), z.gte(0)));
 /** The deployment's default limits (stack settings); the Relay document's figures when unset. */
-const env = readEnv({
+const env = capabilityEnv('settings:accountLimits', {
   [defaultLimitVariables.perSecond]: limit,
   [defaultLimitVariables.perMinute]: limit,
   [defaultLimitVariables.perHour]: limit,
   [defaultLimitVariables.perDay]: limit,
   [defaultLimitVariables.monthlyQuota]: limit,
 });
-const configured = (name: keyof typeof defaultLimitVariables, fallback: number) =>
-  env[defaultLimitVariables[name]] ?? fallback;
+/** The deployment's default for one limit, or the Relay document's figure. */
+const configured = (name: keyof typeof defaultLimitVariables, fallback: number) => () =>
+  env()[defaultLimitVariables[name]] ?? fallback;
 
 /** The four sending windows of the Relay document, and their defaults until the operator sets an account's own. */
-export const sendWindows = [
+const sendWindows = [
   { name: 'perSecond', seconds: 1, fallback: configured('perSecond', 500) },
   { name: 'perMinute', seconds: 60, fallback: configured('perMinute', 5_000) },
   { name: 'perHour', seconds: 3600, fallback: configured('perHour', 50_000) },
   { name: 'perDay', seconds: 86_400, fallback: configured('perDay', 500_000) },
 ] as const;
 
-export const defaultMonthlyQuota = configured('monthlyQuota', 100_000);
+const defaultMonthlyQuota = configured('monthlyQuota', 100_000);
 
 /** The operator's limits for the account, from the account read the status check cached. */
 async function limitsOf(accountId: string): Promise<AccountLimits> {
@@ -70,7 +71,7 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
   const windowCount = (window: (typeof sendWindows)[number], attribute: string): Counted => ({
     window,
     attribute,
-    limit: limits[window.name] ?? window.fallback,
+    limit: limits[window.name] ?? window.fallback(),
     endsAt: at(window.seconds).endsAt,
   });
   const items: UsageItem[] = [
@@ -86,7 +87,7 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
     },
   ];
   if (caller.mode === 'live') {
-    const quota = limits.monthlyQuota ?? defaultMonthlyQuota;
+    const quota = limits.monthlyQuota ?? defaultMonthlyQuota();
     items.push({
       sk: `M#${month}`,
       expires: Math.ceil(nextMonth / 1000) + 86_400 * 40,
@@ -136,7 +137,7 @@ async function countOn(key: { pk: string; sk: string }, item: UsageItem, emails:
   const limited = emails > 0;
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: key,
       UpdateExpression: `ADD ${item.counted.map((_, i) => `#a${i} :n`).join(', ')} SET expiresAt = :expires`,
       ConditionExpression: limited

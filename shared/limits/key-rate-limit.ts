@@ -26,14 +26,14 @@ export async function consumeKeyRate(
   if (!window) return undefined;
   const { index, elapsed, endsAt } = fixedWindow(now, window.windowSeconds);
   const { Item: previous } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: windowKey(keyId, rateClass, index - 1) }),
+    new GetCommand({ TableName: tableName(), Key: windowKey(keyId, rateClass, index - 1) }),
   );
   const allowance = currentAllowance(window.limit, Number(previous?.count ?? 0), elapsed);
   const reset = Math.ceil(endsAt / 1000);
   try {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: windowKey(keyId, rateClass, index),
         UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(#count) OR #count < :allowance',

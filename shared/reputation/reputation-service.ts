@@ -1,4 +1,4 @@
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import {
   defaultThresholds,
@@ -10,14 +10,16 @@ import { windowFigures } from '#shared/reputation/reputation-store.ts';
 import { type Account, changeAccountStatus, getAccount } from '#shared/tenancy/tenancy-store.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ REPUTATION_MINIMUM_SENDS: z.optional(z.coerce.number().check(z.int(), z.gte(0))) });
+const env = capabilityEnv('settings:reputation', {
+  REPUTATION_MINIMUM_SENDS: z.optional(z.coerce.number().check(z.int(), z.gte(0))),
+});
 
 /** The deployment's thresholds (stack setting), with the account's own minimum volume when set. */
 export function thresholdsFor(account: Account): ReputationThresholds {
   return {
     ...defaultThresholds,
     minimumSends:
-      account.reputation?.minimumSends ?? env.REPUTATION_MINIMUM_SENDS ?? defaultThresholds.minimumSends,
+      account.reputation?.minimumSends ?? env().REPUTATION_MINIMUM_SENDS ?? defaultThresholds.minimumSends,
   };
 }
 

@@ -35,7 +35,7 @@ export function reputationCount(accountId: string, at: number, add: Partial<Wind
 export async function windowFigures(accountId: string, now = Date.now()): Promise<WindowFigures> {
   const { first, last } = windowBuckets(now);
   const buckets = await queryAll({
-    TableName: tableName,
+    TableName: tableName(),
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
     ExpressionAttributeValues: {
       ':pk': `REPUTATION#${accountId}`,

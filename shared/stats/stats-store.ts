@@ -40,7 +40,7 @@ export function dailyCount(
 /** The project's counters for each day from `fromDay` to `toDay` (inclusive) that has any. */
 export async function dailyStats(projectId: string, fromDay: string, toDay: string): Promise<DailyStats[]> {
   const items = await queryAll({
-    TableName: tableName,
+    TableName: tableName(),
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': `STATS#${projectId}`, ':from': `D#${fromDay}`, ':to': `D#${toDay}` },
   });
@@ -65,7 +65,7 @@ const bounceRetentionSeconds = 90 * 86_400;
 export async function logBounce(projectId: string, entry: BounceEntry): Promise<void> {
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         pk: `BOUNCES#${projectId}`,
         sk: `${entry.at}#${entry.emailId}#${entry.recipient}`,
@@ -80,7 +80,7 @@ export async function logBounce(projectId: string, entry: BounceEntry): Promise<
 export async function listBounces(projectId: string, limit: number, cursor?: string) {
   const page = await dynamo.send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       KeyConditionExpression: cursor ? 'pk = :pk AND sk < :cursor' : 'pk = :pk',
       ExpressionAttributeValues: { ':pk': `BOUNCES#${projectId}`, ...(cursor ? { ':cursor': cursor } : {}) },
       ScanIndexForward: false,

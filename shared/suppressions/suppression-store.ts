@@ -48,7 +48,7 @@ const itemOf = (projectId: string, suppression: Suppression) => ({
 });
 
 export async function addSuppression(projectId: string, suppression: Suppression): Promise<void> {
-  await dynamo.send(new PutCommand({ TableName: tableName, Item: itemOf(projectId, suppression) }));
+  await dynamo.send(new PutCommand({ TableName: tableName(), Item: itemOf(projectId, suppression) }));
 }
 
 /** Adds many (manual bulk), 25 per request, retrying what DynamoDB leaves unprocessed. */
@@ -59,9 +59,9 @@ export async function addSuppressions(projectId: string, suppressions: Suppressi
       .map((suppression) => ({ PutRequest: { Item: itemOf(projectId, suppression) } }));
     while (requests && requests.length > 0) {
       const result = await dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }),
+        new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }),
       );
-      requests = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+      requests = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
     }
   }
 }
@@ -71,7 +71,7 @@ export async function removeSuppression(projectId: string, address: string): Pro
   try {
     await dynamo.send(
       new DeleteCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: suppressionKey(projectId, address),
         ConditionExpression: 'attribute_exists(pk)',
       }),
@@ -93,10 +93,10 @@ export async function suppressedAmong(projectId: string, addresses: string[]): P
       .map((address) => suppressionKey(projectId, address));
     while (keys && keys.length > 0) {
       const result: BatchGetCommandOutput = await dynamo.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }),
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
       );
-      for (const item of result.Responses?.[tableName] ?? []) found.add(String(item.sk));
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
+      for (const item of result.Responses?.[tableName()] ?? []) found.add(String(item.sk));
+      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
     }
   }
   return found;
@@ -109,7 +109,7 @@ export async function listSuppressions(
 ): Promise<{ suppressions: Suppression[]; hasMore: boolean }> {
   const page = await queryPage(
     {
-      TableName: tableName,
+      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk',
       FilterExpression: options.type ? '#type = :type' : undefined,
       ExpressionAttributeNames: options.type ? { '#type': 'type' } : undefined,

@@ -24,7 +24,7 @@ const templateKey = (id: string) => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' });
 export async function putTemplate(template: TemplateRecord): Promise<void> {
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...templateKey(template.id),
         gsi1pk: `PROJECT#${template.projectId}#TEMPLATES`,
@@ -36,18 +36,18 @@ export async function putTemplate(template: TemplateRecord): Promise<void> {
 }
 
 export async function getTemplate(id: string): Promise<TemplateRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: templateKey(id) }));
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: templateKey(id) }));
   return Item ? withoutKeys<TemplateRecord>(Item) : undefined;
 }
 
 export async function deleteTemplate(id: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: templateKey(id) }));
+  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: templateKey(id) }));
 }
 
 export async function listProjectTemplates(projectId: string): Promise<TemplateRecord[]> {
   const templates: TemplateRecord[] = (
     await queryAll({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#TEMPLATES` },

@@ -4,17 +4,20 @@ import {
   CreateTenantResourceAssociationCommand,
 } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({
+const env = capabilityEnv(['ses:send', 'ses:identities'], {
   /** `on`: every account sends as its own SES tenant, so SES's reputation policy isolates accounts too. */
   SES_TENANTS: z._default(z.enum(['on', 'off']), 'off'),
   /** `arn:aws:ses:<region>:<account>:` — the prefix of this account's SES resource ARNs. */
   SES_ARN_PREFIX: z.optional(z.string()),
 });
 
-export const sesTenantsEnabled = env.SES_TENANTS === 'on' && env.SES_ARN_PREFIX !== undefined;
+/** Whether this deployment sends as one SES tenant per account (the `sesTenants` setting). */
+export function sesTenantsEnabled(): boolean {
+  return env().SES_TENANTS === 'on' && env().SES_ARN_PREFIX !== undefined;
+}
 
 /** The SES tenant of an account. */
 export function tenantNameOf(accountId: string): string {
@@ -33,11 +36,11 @@ const associated = new Set<string>();
  * set, so SES accepts sends that name the tenant. Idempotent; a no-op when tenants are off.
  */
 export async function associateWithTenant(accountId: string, identity: string): Promise<void> {
-  if (!sesTenantsEnabled) return;
+  if (!sesTenantsEnabled()) return;
   const tenant = tenantNameOf(accountId);
   const resources = [
-    `${env.SES_ARN_PREFIX}identity/${identity}`,
-    `${env.SES_ARN_PREFIX}configuration-set/${configurationSetName}`,
+    `${env().SES_ARN_PREFIX}identity/${identity}`,
+    `${env().SES_ARN_PREFIX}configuration-set/${configurationSetName()}`,
   ];
   if (resources.every((arn) => associated.has(`${tenant} ${arn}`))) return;
   await ses.send(new CreateTenantCommand({ TenantName: tenant })).catch(ignoreExisting);

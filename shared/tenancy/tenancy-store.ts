@@ -91,7 +91,7 @@ export async function createAccount(name: string): Promise<Account> {
   };
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         pk: `ACCOUNT#${account.id}`,
         sk: 'ACCOUNT',
@@ -109,7 +109,7 @@ export async function createProject(accountId: string, name: string): Promise<Pr
   const project: Project = { id: newId('project'), accountId, name, createdAt: new Date().toISOString() };
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         pk: `PROJECT#${project.id}`,
         sk: 'PROJECT',
@@ -143,7 +143,7 @@ export async function storeApiKey(
   };
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         pk: `APIKEY#${key.hash}`,
         sk: 'APIKEY',
@@ -160,14 +160,14 @@ export async function storeApiKey(
 /** The key stored under this hash, revoked or not; undefined when there is none. */
 export async function findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' } }),
+    new GetCommand({ TableName: tableName(), Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' } }),
   );
   return Item ? withoutKeys<ApiKeyRecord>(Item) : undefined;
 }
 
 export async function getAccount(id: string): Promise<Account | undefined> {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: { pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' } }),
+    new GetCommand({ TableName: tableName(), Key: { pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' } }),
   );
   return Item ? withoutKeys<Account>(Item) : undefined;
 }
@@ -184,7 +184,7 @@ export async function changeAccountStatus(accountId: string, change: StatusChang
         TransactItems: [
           {
             Update: {
-              TableName: tableName,
+              TableName: tableName(),
               Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
               UpdateExpression: 'SET #status = :to, statusReason = :reason, statusChangedAt = :at',
               ConditionExpression: '#status = :from AND #status <> :terminal',
@@ -200,7 +200,7 @@ export async function changeAccountStatus(accountId: string, change: StatusChang
           },
           {
             Put: {
-              TableName: tableName,
+              TableName: tableName(),
               Item: { pk: `ACCOUNT#${accountId}`, sk: `STATUS#${change.at}`, ...change },
             },
           },
@@ -218,7 +218,7 @@ export async function changeAccountStatus(accountId: string, change: StatusChang
 export async function statusHistory(accountId: string): Promise<StatusChange[]> {
   const { Items = [] } = await dynamo.send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'STATUS#' },
       ScanIndexForward: false,
@@ -235,7 +235,7 @@ export async function setReputationOverrides(
   try {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
         UpdateExpression: 'SET reputation = :reputation',
         ConditionExpression: 'attribute_exists(pk)',
@@ -255,7 +255,7 @@ export async function setAccountLimits(accountId: string, limits: AccountLimits)
   const merged = { ...current, ...limits };
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
       UpdateExpression: 'SET limits = :limits',
       ExpressionAttributeValues: { ':limits': merged },
@@ -267,7 +267,7 @@ export async function setAccountLimits(accountId: string, limits: AccountLimits)
 async function queryIndex<T>(partition: string): Promise<T[]> {
   const items: T[] = (
     await queryAll({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': partition },
@@ -286,7 +286,7 @@ export function listProjects(accountId: string): Promise<Project[]> {
 
 export async function getProject(id: string): Promise<Project | undefined> {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: { pk: `PROJECT#${id}`, sk: 'PROJECT' } }),
+    new GetCommand({ TableName: tableName(), Key: { pk: `PROJECT#${id}`, sk: 'PROJECT' } }),
   );
   return Item ? withoutKeys<Project>(Item) : undefined;
 }
@@ -300,7 +300,7 @@ export function listApiKeys(projectId: string): Promise<ApiKeyRecord[]> {
 export async function revokeApiKey(projectId: string, keyId: string, now: string): Promise<boolean> {
   const { Items = [] } = await dynamo.send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :id',
       ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#KEYS`, ':id': keyId },
@@ -310,7 +310,7 @@ export async function revokeApiKey(projectId: string, keyId: string, now: string
   if (!item || item.revokedAt) return false;
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: { pk: item.pk, sk: item.sk },
       UpdateExpression: 'SET revokedAt = :now',
       ExpressionAttributeValues: { ':now': now },
@@ -323,7 +323,7 @@ export async function revokeApiKey(projectId: string, keyId: string, now: string
 export async function touchApiKey(hash: string, now: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: { pk: `APIKEY#${hash}`, sk: 'APIKEY' },
       UpdateExpression: 'SET lastUsedAt = :now',
       ExpressionAttributeValues: { ':now': now },

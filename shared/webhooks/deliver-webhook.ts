@@ -56,13 +56,13 @@ export async function deliverWebhook(
         'x-webhook-event': message.eventType,
         'x-webhook-signature': signWebhookBody(webhook.secret, message.body),
       },
-      webhookConfig,
+      webhookConfig(),
     );
     if (response.status >= 200 && response.status < 300) {
       await log({ status: 'succeeded' });
       // A success ends a failure run; most webhooks have none to end.
       if (webhook.consecutiveFailures > 0) {
-        await recordOutcome(webhook.id, true, webhookConfig.deactivateAfter, new Date().toISOString());
+        await recordOutcome(webhook.id, true, webhookConfig().deactivateAfter, new Date().toISOString());
       }
       return {};
     }
@@ -71,8 +71,8 @@ export async function deliverWebhook(
     error = failure instanceof Error ? failure.message : String(failure);
   }
 
-  const delay = webhookConfig.retryDelaysSeconds[attempt - 1];
+  const delay = webhookConfig().retryDelaysSeconds[attempt - 1];
   await log({ status: delay === undefined ? 'failed' : 'pending', error });
-  await recordOutcome(webhook.id, false, webhookConfig.deactivateAfter, new Date().toISOString());
+  await recordOutcome(webhook.id, false, webhookConfig().deactivateAfter, new Date().toISOString());
   return delay === undefined ? {} : { retryInSeconds: withJitter(delay) };
 }

@@ -1,14 +1,13 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws/sqs.ts';
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { newId } from '#shared/ids.ts';
-import { queues } from '#shared/resources.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 import { listProjectWebhooks, type WebhookRecord } from '#shared/webhooks/webhook-store.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({ [queues.webhooks.envVar]: z.string().check(z.url()) });
-const webhookQueueUrl = env[queues.webhooks.envVar] as string;
+// The webhook worker re-queues nothing itself, so sending is all this needs.
+const env = capabilityEnv('webhookQueue:send', { WEBHOOK_QUEUE_URL: z.string().check(z.url()) });
 
 /** The webhook queue's message: one delivery of one event to one webhook. */
 export const webhookMessageSchema = z.object({
@@ -40,7 +39,7 @@ export async function enqueueWebhookMessages(messages: WebhookMessage[], delaySe
     const chunk = messages.slice(start, start + 10);
     const { Failed = [] } = await sqs.send(
       new SendMessageBatchCommand({
-        QueueUrl: webhookQueueUrl,
+        QueueUrl: env().WEBHOOK_QUEUE_URL,
         Entries: chunk.map((message, index) => ({
           Id: String(index),
           MessageBody: JSON.stringify(message),

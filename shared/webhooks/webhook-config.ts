@@ -1,7 +1,7 @@
-import { readEnv } from '#shared/env.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
-const env = readEnv({
+const env = capabilityEnv('settings:webhookDelivery', {
   /** `true` only in the local runtime: http to loopback, for a receiver on the developer's laptop. */
   WEBHOOK_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false'),
   /** Seconds to wait after each failed attempt; the attempts are one more than the entries. */
@@ -13,16 +13,16 @@ const env = readEnv({
   WEBHOOK_DEACTIVATE_AFTER: z._default(z.coerce.number().check(z.int(), z.gte(1)), 30),
 });
 
-/** Webhook delivery settings, read once at cold start. */
-export const webhookConfig = {
-  allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
+/** Webhook delivery settings, read at first use. */
+export const webhookConfig = () => ({
+  allowLoopback: env().WEBHOOK_ALLOW_LOOPBACK === 'true',
   /** About 19 hours of waiting over 8 attempts by default, each pause ±10 % jitter. */
-  retryDelaysSeconds: env.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number),
-  deactivateAfter: env.WEBHOOK_DEACTIVATE_AFTER,
+  retryDelaysSeconds: env().WEBHOOK_RETRY_SCHEDULE.split(',').map(Number),
+  deactivateAfter: env().WEBHOOK_DEACTIVATE_AFTER,
   /** A receiver has this long to answer 2xx. */
   timeoutMs: 10_000,
   /** Response bodies are read at most this far, for the error log. */
   maxResponseBytes: 4096,
   /** Per project. */
   maxWebhooks: 20,
-};
+});

@@ -16,10 +16,10 @@ import {
 
 /** Refuses a URL that could never receive deliveries: wrong scheme, or a private address now. */
 async function checkUrl(url: string): Promise<void> {
-  const problem = urlProblem(url, webhookConfig);
+  const problem = urlProblem(url, webhookConfig());
   if (problem) throw new ValidationError(`url ${problem}`, 'url');
   try {
-    await vettedAddress(url, webhookConfig);
+    await vettedAddress(url, webhookConfig());
   } catch (error) {
     throw new ValidationError(`url: ${(error as Error).message}`, 'url');
   }
@@ -28,8 +28,8 @@ async function checkUrl(url: string): Promise<void> {
 export async function createWebhook(caller: Caller, input: { url: string; events: WebhookEvent[] }) {
   await checkUrl(input.url);
   const existing = await listProjectWebhooks(caller.projectId);
-  if (existing.length >= webhookConfig.maxWebhooks) {
-    throw new ConflictError(`A project has at most ${webhookConfig.maxWebhooks} webhooks.`);
+  if (existing.length >= webhookConfig().maxWebhooks) {
+    throw new ConflictError(`A project has at most ${webhookConfig().maxWebhooks} webhooks.`);
   }
   const now = new Date().toISOString();
   const webhook: WebhookRecord = {

@@ -50,7 +50,7 @@ const deliveryRetentionSeconds = 30 * 86_400;
 export async function putWebhook(webhook: WebhookRecord): Promise<void> {
   await dynamo.send(
     new PutCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Item: {
         ...webhookKey(webhook.id),
         gsi1pk: `PROJECT#${webhook.projectId}#WEBHOOKS`,
@@ -62,17 +62,17 @@ export async function putWebhook(webhook: WebhookRecord): Promise<void> {
 }
 
 export async function getWebhook(id: string): Promise<WebhookRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: webhookKey(id) }));
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName(), Key: webhookKey(id) }));
   return Item ? withoutKeys<WebhookRecord>(Item) : undefined;
 }
 
 export async function deleteWebhook(id: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: webhookKey(id) }));
+  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: webhookKey(id) }));
 }
 
 export async function listProjectWebhooks(projectId: string): Promise<WebhookRecord[]> {
   const items = await queryAll({
-    TableName: tableName,
+    TableName: tableName(),
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}#WEBHOOKS` },
@@ -91,7 +91,7 @@ export async function recordOutcome(
     await dynamo
       .send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: tableName(),
           Key: webhookKey(id),
           UpdateExpression: 'SET consecutiveFailures = :zero',
           ConditionExpression: 'attribute_exists(pk) AND consecutiveFailures > :zero',
@@ -106,7 +106,7 @@ export async function recordOutcome(
   const { Attributes } = await dynamo
     .send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: webhookKey(id),
         UpdateExpression: 'ADD consecutiveFailures :one SET updatedAt = :now',
         ConditionExpression: 'attribute_exists(pk)',
@@ -121,7 +121,7 @@ export async function recordOutcome(
   if (Attributes?.active && Number(Attributes.consecutiveFailures) >= deactivateAfter) {
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: webhookKey(id),
         UpdateExpression: 'SET active = :false, deactivatedReason = :reason, updatedAt = :now',
         ExpressionAttributeValues: {
@@ -136,7 +136,7 @@ export async function recordOutcome(
 
 export async function getDelivery(webhookId: string, id: string): Promise<DeliveryRecord | undefined> {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: deliveryKey(webhookId, id) }),
+    new GetCommand({ TableName: tableName(), Key: deliveryKey(webhookId, id) }),
   );
   return Item ? withoutKeys<DeliveryRecord>(Item) : undefined;
 }
@@ -163,7 +163,7 @@ export async function recordAttempt(delivery: NewDelivery, attempt: Attempt, fir
   const resolved = attempt.status === 'pending' ? '' : ', resolvedAt = :at';
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: deliveryKey(delivery.webhookId, delivery.id),
       UpdateExpression: `SET #status = :status, lastAttemptAt = :at, #error = :error${resolved} ADD attempts :one`,
       ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
@@ -191,7 +191,7 @@ async function createDelivery(delivery: NewDelivery, attempt: Attempt): Promise<
   try {
     await dynamo.send(
       new PutCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Item: {
           ...deliveryKey(delivery.webhookId, delivery.id),
           ...record,
@@ -211,7 +211,7 @@ async function createDelivery(delivery: NewDelivery, attempt: Attempt): Promise<
 export async function markReplayed(webhookId: string, id: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
-      TableName: tableName,
+      TableName: tableName(),
       Key: deliveryKey(webhookId, id),
       UpdateExpression: 'SET #status = :pending REMOVE resolvedAt ADD replayCount :one',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -229,7 +229,7 @@ export async function listDeliveries(
 ) {
   const page = await queryPage(
     {
-      TableName: tableName,
+      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: since ? '#status = :status AND createdAt >= :since' : '#status = :status',
       ExpressionAttributeNames: { '#status': 'status' },

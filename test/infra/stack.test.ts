@@ -134,7 +134,7 @@ describe('payloads and scheduled sends', () => {
         ]),
       },
     });
-    for (const route of routes.filter((candidate) => candidate.uses.includes('payloads'))) {
+    for (const route of routes.filter((candidate) => candidate.capabilities.includes('payloads:write'))) {
       const [, fn] = functionByDescription(`${route.method} ${route.path}`);
       expect(fn.Properties.Environment.Variables[payloadBucket.envVar], route.path).toBeDefined();
     }
@@ -216,7 +216,7 @@ describe('SES and its events', () => {
     for (const route of routes) {
       const [functionId] = functionByDescription(`${route.method} ${route.path}`);
       const ses = statementsOf(functionId);
-      if (!route.uses.includes('sesIdentities')) {
+      if (!route.capabilities.includes('ses:identities')) {
         expect(ses, route.path).toEqual([]);
         continue;
       }

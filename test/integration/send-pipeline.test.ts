@@ -418,7 +418,7 @@ describe('a sender that never doubles an email', () => {
     const { dynamo, tableName } = await import('#shared/aws/dynamodb.ts');
     await dynamo.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: tableName(),
         Key: { pk: `EMAIL#${accepted.body.id}`, sk: 'EMAIL' },
         UpdateExpression: 'SET sendClaimedAt = :then',
         ExpressionAttributeValues: { ':then': new Date().toISOString() },

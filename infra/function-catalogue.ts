@@ -1,0 +1,69 @@
+/**
+ * Every function Mailroom deploys, in one list derived from the route table, the queue
+ * consumers, the scheduled jobs and the SMTP relay task: what the stack builds, what the
+ * local runtime hosts, and what the bundle test loads. Each has a stable id, which the
+ * stack writes into the template (`MailroomFunction` metadata) so the local runtime can
+ * find the function's synthesized environment and IAM policy.
+ *
+ * Pure data: no CDK, no handler code.
+ */
+import type { CapabilityName } from '#shared/capabilities.ts';
+import { type QueueKey, queues, scheduledJobs, smtpRelayTask } from '#shared/resources.ts';
+import { routeCapabilities, routeKey, routes } from '../functions/routes.ts';
+
+export type FunctionKind = 'route' | 'queue' | 'job' | 'task';
+
+export interface DeployedFunction {
+  /** `route:POST /api/v1/emails`, `queue:send`, `job:scheduledRelease`, `task:smtpRelay`. */
+  readonly id: string;
+  readonly kind: FunctionKind;
+  /** Handler (or, for the task, program) entry relative to the repository root. */
+  readonly entry: string;
+  readonly capabilities: readonly CapabilityName[];
+  readonly timeoutSeconds: number;
+}
+
+/** API routes answer within API Gateway's 30 s; the house default is 10 s. */
+const routeTimeoutSeconds = 10;
+
+export const routeFunctionId = (route: Parameters<typeof routeKey>[0]) => `route:${routeKey(route)}`;
+export const queueFunctionId = (key: QueueKey) => `queue:${key}`;
+export const jobFunctionId = (key: keyof typeof scheduledJobs) => `job:${key}`;
+export const smtpTaskId = 'task:smtpRelay';
+
+export const deployedFunctions: readonly DeployedFunction[] = [
+  ...routes.map((route) => ({
+    id: routeFunctionId(route),
+    kind: 'route' as const,
+    entry: route.entry,
+    capabilities: routeCapabilities(route),
+    timeoutSeconds: routeTimeoutSeconds,
+  })),
+  ...(Object.keys(queues) as QueueKey[]).map((key) => ({
+    id: queueFunctionId(key),
+    kind: 'queue' as const,
+    entry: queues[key].consumer.entry,
+    capabilities: queues[key].consumer.capabilities,
+    timeoutSeconds: queues[key].consumer.timeoutSeconds,
+  })),
+  ...(Object.keys(scheduledJobs) as (keyof typeof scheduledJobs)[]).map((key) => ({
+    id: jobFunctionId(key),
+    kind: 'job' as const,
+    entry: scheduledJobs[key].entry,
+    capabilities: scheduledJobs[key].capabilities,
+    timeoutSeconds: scheduledJobs[key].timeoutSeconds,
+  })),
+  {
+    id: smtpTaskId,
+    kind: 'task',
+    entry: smtpRelayTask.entry,
+    capabilities: smtpRelayTask.capabilities,
+    timeoutSeconds: 0,
+  },
+];
+
+export function deployedFunction(id: string): DeployedFunction {
+  const found = deployedFunctions.find((fn) => fn.id === id);
+  if (!found) throw new Error(`No deployed function ${id}`);
+  return found;
+}

@@ -14,7 +14,11 @@ const env = readEnv({
   SMTP_TLS_CERT: z.string().check(z.minLength(1)),
   SMTP_TLS_KEY: z.string().check(z.minLength(1)),
   SMTP_HOSTNAME: z.string().check(z.minLength(1)),
+  // The container's ports (the load balancer's listeners); the local runtime picks its own.
+  SMTP_LISTEN_STARTTLS: z._default(z.coerce.number().check(z.int()), 587),
+  SMTP_LISTEN_TLS: z._default(z.coerce.number().check(z.int()), 465),
   HEALTH_PORT: z._default(z.coerce.number().check(z.int()), 8080),
+  LISTEN_ADDRESS: z._default(z.string(), '0.0.0.0'),
 });
 
 const bridge = createSmtpBridge({
@@ -22,7 +26,10 @@ const bridge = createSmtpBridge({
   cert: env.SMTP_TLS_CERT,
   hostname: env.SMTP_HOSTNAME,
 });
-const ports = await bridge.listen({ starttls: 587, implicitTls: 465 }, '0.0.0.0');
+const ports = await bridge.listen(
+  { starttls: env.SMTP_LISTEN_STARTTLS, implicitTls: env.SMTP_LISTEN_TLS },
+  env.LISTEN_ADDRESS,
+);
 
 let draining = false;
 const health = createServer((request, response) => {
@@ -30,7 +37,7 @@ const health = createServer((request, response) => {
   response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
   response.end(JSON.stringify({ status: healthy ? 'ok' : 'draining' }));
 });
-health.listen(env.HEALTH_PORT, '0.0.0.0');
+health.listen(env.HEALTH_PORT, env.LISTEN_ADDRESS);
 logger.info('SMTP relay listening', { ...ports, health: env.HEALTH_PORT });
 
 process.on('SIGTERM', async () => {

@@ -81,7 +81,7 @@ export class SmtpRelay extends Construct {
         platform: Platform.LINUX_ARM64,
         exclude: ['node_modules', 'cdk.out', '.mailroom', '.tools', '.git', 'test', 'infra'],
       }),
-      environment: { POWERTOOLS_SERVICE_NAME: 'mailroom-smtp' },
+      environment: { POWERTOOLS_SERVICE_NAME: 'mailroom-smtp', POWERTOOLS_LOG_LEVEL: 'INFO' },
       secrets: {
         SMTP_TLS_CERT: EcsSecret.fromSecretsManager(certificate, 'cert'),
         SMTP_TLS_KEY: EcsSecret.fromSecretsManager(certificate, 'key'),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '../../functions/routes.ts';
-import { invoke } from './handlers.ts';
+import { routeFunctionId } from '../function-catalogue.ts';
 import { readBody, sendJson } from './http-util.ts';
 
 /** API Gateway HTTP APIs refuse larger payloads before any Lambda runs. */
@@ -113,7 +113,11 @@ export type ExtraHandler = (request: IncomingMessage, response: ServerResponse, 
  * A local API Gateway (HTTP API, payload 2.0): matches the route table, builds an
  * `APIGatewayProxyEventV2`, invokes the route's handler, and writes its result.
  */
-export function createApiServer(routes: readonly Route[], extra?: ExtraHandler): Server {
+export function createApiServer(
+  routes: readonly Route[],
+  invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>,
+  extra?: ExtraHandler,
+): Server {
   const compiled = routes.map(compile).sort((a, b) => b.specificity - a.specificity);
   return createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -146,7 +150,7 @@ export function createApiServer(routes: readonly Route[], extra?: ExtraHandler):
       const event = toEvent(request, url, matched, params, body);
       writeResult(
         response,
-        await invoke(matched.route.entry, event, { requestId: event.requestContext.requestId }),
+        await invoke(routeFunctionId(matched.route), event, event.requestContext.requestId),
       );
     } catch (error) {
       // What API Gateway answers when the integration fails.

@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueDefinition } from '#shared/resources.ts';
-import { invoke } from './handlers.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 
 function toRecord(message: Message, queueArn: string): SQSRecord {
@@ -50,9 +49,15 @@ export interface QueuePoller {
  * batch size and concurrency, invokes the consumer with an `SQSEvent`, deletes the
  * records it did not list in `batchItemFailures`, and leaves the rest to reappear after
  * the visibility timeout (and reach the DLQ after maxReceiveCount). If the handler
- * throws, the whole batch stays, as on AWS.
+ * throws, the whole batch stays, as on AWS. Like the event source, it polls with the
+ * consumer's own role: `sqs` signs as the consumer.
  */
-export function startQueuePoller(sqs: SQSClient, queue: QueueDefinition, queueUrl: string): QueuePoller {
+export function startQueuePoller(
+  sqs: SQSClient,
+  queue: QueueDefinition,
+  queueUrl: string,
+  invoke: (event: SQSEvent, requestId: string) => Promise<unknown>,
+): QueuePoller {
   const { consumer } = queue;
   const queueArn = `arn:aws:sqs:${localAws.region}:${localAccountId}:${queue.name}`;
   let running = true;
@@ -71,10 +76,7 @@ export function startQueuePoller(sqs: SQSClient, queue: QueueDefinition, queueUr
     const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, queueArn)) };
     let failed: Set<string>;
     try {
-      const result = (await invoke(consumer.entry, event, {
-        requestId: randomUUID(),
-        timeoutSeconds: consumer.timeoutSeconds,
-      })) as SQSBatchResponse | undefined;
+      const result = (await invoke(event, randomUUID())) as SQSBatchResponse | undefined;
       failed = new Set(result?.batchItemFailures?.map((failure) => failure.itemIdentifier) ?? []);
     } catch (error) {
       console.error(`local ${queue.name} consumer threw; the batch will be redelivered`, error);

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
   AlreadyExistsException,
@@ -13,6 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   configurationSet,
+  deadLetterQueueName,
   payloadBucket,
   type QueueKey,
   queues,
@@ -22,24 +23,32 @@ import {
   table,
 } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
+import type { DeploymentSettings } from '../config.ts';
+import { jobFunctionId, queueFunctionId, smtpTaskId } from '../function-catalogue.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
+import { type FunctionDeployment, functionDeployments, type LocalResource } from './deployment.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-adapter.ts';
+import { IamGateway } from './iam/gateway.ts';
 import { localAccountId, localAws } from './local-aws.ts';
-import { startMessaging } from './messaging.ts';
+import { credentialsOf, eventSourceId, LocalFunctions, localEnvironment } from './local-functions.ts';
+import { localQueueUrl, type Messaging, startMessaging } from './messaging.ts';
+import { close, freePort, listen } from './ports.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startScheduler } from './scheduler.ts';
 import { LocalSes } from './ses/local-ses.ts';
 import { sesRequestListener } from './ses/ses-server.ts';
 import { handleViewer } from './ses/viewer.ts';
 import { localSmtpCertificate } from './smtp-certificate.ts';
+import { startSmtpTask } from './smtp-task.ts';
+import { synthesizeStack } from './synthesized-stack.ts';
 
 export interface LocalRuntimeOptions {
   /** Where data survives restarts (`.mailroom/`); everything is in memory when absent. */
   dataDir?: string;
   /** API port; 0 picks a free one. The stand-ins take free ports unless given. */
   apiPort: number;
-  servicePorts?: { ses?: number; messaging?: number; dynamodb?: number };
+  servicePorts?: { ses?: number; messaging?: number; dynamodb?: number; gateway?: number };
   /** Overrides queues' visibility timeouts (tests watch redelivery in seconds). */
   visibilityTimeoutSeconds?: Partial<Record<QueueKey, number>>;
   ses?: {
@@ -59,6 +68,11 @@ export interface LocalRuntimeOptions {
   /** The shared sandbox domain every project may send from; created verified in the local SES. */
   sandboxDomain?: string;
   logLevel?: string;
+  /**
+   * Changes the synthesized deployments before anything runs: the control tests remove
+   * a grant or a variable to show that the local runtime then fails as AWS would.
+   */
+  adjustDeployments?: (deployments: Map<string, FunctionDeployment>) => void;
 }
 
 /** The local platform's shared sandbox sender (`.test` is reserved for testing, RFC 2606). */
@@ -71,31 +85,55 @@ export interface LocalRuntime {
   viewerUrl: string;
   sesUrl: string;
   credentials: LocalCredentials;
-  /** Environment that points an AWS SDK client (or a handler) at the stand-ins. */
+  /** The operator's environment: an AWS SDK client (or the CLI) pointed at the stand-ins, every setting. */
   env: Record<string, string>;
   deadLetterQueueUrls: Record<QueueKey, string>;
+  /** Where every function's AWS calls go; the benchmark meters them here. */
+  gateway: IamGateway;
+  /** Invokes a function by its catalogue id, as Lambda's Invoke API would. */
+  invoke: (functionId: string, event: unknown) => Promise<unknown>;
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * The stack settings the local platform is synthesized with: the options' tenants and
+ * sandbox domain, and an SMTP relay (its certificate and name are placeholders; the
+ * local relay uses its own).
+ */
+function localSettings(options: LocalRuntimeOptions, sandboxDomain: string): DeploymentSettings {
+  return {
+    stage: 'local',
+    sesTenants: options.sesTenants ?? false,
+    sandboxDomain,
+    smtpCertificateSecretArn: `arn:aws:secretsmanager:${localAws.region}:${localAccountId}:secret:mailroom-local-smtp-AbCdEf`,
+    smtpHostname: 'smtp.mailroom.test',
+  };
 }
 
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: Server) {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+/** What the template's marked resources are called on the stand-ins (queues as functions reach them, through the gateway). */
+function localResources(gatewayUrl: string, messaging: Messaging): Record<string, LocalResource> {
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${localAws.region}:${localAccountId}:${resource}`;
+  const queue = (name: string): LocalResource => {
+    const url = localQueueUrl(gatewayUrl, name);
+    return { ref: url, attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: url } };
+  };
+  const topicName = messaging.sesEventsTopicArn.split(':').pop() ?? '';
+  return {
+    table: { ref: table.name, attributes: { Arn: arn('dynamodb', `table/${table.name}`) } },
+    'bucket:payloads': { ref: payloadBucket.name, attributes: { Arn: `arn:aws:s3:::${payloadBucket.name}` } },
+    'topic:sesEvents': {
+      ref: messaging.sesEventsTopicArn,
+      attributes: { TopicArn: messaging.sesEventsTopicArn, TopicName: topicName },
+    },
+    configurationSet: { ref: configurationSet.name, attributes: {} },
+    ...Object.fromEntries(
+      (Object.keys(queues) as QueueKey[]).flatMap((key) => [
+        [`queue:${key}`, queue(queues[key].name)],
+        [`deadLetterQueue:${key}`, queue(deadLetterQueueName(queues[key]))],
+      ]),
+    ),
+  };
 }
 
 async function ensureConfigurationSet(ses: SESv2Client, topicArn: string) {
@@ -122,8 +160,10 @@ async function ensureConfigurationSet(ses: SESv2Client, topicArn: string) {
 
 /**
  * The whole platform on one machine: DynamoDB Local, fauxqs (SQS/SNS/S3), the local
- * SES, the API on the route table, and the queue consumers, wired through the same
- * environment variables the CDK stack sets. `stop()` ends every server and child.
+ * SES, the API on the route table, the queue consumers, the scheduled jobs and the SMTP
+ * relay, each function run as the synthesized stack deploys it: its own environment,
+ * its own IAM policy, enforced by the gateway in front of the stand-ins. `stop()` ends
+ * every server, thread and child.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const stops: (() => Promise<void>)[] = [];
@@ -132,6 +172,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.length = 0;
   };
 
+  const sandboxDomain = options.sandboxDomain ?? defaultSandboxDomain;
+  // The CDK's synth runs in a thread of its own while the stand-ins start.
+  const template = synthesizeStack(
+    localSettings(options, sandboxDomain),
+    options.dataDir ? join(options.dataDir, 'synth') : undefined,
+  );
+  template.catch(() => undefined);
   try {
     const dir = (name: string) => {
       if (!options.dataDir) return undefined;
@@ -178,9 +225,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const sesClient = new SESv2Client({ endpoint: sesUrl, ...localAws });
     await ensureConfigurationSet(sesClient, messaging.sesEventsTopicArn);
     sesClient.destroy();
-    const sandboxDomain = options.sandboxDomain ?? defaultSandboxDomain;
     localSes.ensureVerifiedIdentity(sandboxDomain);
 
+    // Every function's AWS calls go through the gateway, which enforces its policy.
+    const gateway = await IamGateway.start(
+      {
+        dynamodb: dynamodb.endpoint,
+        sqs: messaging.endpoint,
+        sns: messaging.endpoint,
+        s3: messaging.endpoint,
+        ses: sesUrl,
+      },
+      { region: localAws.region, account: localAccountId },
+      options.servicePorts?.gateway ?? 0,
+    );
+    stops.push(() => gateway.close());
+
+    // The operator's view (this process, the CLI, tests): the stand-ins themselves, every setting.
     const env: Record<string, string> = {
       AWS_REGION: localAws.region,
       AWS_ACCESS_KEY_ID: localAws.credentials.accessKeyId,
@@ -195,12 +256,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [sandboxSender.envVar]: sandboxDomain,
       [payloadBucket.envVar]: payloadBucket.name,
       [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
-      // fauxqs does not sign notifications; the stack sets this to true.
-      VERIFY_SNS_SIGNATURES: 'false',
       SES_TENANTS: options.sesTenants ? 'on' : 'off',
       SES_ARN_PREFIX: `arn:aws:ses:${localAws.region}:${localAccountId}:`,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...Object.fromEntries(
+        (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),
+      ),
+    };
+    Object.assign(process.env, env);
+
+    const credentials = await ensureDefaultTenant(options.dataDir && join(options.dataDir, 'local.json'));
+
+    // Each function as the stack deployed it: its synthesized environment and policy.
+    const deployments = functionDeployments(await template, localResources(gateway.endpoint, messaging));
+    const smtpPorts = {
+      starttls: options.smtpPorts?.starttls || (await freePort()),
+      implicitTls: options.smtpPorts?.implicitTls || (await freePort()),
+    };
+    const localValues: Record<string, string> = {
       // A developer's receiver runs on this laptop: http to loopback is allowed here only.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
+      // fauxqs does not sign notifications.
+      VERIFY_SNS_SIGNATURES: 'false',
       ...(options.webhooks?.retrySchedule
         ? { WEBHOOK_RETRY_SCHEDULE: options.webhooks.retrySchedule.join(',') }
         : {}),
@@ -208,43 +286,58 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ? { WEBHOOK_DEACTIVATE_AFTER: String(options.webhooks.deactivateAfter) }
         : {}),
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
-      // CloudWatch turns metric log lines into metrics; locally they would only be noise.
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      ...Object.fromEntries(
-        (Object.keys(queues) as QueueKey[]).map((key) => [queues[key].envVar, messaging.queueUrls[key]]),
-      ),
-    };
-    // Handlers read their configuration from the environment at load, as on Lambda.
-    Object.assign(process.env, env);
-
-    const credentials = await ensureDefaultTenant(options.dataDir && join(options.dataDir, 'local.json'));
-
-    const sqs = new SQSClient({ endpoint: messaging.endpoint, ...localAws });
-    const pollers = (Object.keys(queues) as QueueKey[]).map((key) =>
-      startQueuePoller(sqs, queues[key], messaging.queueUrls[key]),
-    );
-    stops.push(async () => {
-      await Promise.all(pollers.map((poller) => poller.stop()));
-      sqs.destroy();
-    });
-
-    // The SMTP relay, on the same accept service as the API.
-    const certificate = await localSmtpCertificate(options.dataDir);
-    const { createSmtpBridge } = await import('../../functions/smtp/smtp-bridge.ts');
-    const smtpBridge = createSmtpBridge({ ...certificate, hostname: 'localhost' });
-    const smtpPorts = await smtpBridge.listen(options.smtpPorts ?? { starttls: 0, implicitTls: 0 });
-    stops.push(() => smtpBridge.close());
-    Object.assign(process.env, {
+      SMTP_HOSTNAME: 'localhost',
+      // GET /api/v1/smtp tells where the relay answers.
       SMTP_HOST: 'localhost',
       SMTP_PORT_STARTTLS: String(smtpPorts.starttls),
       SMTP_PORT_TLS: String(smtpPorts.implicitTls),
+    };
+    options.adjustDeployments?.(deployments);
+
+    // The SMTP relay's task, on the same accept path as the API.
+    const certificate = await localSmtpCertificate(options.dataDir);
+    const smtpDeployment = deployments.get(smtpTaskId);
+    if (!smtpDeployment) throw new Error('The synthesized stack has no SMTP relay task');
+    const functions = new LocalFunctions(deployments.values(), gateway, localValues);
+    const smtpTask = await startSmtpTask(
+      smtpDeployment,
+      localEnvironment(smtpDeployment, gateway.endpoint, localValues),
+      { SMTP_TLS_CERT: certificate.cert, SMTP_TLS_KEY: certificate.key },
+      smtpPorts,
+    );
+    stops.push(() => smtpTask.stop());
+    stops.push(() => functions.stop());
+
+    // Lambda's SQS event sources poll with each consumer's own role.
+    const pollers = (Object.keys(queues) as QueueKey[]).map((key) => {
+      const id = queueFunctionId(key);
+      const sqs = new SQSClient({
+        endpoint: gateway.endpoint,
+        region: localAws.region,
+        credentials: credentialsOf(eventSourceId(id)),
+      });
+      const poller = startQueuePoller(
+        sqs,
+        queues[key],
+        localQueueUrl(gateway.endpoint, queues[key].name),
+        (event, requestId) => functions.invoke(id, event, requestId),
+      );
+      return { poller, sqs };
+    });
+    stops.push(async () => {
+      await Promise.all(pollers.map(({ poller }) => poller.stop()));
+      for (const { sqs } of pollers) sqs.destroy();
     });
 
-    const scheduler = startScheduler(scheduledJobs, options.scheduleIntervalSeconds ?? 10);
+    const scheduler = startScheduler(scheduledJobs, options.scheduleIntervalSeconds ?? 10, (job, event) =>
+      functions.invoke(jobFunctionId(job as keyof typeof scheduledJobs), event, event.id),
+    );
     stops.push(async () => scheduler.stop());
 
-    const apiServer = createApiServer(routes, (request, response, url) =>
-      handleViewer(localSes, request, response, url),
+    const apiServer = createApiServer(
+      routes,
+      (id, event, requestId) => functions.invoke(id, event, requestId),
+      (request, response, url) => handleViewer(localSes, request, response, url),
     );
     const apiPort = await listen(apiServer, options.apiPort);
     stops.push(() => close(apiServer));
@@ -252,7 +345,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     return {
       apiUrl,
-      smtp: { host: '127.0.0.1', ...smtpPorts, certificate: certificate.cert },
+      smtp: { host: '127.0.0.1', ...smtpTask.ports, certificate: certificate.cert },
+      gateway,
+      invoke: (id, event) => functions.invoke(id, event, randomUUID()),
       sandboxDomain,
       viewerUrl: `${apiUrl}/_local/viewer`,
       sesUrl,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { ScheduledJob } from '#shared/resources.ts';
-import { invoke } from './handlers.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 
 /**
@@ -12,8 +11,9 @@ import { localAccountId, localAws } from './local-aws.ts';
 export function startScheduler(
   jobs: Record<string, ScheduledJob>,
   intervalSeconds: number,
+  invoke: (job: string, event: ScheduledEvent) => Promise<unknown>,
 ): { stop: () => void } {
-  const timers = Object.entries(jobs).map(([name, job]) => {
+  const timers = Object.keys(jobs).map((name) => {
     let running = false;
     return setInterval(async () => {
       if (running) return;
@@ -30,7 +30,7 @@ export function startScheduler(
         detail: {},
       };
       try {
-        await invoke(job.entry, event, { requestId: event.id, timeoutSeconds: job.timeoutSeconds });
+        await invoke(name, event);
       } catch (error) {
         console.error(`local schedule ${name} failed`, error);
       } finally {

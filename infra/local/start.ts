@@ -5,7 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repositoryRoot } from './handlers.ts';
+import { repositoryRoot } from './function-host.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });

@@ -19,7 +19,6 @@ import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
-import { queues } from '#shared/resources.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';

@@ -5,7 +5,7 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { awsPrices, fixedMonthly } from './aws-prices.ts';
 import { lambdaFunctions } from './lambda-bundles.ts';
 import { smtpClient } from './smtp-relay.ts';
-import { meterPlatformClients, printUsage, type UsageMeter } from './usage-meter.ts';
+import { meterPlatform, printUsage, type UsageMeter } from './usage-meter.ts';
 
 /** The mixed workload: 1,000 emails in all, every wait bounded. */
 const workload = { single: 400, batch: 400, smtp: 200, clients: 10, largeEvery: 40 } as const;
@@ -45,7 +45,7 @@ export async function benchCost() {
   });
   await new Promise<void>((resolve) => webhookReceiver.listen(0, '127.0.0.1', resolve));
   try {
-    const meter = await meterPlatformClients();
+    const meter = meterPlatform(runtime.gateway);
     meter.start();
 
     const { generateApiKey } = await import('#shared/auth/api-keys.ts');

@@ -1,6 +1,6 @@
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
-import { meterPlatformClients, printUsage } from './usage-meter.ts';
+import { meterPlatform, printUsage } from './usage-meter.ts';
 
 /** Bounded: a fixed number of emails, and every wait has a deadline. */
 const singleEmails = 300;
@@ -27,7 +27,7 @@ export async function benchSendPipeline() {
     logLevel: 'ERROR',
   });
   try {
-    const meter = await meterPlatformClients();
+    const meter = meterPlatform(runtime.gateway);
 
     // One key per concurrent client, as separate backends would have: the per-key limit
     // (AutoRelay's 100 sends a minute) is not what this measures.

@@ -1,31 +1,23 @@
-import { currentEntry, observeInvocations } from '../../infra/local/handlers.ts';
-
-interface MeteredClient {
-  middlewareStack: {
-    add: (
-      middleware: (
-        next: (args: { input: Record<string, unknown> }) => Promise<{ output?: Record<string, unknown> }>,
-        context: { commandName?: string },
-      ) => (args: { input: Record<string, unknown> }) => Promise<{ output?: Record<string, unknown> }>,
-      options: { step: 'initialize'; name: string; priority?: 'high' },
-    ) => void;
-  };
-}
-
-type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+import { deployedFunction } from '../../infra/function-catalogue.ts';
+import { observeInvocations } from '../../infra/local/function-host.ts';
+import type { GatewayRequest, IamGateway } from '../../infra/local/iam/gateway.ts';
 
 const writeOperations = new Set([
-  'PutCommand',
-  'UpdateCommand',
-  'DeleteCommand',
-  'BatchWriteCommand',
-  'TransactWriteCommand',
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
 ]);
+
+/** The gateway's signing names, as the bench prints services. */
+const serviceNames: Record<string, string> = {
+  dynamodb: 'DynamoDB',
+  sqs: 'SQS',
+  ses: 'SES',
+  s3: 'S3',
+  sns: 'SNS',
+};
 
 export interface Invocations {
   count: number;
@@ -36,19 +28,15 @@ export interface Invocations {
 }
 
 /**
- * Meters what the platform uses while a workload runs on the local runtime: SDK
- * requests by service and operation (the platform's own calls, through the shared
- * clients), DynamoDB read and write units as DynamoDB reports them
- * (`ReturnConsumedCapacity`), and Lambda invocations with their durations and records.
+ * Meters what the platform uses while a workload runs on the local runtime: every AWS
+ * request a function (or the SMTP task) makes, by service and operation, as the IAM
+ * gateway sees it; DynamoDB read and write units as DynamoDB reports them (the gateway
+ * asks for `ReturnConsumedCapacity` while metering); and Lambda invocations with their
+ * durations and records. The local event sources' own polling is left out: the cost
+ * bench estimates Lambda's.
  */
-/** A meter on the platform's shared AWS clients (DynamoDB, SQS, SES, S3), as the local runtime loaded them. */
-export async function meterPlatformClients(): Promise<UsageMeter> {
-  const meter = new UsageMeter();
-  meter.attach('DynamoDB', (await import('#shared/aws/dynamodb.ts')).dynamo as never);
-  meter.attach('SQS', (await import('#shared/aws/sqs.ts')).sqs as never);
-  meter.attach('SES', (await import('#shared/aws/ses.ts')).ses as never);
-  meter.attach('S3', (await import('#shared/aws/s3.ts')).s3 as never);
-  return meter;
+export function meterPlatform(gateway: IamGateway): UsageMeter {
+  return new UsageMeter(gateway);
 }
 
 export class UsageMeter {
@@ -58,51 +46,39 @@ export class UsageMeter {
   /** Write units by function entry, to see where they go. */
   readonly writeUnitsBy = new Map<string, number>();
   readonly invocations = new Map<string, Invocations>();
-  private metering = false;
+  private readonly gateway: IamGateway;
   private stopObserving: () => void = () => undefined;
   private lastInvocationAt = Date.now();
 
-  attach(service: string, client: MeteredClient) {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (!this.metering) return next(args);
-        const operation = context.commandName ?? 'unknown';
-        const key = `${currentEntry() ?? 'outside a function'}\t${service}\t${operation.replace(/Command$/, '')}`;
-        this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-        if (service !== 'DynamoDB') return next(args);
-        const transactionItems = (args.input.TransactItems as unknown[] | undefined)?.length ?? 0;
-        const count = (units: number) => {
-          if (!writeOperations.has(operation)) {
-            this.dynamo.readUnits += units;
-            return;
-          }
-          // DynamoDB bills a transaction's items twice (prepare, commit); DynamoDB Local
-          // reports less, so count at least two units per item.
-          const billed = Math.max(units, 2 * transactionItems);
-          this.dynamo.writeUnits += billed;
-          const by = currentEntry() ?? 'outside a function';
-          this.writeUnitsBy.set(by, (this.writeUnitsBy.get(by) ?? 0) + billed);
-        };
-        try {
-          const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });
-          const consumed = result.output?.ConsumedCapacity as Capacity | Capacity[] | undefined;
-          count([consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0));
-          return result;
-        } catch (error) {
-          // A write refused by its condition is billed too (at least one unit), with no report.
-          const refused = ['ConditionalCheckFailedException', 'TransactionCanceledException'];
-          if (refused.includes((error as Error).name)) count(1);
-          throw error;
-        }
-      },
-      { step: 'initialize', name: `mailroomUsageMeter${service}`, priority: 'high' },
-    );
+  constructor(gateway: IamGateway) {
+    this.gateway = gateway;
+  }
+
+  private record(request: GatewayRequest) {
+    if (request.denied || request.functionId.endsWith('#eventSource')) return;
+    const entry = deployedFunction(request.functionId).entry;
+    const service = serviceNames[request.service] ?? request.service;
+    const key = `${entry}\t${service}\t${request.operation}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    if (request.service !== 'dynamodb') return;
+    if (!writeOperations.has(request.operation)) {
+      this.dynamo.readUnits += request.consumedUnits ?? 0;
+      return;
+    }
+    // A write refused by its condition is billed too (at least one unit), with no report.
+    const refused = ['ConditionalCheckFailedException', 'TransactionCanceledException'];
+    const reported = refused.includes(request.errorType ?? '') ? 1 : (request.consumedUnits ?? 0);
+    // DynamoDB bills a transaction's items twice (prepare, commit); DynamoDB Local
+    // reports less, so count at least two units per item.
+    const billed = Math.max(reported, 2 * (request.transactionItems ?? 0));
+    this.dynamo.writeUnits += billed;
+    this.writeUnitsBy.set(entry, (this.writeUnitsBy.get(entry) ?? 0) + billed);
   }
 
   /** Counts from now until `stop()`. */
   start() {
-    this.metering = true;
-    this.stopObserving = observeInvocations((entry, event, durationMs) => {
+    const stopRequests = this.gateway.observe((request) => this.record(request));
+    const stopInvocations = observeInvocations((entry, event, durationMs) => {
       const row = this.invocations.get(entry) ?? { count: 0, billedMs: 0, records: 0 };
       row.count += 1;
       row.billedMs += Math.ceil(durationMs);
@@ -110,10 +86,13 @@ export class UsageMeter {
       this.invocations.set(entry, row);
       this.lastInvocationAt = Date.now();
     });
+    this.stopObserving = () => {
+      stopRequests();
+      stopInvocations();
+    };
   }
 
   stop() {
-    this.metering = false;
     this.stopObserving();
   }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { repositoryRoot } from '../../infra/local/handlers.ts';
+import { repositoryRoot } from '../../infra/local/function-host.ts';
 import { useLocalAws } from './support.ts';
 
 /** Runs the operator's `mailroom` CLI against the local platform and returns its JSON output. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { repositoryRoot } from '../../infra/local/handlers.ts';
+import { repositoryRoot } from '../../infra/local/function-host.ts';
 import { api, eventually, otherProjectKey, useLocalAws, verifiedDomain } from './support.ts';
 
 const env = useLocalAws();

@@ -7,54 +7,84 @@ import { handleViewer } from './viewer.ts';
 type Params = readonly string[];
 type Operation = (params: Params, body: Record<string, unknown>, query: URLSearchParams) => unknown;
 
-interface SesRoute {
-  method: string;
-  pattern: RegExp;
-  run: Operation;
-}
-
 const name = '([^/]+)';
 
-/** SES v2's REST paths (as the AWS SDK calls them) and the local-only control calls. */
-function sesRoutes(ses: LocalSes): SesRoute[] {
-  const route = (method: string, path: string, run: Operation): SesRoute => ({
-    method,
-    pattern: new RegExp(`^${path}$`),
-    run,
-  });
-  return [
-    route('POST', '/v2/email/identities', (_, body) => ses.createIdentity(body)),
-    route('GET', '/v2/email/identities', (_, __, query) =>
+/**
+ * SES v2's REST paths (as the AWS SDK calls them), by operation name, and the local-only
+ * control calls (`Local*`, which no AWS principal may make).
+ */
+const sesPaths = {
+  CreateEmailIdentity: ['POST', '/v2/email/identities'],
+  ListEmailIdentities: ['GET', '/v2/email/identities'],
+  ListEmailIdentitiesByPost: ['POST', '/v2/email/list-identities'],
+  GetEmailIdentity: ['GET', `/v2/email/identities/${name}`],
+  DeleteEmailIdentity: ['DELETE', `/v2/email/identities/${name}`],
+  PutEmailIdentityMailFromAttributes: ['PUT', `/v2/email/identities/${name}/mail-from`],
+  PutEmailIdentityConfigurationSetAttributes: ['PUT', `/v2/email/identities/${name}/configuration-set`],
+  CreateConfigurationSet: ['POST', '/v2/email/configuration-sets'],
+  CreateConfigurationSetEventDestination: ['POST', `/v2/email/configuration-sets/${name}/event-destinations`],
+  SendEmail: ['POST', '/v2/email/outbound-emails'],
+  CreateTenant: ['POST', '/v2/email/tenants'],
+  GetTenant: ['POST', '/v2/email/tenants/get'],
+  ListTenants: ['POST', '/v2/email/tenants/list'],
+  DeleteTenant: ['POST', '/v2/email/tenants/delete'],
+  CreateTenantResourceAssociation: ['POST', '/v2/email/tenants/resources'],
+  DeleteTenantResourceAssociation: ['POST', '/v2/email/tenants/resources/delete'],
+  ListTenantResources: ['POST', '/v2/email/tenants/resources/list'],
+  GetAccount: ['GET', '/v2/email/account'],
+  LocalSetIdentityStatus: ['POST', `/_local/identities/${name}/status`],
+  LocalSetQuota: ['PUT', '/_local/account/quota'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type SesOperation = keyof typeof sesPaths;
+
+const patterns = Object.entries(sesPaths).map(([operation, [method, path]]) => ({
+  operation: operation as SesOperation,
+  method,
+  pattern: new RegExp(`^${path}$`),
+}));
+
+/** The SES operation a request calls, with the path's captured (decoded) segments. */
+export function sesOperationOf(
+  method: string,
+  pathname: string,
+): { operation: SesOperation; params: Params } | undefined {
+  const path = pathname.split('/').map(decodeURIComponent).join('/');
+  for (const candidate of patterns) {
+    const match = candidate.method === method ? candidate.pattern.exec(path) : null;
+    if (match) return { operation: candidate.operation, params: [...match] };
+  }
+  return undefined;
+}
+
+function sesOperations(ses: LocalSes): Record<SesOperation, Operation> {
+  return {
+    CreateEmailIdentity: (_, body) => ses.createIdentity(body),
+    ListEmailIdentities: (_, __, query) =>
       ses.listIdentities(Number(query.get('PageSize') ?? 100), query.get('NextToken') ?? undefined),
-    ),
-    route('POST', '/v2/email/list-identities', (_, body) =>
+    ListEmailIdentitiesByPost: (_, body) =>
       ses.listIdentities(Number(body.PageSize ?? 100), body.NextToken as string | undefined),
-    ),
-    route('GET', `/v2/email/identities/${name}`, (p) => ses.getIdentity(p[1] ?? '')),
-    route('DELETE', `/v2/email/identities/${name}`, (p) => ses.deleteIdentity(p[1] ?? '')),
-    route('PUT', `/v2/email/identities/${name}/mail-from`, (p, body) => ses.putMailFrom(p[1] ?? '', body)),
-    route('PUT', `/v2/email/identities/${name}/configuration-set`, (p, body) =>
+    GetEmailIdentity: (p) => ses.getIdentity(p[1] ?? ''),
+    DeleteEmailIdentity: (p) => ses.deleteIdentity(p[1] ?? ''),
+    PutEmailIdentityMailFromAttributes: (p, body) => ses.putMailFrom(p[1] ?? '', body),
+    PutEmailIdentityConfigurationSetAttributes: (p, body) =>
       ses.putIdentityConfigurationSet(p[1] ?? '', body),
-    ),
-    route('POST', '/v2/email/configuration-sets', (_, body) => ses.createConfigurationSet(body)),
-    route('POST', `/v2/email/configuration-sets/${name}/event-destinations`, (p, body) =>
-      ses.createEventDestination(p[1] ?? '', body),
-    ),
-    route('POST', '/v2/email/outbound-emails', (_, body) => ses.sendEmail(body)),
-    route('POST', '/v2/email/tenants', (_, body) => ses.createTenant(body)),
-    route('POST', '/v2/email/tenants/get', (_, body) => ses.getTenant(body)),
-    route('POST', '/v2/email/tenants/list', () => ses.listTenants()),
-    route('POST', '/v2/email/tenants/delete', (_, body) => ses.deleteTenant(body)),
-    route('POST', '/v2/email/tenants/resources', (_, body) => ses.associateTenantResource(body)),
-    route('POST', '/v2/email/tenants/resources/delete', (_, body) => ses.disassociateTenantResource(body)),
-    route('POST', '/v2/email/tenants/resources/list', (_, body) => ses.listTenantResources(body)),
-    route('GET', '/v2/email/account', () => ses.getAccount()),
+    CreateConfigurationSet: (_, body) => ses.createConfigurationSet(body),
+    CreateConfigurationSetEventDestination: (p, body) => ses.createEventDestination(p[1] ?? '', body),
+    SendEmail: (_, body) => ses.sendEmail(body),
+    CreateTenant: (_, body) => ses.createTenant(body),
+    GetTenant: (_, body) => ses.getTenant(body),
+    ListTenants: () => ses.listTenants(),
+    DeleteTenant: (_, body) => ses.deleteTenant(body),
+    CreateTenantResourceAssociation: (_, body) => ses.associateTenantResource(body),
+    DeleteTenantResourceAssociation: (_, body) => ses.disassociateTenantResource(body),
+    ListTenantResources: (_, body) => ses.listTenantResources(body),
+    GetAccount: () => ses.getAccount(),
     // Local-only controls, for tests and for trying failure paths by hand.
-    route('POST', `/_local/identities/${name}/status`, (p, body) =>
+    LocalSetIdentityStatus: (p, body) =>
       ses.setIdentityStatus(p[1] ?? '', String(body.status) as VerificationStatus),
-    ),
-    route('PUT', '/_local/account/quota', (_, body) => ses.setQuota(body)),
-  ];
+    LocalSetQuota: (_, body) => ses.setQuota(body),
+  };
 }
 
 function sendSesError(response: ServerResponse, error: SesError) {
@@ -64,23 +94,29 @@ function sendSesError(response: ServerResponse, error: SesError) {
 
 /** The local SES v2 endpoint (`AWS_ENDPOINT_URL_SESV2`), plus the mail viewer. */
 export function sesRequestListener(ses: LocalSes) {
-  const routes = sesRoutes(ses);
+  const operations = sesOperations(ses);
   return async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       if (handleViewer(ses, request, response, url)) return;
-      const path = url.pathname.split('/').map(decodeURIComponent).join('/');
-      for (const route of routes) {
-        const match = route.method === request.method ? route.pattern.exec(path) : null;
-        if (!match) continue;
+      const called = sesOperationOf(request.method ?? 'GET', url.pathname);
+      if (called) {
         const raw = await readBody(request, 50 * 1024 * 1024);
         if (raw === 'too_large')
           throw new SesError('MessageRejected', 400, 'Message length is more than 40 MB.');
         const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
-        sendJson(response, 200, (await route.run([...match], body, url.searchParams)) ?? {});
+        sendJson(
+          response,
+          200,
+          (await operations[called.operation](called.params, body, url.searchParams)) ?? {},
+        );
         return;
       }
-      throw new SesError('NotFoundException', 404, `Local SES does not implement ${request.method} ${path}.`);
+      throw new SesError(
+        'NotFoundException',
+        404,
+        `Local SES does not implement ${request.method} ${url.pathname}.`,
+      );
     } catch (error) {
       if (error instanceof SesError) return sendSesError(response, error);
       console.error('local SES failed', error);

@@ -1,0 +1,167 @@
+import { functionMetadataKey, resourceMetadataKey } from '../constructs/deployed-ids.ts';
+import { type DeployedFunction, deployedFunctions } from '../function-catalogue.ts';
+import type { PolicyStatement } from './iam/policy.ts';
+import { localAccountId, localAws } from './local-aws.ts';
+import type { CfnResource, CfnTemplate, CfnValue } from './synthesized-stack.ts';
+
+/** What a marked resource of the template is called locally: its `Ref` and its attributes. */
+export interface LocalResource {
+  ref: string;
+  attributes: Record<string, string>;
+}
+
+/** A function as the stack deployed it, with every reference resolved to the local stand-ins. */
+export interface FunctionDeployment {
+  definition: DeployedFunction;
+  /** Its `Environment.Variables` (a task: its container's `Environment`). */
+  environment: Record<string, string>;
+  /** Names of the secrets a task's container receives (values come from the local runtime). */
+  secrets: string[];
+  /** Every statement of every policy attached to its role. */
+  statements: PolicyStatement[];
+  /** The role's name, as AWS shows it in AccessDenied messages. */
+  roleName: string;
+  memoryMb: number;
+}
+
+const pseudoParameters: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': localAws.region,
+  'AWS::AccountId': localAccountId,
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'Mailroom',
+  'AWS::NoValue': '',
+};
+
+/**
+ * Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split)
+ * against the local resources. A reference to a resource the local runtime does not
+ * stand in for resolves through `unknown`.
+ */
+function resolver(
+  template: CfnTemplate,
+  locals: Record<string, LocalResource>,
+  unknown: (logicalId: string, attribute?: string) => string,
+) {
+  const localOf = (logicalId: string): LocalResource | undefined => {
+    const marker = template.Resources[logicalId]?.Metadata?.[resourceMetadataKey];
+    return typeof marker === 'string' ? locals[marker] : undefined;
+  };
+  const resolve = (value: CfnValue): CfnValue => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map(resolve);
+    if ('Ref' in value) {
+      const name = value.Ref as string;
+      return pseudoParameters[name] ?? localOf(name)?.ref ?? unknown(name);
+    }
+    if ('Fn::GetAtt' in value) {
+      const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
+      return localOf(logicalId)?.attributes[attribute] ?? unknown(logicalId, attribute);
+    }
+    if ('Fn::Join' in value) {
+      const [separator, parts] = value['Fn::Join'] as [string, CfnValue[]];
+      return (resolve(parts) as string[]).join(separator);
+    }
+    if ('Fn::Select' in value) {
+      const [index, list] = value['Fn::Select'] as [number, CfnValue];
+      return (resolve(list) as string[])[Number(index)];
+    }
+    if ('Fn::Split' in value) {
+      const [separator, source] = value['Fn::Split'] as [string, CfnValue];
+      return String(resolve(source)).split(separator);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]));
+  };
+  return resolve;
+}
+
+/** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` or `{ "Ref": id }` points at. */
+function referencedId(value: CfnValue): string | undefined {
+  if (value?.['Fn::GetAtt']) return value['Fn::GetAtt'][0];
+  if (value?.Ref) return value.Ref;
+  return undefined;
+}
+
+/**
+ * Every function of the catalogue as the synthesized template deployed it: its
+ * environment and its role's policy statements, resolved to local names and ARNs. A
+ * catalogue function missing from the template, or an environment variable pointing at
+ * something the local runtime cannot stand in for, fails here, loudly.
+ */
+export function functionDeployments(
+  template: CfnTemplate,
+  locals: Record<string, LocalResource>,
+): Map<string, FunctionDeployment> {
+  const resources = Object.entries(template.Resources);
+  const strictly = resolver(template, locals, (logicalId, attribute) => {
+    throw new Error(
+      `The local runtime has no stand-in for ${logicalId}${attribute ? `.${attribute}` : ''} (${template.Resources[logicalId]?.Type})`,
+    );
+  });
+  // Policies may name resources with no local stand-in (log groups, X-Ray): such a statement matches nothing here.
+  const leniently = resolver(
+    template,
+    locals,
+    (logicalId, attribute) => `unresolved:${logicalId}:${attribute ?? 'Ref'}`,
+  );
+
+  const statementsOfRole = (roleId: string): PolicyStatement[] =>
+    resources
+      .filter(
+        ([, resource]) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          ((resource.Properties?.Roles ?? []) as CfnValue[]).some((role) => referencedId(role) === roleId),
+      )
+      .flatMap(([, policy]) => leniently(policy.Properties?.PolicyDocument.Statement) as PolicyStatement[]);
+
+  const deployments = new Map<string, FunctionDeployment>();
+  for (const [logicalId, resource] of resources) {
+    const id = resource.Metadata?.[functionMetadataKey];
+    if (typeof id !== 'string') continue;
+    const definition = deployedFunctions.find((fn) => fn.id === id);
+    if (!definition) throw new Error(`The template's ${logicalId} is ${id}, which the catalogue lacks`);
+    deployments.set(id, deploymentOf(definition, resource, statementsOfRole, strictly));
+  }
+  const missing = deployedFunctions.filter((fn) => !deployments.has(fn.id) && fn.kind !== 'task');
+  if (missing.length > 0) throw new Error(`Not in the template: ${missing.map((fn) => fn.id).join(', ')}`);
+  return deployments;
+}
+
+function deploymentOf(
+  definition: DeployedFunction,
+  resource: CfnResource,
+  statementsOfRole: (roleId: string) => PolicyStatement[],
+  resolve: (value: CfnValue) => CfnValue,
+): FunctionDeployment {
+  const properties = resource.Properties ?? {};
+  if (resource.Type === 'AWS::ECS::TaskDefinition') {
+    const [container] = properties.ContainerDefinitions as CfnValue[];
+    const roleId = referencedId(properties.TaskRoleArn) ?? '';
+    return {
+      definition,
+      environment: Object.fromEntries(
+        (container.Environment as { Name: string; Value: CfnValue }[]).map((entry) => [
+          entry.Name,
+          String(resolve(entry.Value)),
+        ]),
+      ),
+      secrets: ((container.Secrets ?? []) as { Name: string }[]).map((secret) => secret.Name),
+      statements: statementsOfRole(roleId),
+      roleName: roleId,
+      memoryMb: Number(properties.Memory ?? 512),
+    };
+  }
+  const roleId = referencedId(properties.Role) ?? '';
+  return {
+    definition,
+    environment: Object.fromEntries(
+      Object.entries((properties.Environment?.Variables ?? {}) as Record<string, CfnValue>).map(
+        ([name, value]) => [name, String(resolve(value))],
+      ),
+    ),
+    secrets: [],
+    statements: statementsOfRole(roleId),
+    roleName: roleId,
+    memoryMb: Number(properties.MemorySize ?? 128),
+  };
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DeploymentSettings } from '../config.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation values are free-form JSON, read by shape.
+export type CfnValue = any;
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, CfnValue>;
+  Metadata?: Record<string, CfnValue>;
+}
+
+export interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Every file the stack's template can depend on: the CDK code, the shared definitions, the locked versions. */
+function stackInputs(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(path);
+    }
+  };
+  walk(join(root, 'infra'));
+  walk(join(root, 'shared'));
+  const local = join(root, 'infra', 'local');
+  return [
+    ...files.filter((file) => !file.startsWith(local)),
+    join(root, 'functions', 'routes.ts'),
+    join(root, 'package-lock.json'),
+  ].sort();
+}
+
+/** A fingerprint of the settings and of every input file's content. */
+function fingerprint(settings: DeploymentSettings): string {
+  const hash = createHash('sha256').update(JSON.stringify(settings));
+  for (const file of stackInputs()) hash.update(relative(root, file)).update(readFileSync(file));
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * The stack exactly as `cdk synth` would build it for `settings` (without the Lambda
+ * bundles). The template is kept under `cacheDir`, named by a fingerprint of the
+ * settings and of every file it can depend on, so a start after no change to the stack
+ * skips the CDK's seconds of work and a start after any change synthesizes anew.
+ */
+export async function synthesizeStack(
+  settings: DeploymentSettings,
+  cacheDir = join(tmpdir(), 'mailroom-synth'),
+): Promise<CfnTemplate> {
+  const cached = join(cacheDir, `${fingerprint(settings)}.json`);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as CfnTemplate;
+  const template = await synthesize(settings);
+  mkdirSync(cacheDir, { recursive: true });
+  // Written aside, then renamed: a start running beside this one never reads half a file.
+  const partial = `${cached}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(template));
+  renameSync(partial, cached);
+  return template;
+}
+
+function synthesize(settings: DeploymentSettings): Promise<CfnTemplate> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(import.meta.dirname, 'synth-worker.ts'), { workerData: { settings } });
+    worker.once('message', (message: { template?: CfnTemplate; error?: string }) => {
+      if (message.template) resolve(message.template);
+      else reject(new Error(`cdk synth failed: ${message.error}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`cdk synth worker exited with ${code}`));
+    });
+  });
+}

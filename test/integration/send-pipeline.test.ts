@@ -290,6 +290,11 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // A replay is a keyed response like any other: it counts, and says so.
+    const remaining = (response: typeof first) => response.headers.get('x-ratelimit-remaining') ?? '';
+    expect(remaining(again)).toMatch(/^\d+$/);
+    expect(Number(remaining(again))).toBeLessThan(Number(remaining(first)));
+    expect(again.headers.get('x-ratelimit-limit')).toBe(first.headers.get('x-ratelimit-limit'));
 
     const other = await api('POST', '/api/v1/emails', {
       body: { ...body, text: 'different' },

@@ -266,6 +266,8 @@ print("sent")`;
     expect(info.body).toMatchObject({
       enabled: true,
       host: 'localhost',
+      // Sendry's single integer `port`, beside both ports by name.
+      port: smtp.starttls,
       ports: { starttls: smtp.starttls, implicit_tls: smtp.implicitTls },
       auth: { methods: ['PLAIN', 'LOGIN'] },
     });

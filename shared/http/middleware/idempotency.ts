@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type middy from '@middy/core';
 import { withCommonHeaders } from '#shared/http/middleware/http-envelope.ts';
+import { withRateLimitHeaders } from '#shared/http/middleware/rate-limit.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
 import {
   claimIdempotencyKey,
@@ -43,11 +44,11 @@ export function idempotency(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, A
         return;
       }
       const replay = JSON.parse(claim.replay) as ApiResult;
-      // An early response skips the `after` middlewares, so the common headers go on here.
-      return withCommonHeaders(raw, {
-        ...replay,
-        headers: { ...replay.headers, 'idempotent-replayed': 'true' },
-      });
+      // An early response skips the `after` middlewares, so the common and rate-limit headers go on here.
+      return withRateLimitHeaders(
+        raw,
+        withCommonHeaders(raw, { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } }),
+      );
     },
     after: async (raw) => {
       const request = raw as Request;

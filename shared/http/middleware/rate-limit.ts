@@ -23,14 +23,20 @@ export function keyRateLimit(rateClass: string): middy.MiddlewareObj<ApiEvent, A
  */
 export function rateLimitResponseHeaders(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   const stamp = (request: middy.Request<ApiEvent, ApiResult, Error, ApiContext>) => {
-    const report = tightest(request.context.caller?.rateLimits ?? []);
-    if (!report || !request.response) return;
+    if (!request.response) return;
     const carried = request.error instanceof ApiError && 'x-ratelimit-limit' in request.error.headers;
     if (carried) return;
-    request.response = {
-      ...request.response,
-      headers: { ...request.response.headers, ...rateLimitHeaders(report) },
-    };
+    request.response = withRateLimitHeaders(request, request.response);
   };
   return { after: stamp, onError: stamp };
+}
+
+/** `response` with the headers of the tightest window this request was counted in (for early answers, which skip `after`). */
+export function withRateLimitHeaders(
+  request: middy.Request<ApiEvent, ApiResult, Error, ApiContext>,
+  response: ApiResult,
+): ApiResult {
+  const report = tightest(request.context.caller?.rateLimits ?? []);
+  if (!report) return response;
+  return { ...response, headers: { ...response.headers, ...rateLimitHeaders(report) } };
 }

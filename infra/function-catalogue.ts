@@ -67,3 +67,27 @@ export function deployedFunction(id: string): DeployedFunction {
   if (!found) throw new Error(`No deployed function ${id}`);
   return found;
 }
+
+/**
+ * The README's capability table, made from the catalogue: every function that reaches
+ * more than a keyed route's table (or a public route's nothing), then one row for the
+ * rest. A unit test keeps the README's copy equal to this.
+ */
+export function capabilityTable(): string {
+  const plain = (fn: DeployedFunction) =>
+    fn.kind === 'route' &&
+    (fn.capabilities.length === 0 ||
+      (fn.capabilities.length === 1 && fn.capabilities[0] === 'table:readWrite'));
+  const rows = deployedFunctions
+    .filter((fn) => !plain(fn))
+    .map((fn) => `| \`${fn.id}\` | ${fn.capabilities.map((name) => `\`${name}\``).join(', ')} |`);
+  const rest = deployedFunctions.filter(plain);
+  const keyed = rest.filter((fn) => fn.capabilities.length > 0).length;
+  return [
+    '| function | capabilities |',
+    '|---|---|',
+    ...rows,
+    `| the other ${keyed} keyed routes | \`table:readWrite\` |`,
+    `| the ${rest.length - keyed} public routes (health, OpenAPI, not found) | none |`,
+  ].join('\n');
+}

@@ -174,10 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const sandboxDomain = options.sandboxDomain ?? defaultSandboxDomain;
   // The CDK's synth runs in a thread of its own while the stand-ins start.
-  const template = synthesizeStack(
-    localSettings(options, sandboxDomain),
-    options.dataDir ? join(options.dataDir, 'synth') : undefined,
-  );
+  const template = synthesizeStack(localSettings(options, sandboxDomain));
   template.catch(() => undefined);
   try {
     const dir = (name: string) => {

@@ -21,7 +21,7 @@ const runtime = await startLocalRuntime({
   dataDir,
   apiPort,
   // Fixed ports next to the API, so SDKs and tools can be pointed at the stand-ins.
-  servicePorts: { ses: apiPort + 1, messaging: apiPort + 2, dynamodb: apiPort + 3 },
+  servicePorts: { ses: apiPort + 1, messaging: apiPort + 2, dynamodb: apiPort + 3, gateway: apiPort + 4 },
   smtpPorts: { starttls: 2587, implicitTls: 2465 },
   logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 }).catch((error: unknown) => {
@@ -46,6 +46,7 @@ Mailroom is running locally (started in ${Math.round(performance.now() - started
   SMTP relay   localhost:${runtime.smtp.starttls} (STARTTLS) and :${runtime.smtp.implicitTls} (TLS); user anything, password an API key
   Sandbox from ${sandboxDomain} (any project, 100 emails a day)
   Stand-ins    DynamoDB ${env.AWS_ENDPOINT_URL_DYNAMODB} · SQS/SNS/S3 ${env.AWS_ENDPOINT_URL_SQS} · SES ${env.AWS_ENDPOINT_URL_SESV2}
+  IAM gateway  ${runtime.gateway.endpoint} (every function's AWS calls, checked against its synthesized policy)
 
 Keys and URLs are saved in .mailroom/local.json. Try:
 

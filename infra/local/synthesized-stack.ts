@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DeploymentSettings } from '../config.ts';
@@ -55,7 +54,7 @@ function fingerprint(settings: DeploymentSettings): string {
  */
 export async function synthesizeStack(
   settings: DeploymentSettings,
-  cacheDir = join(tmpdir(), 'mailroom-synth'),
+  cacheDir = join(root, 'node_modules', '.cache', 'mailroom-synth'),
 ): Promise<CfnTemplate> {
   const cached = join(cacheDir, `${fingerprint(settings)}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as CfnTemplate;

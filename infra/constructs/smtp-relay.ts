@@ -79,7 +79,7 @@ export class SmtpRelay extends Construct {
       image: ContainerImage.fromAsset(repositoryRoot, {
         file: 'functions/smtp/Dockerfile',
         platform: Platform.LINUX_ARM64,
-        exclude: ['node_modules', 'cdk.out', '.mailroom', '.tools', '.git', 'test', 'infra'],
+        exclude: ['node_modules', 'cdk.out', '.mailroom', '.git', 'test', 'infra'],
       }),
       environment: { POWERTOOLS_SERVICE_NAME: 'mailroom-smtp', POWERTOOLS_LOG_LEVEL: 'INFO' },
       secrets: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
+import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { activeKey } from '#shared/auth/key-lookup.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
@@ -67,6 +67,32 @@ const tagsHeader = z.pipe(
 
 type Session = SMTPServerSession & { user?: ApiKeyRecord; failedAuth?: number };
 
+/** Every address of a parsed header field, groups opened. */
+function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
+  const open = (entry: EmailAddress): string[] =>
+    entry.group ? entry.group.flatMap(open) : entry.address ? [entry.address] : [];
+  return [field ?? []].flat().flatMap((object) => object.value.flatMap(open));
+}
+
+/**
+ * The envelope's recipients (the only ones SMTP delivers to), each under the header that
+ * names it: To, else Cc, else (named by neither, as Bcc recipients are) Bcc. So the
+ * email reads as the same email sent over REST.
+ */
+function recipientsOf(parsed: ParsedMail, envelope: string[]) {
+  const named = (field: AddressObject | AddressObject[] | undefined) =>
+    new Set(addressesOf(field).map((address) => address.toLowerCase()));
+  const to = named(parsed.to);
+  const cc = named(parsed.cc);
+  const under = (address: string) =>
+    to.has(address.toLowerCase()) ? 'to' : cc.has(address.toLowerCase()) ? 'cc' : 'bcc';
+  return {
+    to: envelope.filter((address) => under(address) === 'to'),
+    cc: envelope.filter((address) => under(address) === 'cc'),
+    bcc: envelope.filter((address) => under(address) === 'bcc'),
+  };
+}
+
 /**
  * Turns a message received over SMTP into an accepted email: the envelope's recipients
  * (never the headers') and the message as the client wrote it, through the same accept
@@ -93,9 +119,14 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
       'tags',
     );
   }
+  const replyTo = addressesOf(parsed.replyTo);
   const input = {
     from: { address: address.data, ...(from?.name ? { name: from.name } : {}) },
-    to: session.envelope.rcptTo.map((recipient) => recipient.address),
+    ...recipientsOf(
+      parsed,
+      session.envelope.rcptTo.map((recipient) => recipient.address),
+    ),
+    ...(replyTo.length > 0 ? { reply_to: replyTo } : {}),
     subject: parsed.subject ?? '',
     tags: tags.success ? tags.data : undefined,
   } as SendEmailInput;
@@ -104,7 +135,8 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
     return (await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } })).id;
   }
   // A client that resends after a lost reply gets the first email's id, not a second email.
-  const fingerprint = createHash('sha256').update(raw).update(input.to.toString()).digest('hex');
+  const envelope = session.envelope.rcptTo.map((recipient) => recipient.address);
+  const fingerprint = createHash('sha256').update(raw).update(envelope.join(',')).digest('hex');
   const claim = await claimIdempotencyKey(caller.projectId, idempotencyKey, `smtp:${fingerprint}`);
   if ('replay' in claim) return claim.replay;
   try {

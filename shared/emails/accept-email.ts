@@ -1,7 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
-import { domainOf, formatMailbox } from '#shared/emails/address.ts';
+import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
 import { type EmailContent, resolveContent } from '#shared/emails/email-content.ts';
 import {
   type EmailPayload,
@@ -32,14 +33,18 @@ export interface AcceptedEmail {
 }
 
 /**
- * The message without its Bcc header (and the header's folded lines): Bcc recipients
- * travel in the SES envelope only, never in what every recipient receives.
+ * Header fields of a relayed message that are for Mailroom or the envelope, never for
+ * recipients: Bcc (its recipients travel in the SES envelope only) and the instructions
+ * a client gives the relay.
  */
-export function withoutBcc(mime: Buffer): Buffer {
+const envelopeHeaders = /^(bcc|x-mailroom-tags|idempotency-key)\s*:/i;
+
+/** The message without those header fields (and their folded lines). */
+function withoutEnvelopeHeaders(mime: Buffer): Buffer {
   const text = mime.toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
   const head = end === -1 ? text : text.slice(0, end);
-  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !/^bcc:/i.test(field));
+  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !envelopeHeaders.test(field));
   const newline = head.includes('\r\n') ? '\r\n' : '\n';
   return Buffer.from(kept.join(newline) + (end === -1 ? '' : text.slice(end)), 'latin1');
 }
@@ -96,7 +101,8 @@ export async function acceptEmail(
   const now = Date.now();
   const sendAt = input.scheduled_at === undefined ? now : Date.parse(input.scheduled_at);
   const delaySeconds = Math.max(0, Math.ceil((sendAt - now) / 1000));
-  const from = formatMailbox({ name: input.from_name ?? input.from.name, address: input.from.address });
+  const mailbox = { name: input.from_name ?? input.from.name, address: input.from.address };
+  const from = formatMailbox(mailbox);
   const email: EmailRecord = {
     id: newId('email', now),
     projectId: caller.projectId,
@@ -104,7 +110,7 @@ export async function acceptEmail(
     keyId: caller.id,
     mode: caller.mode,
     batchId: options.batchId,
-    from,
+    from: displayMailbox(mailbox),
     fromDomain: domainOf(input.from.address),
     to: input.to,
     cc: asList(input.cc),
@@ -136,7 +142,7 @@ export async function acceptEmail(
     subject: content.subject,
     html: content.html,
     text: content.text,
-    ...(options.raw ? { raw: withoutBcc(options.raw.mime).toString('base64') } : {}),
+    ...(options.raw ? { raw: withoutEnvelopeHeaders(options.raw.mime).toString('base64') } : {}),
     headers: input.headers ?? {},
     tags: email.tags,
     attachments: (input.attachments ?? []).map((file) => ({
@@ -147,7 +153,7 @@ export async function acceptEmail(
     })),
   };
   const waitsForRelease = delaySeconds > maxQueueDelaySeconds;
-  const inline = !waitsForRelease && JSON.stringify(payload).length <= inlinePayloadLimit;
+  const inline = !waitsForRelease && Buffer.byteLength(queueBody(payload)) <= inlinePayloadLimit;
   const message: SendMessage = {
     emailId: email.id,
     projectId: email.projectId,
@@ -161,7 +167,7 @@ export async function acceptEmail(
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: env().SEND_QUEUE_URL,
-          MessageBody: JSON.stringify(message),
+          MessageBody: queueBody(message),
           DelaySeconds: delaySeconds,
         }),
       );

@@ -39,6 +39,16 @@ export function formatMailbox({ name, address }: Mailbox): string {
   return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 
+/**
+ * How a mailbox reads in Mailroom's records and answers, whatever the transport: the
+ * name as written (no encoded-words), quoted only around RFC 5322 specials.
+ */
+export function displayMailbox({ name, address }: Mailbox): string {
+  if (!name) return address;
+  if (/[()<>[\]:;@\\,."]/.test(name)) return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
+  return `${name} <${address}>`;
+}
+
 /** The domain part, lower-cased (domains are case-insensitive, local parts are not). */
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();

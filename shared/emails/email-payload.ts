@@ -52,7 +52,7 @@ export type SendMessage = z.infer<typeof sendMessageSchema>;
 /** SQS delays a message by at most 15 minutes; later sends wait in the table for the release sweep. */
 export const maxQueueDelaySeconds = 15 * 60;
 
-/** Below SQS's 256 KB message limit, with room for the envelope. */
+/** Bytes of a queue body: below SQS's 256 KB message limit, with room for the envelope. */
 export const inlinePayloadLimit = 200 * 1024;
 
 export function payloadKeyOf(emailId: string): string {

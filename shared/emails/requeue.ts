@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
 import { maxQueueDelaySeconds, type SendMessage } from '#shared/emails/email-payload.ts';
 import type { EmailRecord } from '#shared/emails/email-store.ts';
@@ -33,7 +34,7 @@ export async function requeueEmails(
           const delay = email.scheduledAt ? Math.ceil((Date.parse(email.scheduledAt) - now) / 1000) : 0;
           return {
             Id: String(index),
-            MessageBody: JSON.stringify(message),
+            MessageBody: queueBody(message),
             DelaySeconds: Math.min(maxQueueDelaySeconds, Math.max(0, delay)),
           };
         }),

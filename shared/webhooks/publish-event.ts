@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { newId } from '#shared/ids.ts';
@@ -42,7 +43,7 @@ export async function enqueueWebhookMessages(messages: WebhookMessage[], delaySe
         QueueUrl: env().WEBHOOK_QUEUE_URL,
         Entries: chunk.map((message, index) => ({
           Id: String(index),
-          MessageBody: JSON.stringify(message),
+          MessageBody: queueBody(message),
           DelaySeconds: delaySeconds,
         })),
       }),

@@ -33,6 +33,27 @@ async function rawOf(messageId: string) {
 }
 
 describe('every field reaches the message', () => {
+  it('keeps characters beyond the Basic Multilingual Plane (emoji) in every field', async () => {
+    const subject = `Launch 🚀 ${Date.now()}`;
+    const { email } = await sendAndWait(
+      {
+        from: `Rocket 🚀 <launch@${domain}>`,
+        to: 'success@simulator.amazonses.com',
+        subject,
+        html: '<p>Lift-off 🚀🌕</p>',
+        text: 'Lift-off 🚀🌕',
+        tags: { kind: 'launch' },
+      },
+      'delivered',
+    );
+    expect(email).toMatchObject({ subject, from: `Rocket 🚀 <launch@${domain}>` });
+    const { parsed } = await rawOf(email.messageId);
+    expect(parsed.subject).toBe(subject);
+    expect(parsed.from?.value).toEqual([{ name: 'Rocket 🚀', address: `launch@${domain}` }]);
+    expect(parsed.html).toContain('Lift-off 🚀🌕');
+    expect(parsed.text?.trim()).toBe('Lift-off 🚀🌕');
+  });
+
   it('carries addresses, headers, tags, both bodies and attachments into the MIME SES sends', async () => {
     const { email } = await sendAndWait(
       {

@@ -107,6 +107,49 @@ describe('SMTP relay', () => {
     ]);
   });
 
+  it('records a message exactly as the same email sent over REST, emoji included, and delivers none of its instructions to Mailroom', async () => {
+    const fields = {
+      to: ['success@simulator.amazonses.com'],
+      cc: ['success+cc@simulator.amazonses.com'],
+      bcc: ['success+bcc@simulator.amazonses.com'],
+      subject: `Launch 🚀 ${Date.now()}`,
+      text: 'Lift-off 🚀',
+    };
+    const rest = await api('POST', '/api/v1/emails', {
+      body: { ...fields, from: `Zoë 🚀 <app@${domain}>`, reply_to: ['help@example.org'] },
+    });
+    expect(rest.status).toBe(200);
+    const info = await transport({ port: smtp.starttls, secure: false }).sendMail({
+      ...fields,
+      from: { name: 'Zoë 🚀', address: `app@${domain}` },
+      replyTo: 'help@example.org',
+      headers: { 'X-Mailroom-Tags': 'kind=launch', 'Idempotency-Key': `launch-${Date.now()}` },
+    });
+    const delivered = (id: string) =>
+      eventually(
+        () => api('GET', `/api/v1/emails/${id}`),
+        (response) => response.body?.email?.status === 'delivered',
+      );
+    const [byRest, bySmtp] = await Promise.all([delivered(rest.body.id), delivered(queuedId(info.response))]);
+    const recorded = (email: Record<string, unknown>) => ({
+      from: email.from,
+      to: email.to,
+      cc: email.cc,
+      bcc: email.bcc,
+      reply_to: email.reply_to,
+      subject: email.subject,
+    });
+    expect(recorded(bySmtp.body.email)).toEqual(recorded(byRest.body.email));
+    expect(bySmtp.body.email).toMatchObject({ subject: fields.subject, from: `Zoë 🚀 <app@${domain}>` });
+
+    const raw = await (await fetch(`${sesUrl}/_local/mail/${bySmtp.body.email.messageId}/raw`)).text();
+    const parsed = await simpleParser(raw);
+    expect(parsed.subject).toBe(fields.subject);
+    expect(parsed.text?.trim()).toBe('Lift-off 🚀');
+    expect(parsed.headers.has('x-mailroom-tags')).toBe(false);
+    expect(parsed.headers.has('idempotency-key')).toBe(false);
+  });
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { queueBody } from '#shared/aws/queue-body.ts';
 import { bounceEvent, complaintEvent, deliveryEvent, type SentMail, sendEvent } from './event-json.ts';
 import { sesMessageId } from './message-id.ts';
 import { simulatedOutcome } from './simulator.ts';
@@ -601,7 +602,7 @@ export class LocalSes {
       captured.events.push(type);
       for (const destination of destinations) {
         if (!destination.matchingEventTypes.includes(type)) continue;
-        this.options.publish(destination.topicArn ?? '', JSON.stringify(event)).catch((error: unknown) => {
+        this.options.publish(destination.topicArn ?? '', queueBody(event)).catch((error: unknown) => {
           console.error(`local SES: could not publish ${type} event`, error);
         });
       }

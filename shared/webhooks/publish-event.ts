@@ -4,7 +4,7 @@ import { sqs } from '#shared/aws/sqs.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { newId } from '#shared/ids.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
-import { listProjectWebhooks, type WebhookRecord } from '#shared/webhooks/webhook-store.ts';
+import { projectSubscriptions } from '#shared/webhooks/webhook-store.ts';
 import * as z from '#shared/zod.ts';
 
 // The webhook worker re-queues nothing itself, so sending is all this needs.
@@ -21,17 +21,14 @@ export const webhookMessageSchema = z.object({
 
 export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
 
-/** A project's webhooks change rarely; each function re-reads them at most every 5 seconds. */
-const cacheMs = 5_000;
-const cache = new Map<string, { webhooks: WebhookRecord[]; readAt: number }>();
-
-async function subscribers(projectId: string, event: WebhookEvent): Promise<WebhookRecord[]> {
-  let entry = cache.get(projectId);
-  if (!entry || Date.now() - entry.readAt > cacheMs) {
-    entry = { webhooks: await listProjectWebhooks(projectId), readAt: Date.now() };
-    cache.set(projectId, entry);
-  }
-  return entry.webhooks.filter((webhook) => webhook.active && webhook.events.includes(event));
+/**
+ * The project's active webhooks subscribed to `event`, read fresh for every event (one
+ * strongly consistent read): a cache would miss a webhook created, or keep one deleted
+ * or paused, for as long as it lived.
+ */
+async function subscribers(projectId: string, event: WebhookEvent): Promise<string[]> {
+  const subscriptions = await projectSubscriptions(projectId);
+  return [...subscriptions].filter(([, events]) => events.includes(event)).map(([id]) => id);
 }
 
 /** Puts webhook messages on the queue, ten at a time. */
@@ -68,8 +65,8 @@ export async function publishEmailEvent(
   const eventId = newId('event');
   const body = JSON.stringify({ id: eventId, event, timestamp: at, data });
   await enqueueWebhookMessages(
-    webhooks.map((webhook) => ({
-      webhookId: webhook.id,
+    webhooks.map((webhookId) => ({
+      webhookId,
       deliveryId: newId('webhookDelivery'),
       eventId,
       eventType: event,

@@ -8,9 +8,10 @@ import { newWebhookSecret } from '#shared/webhooks/webhook-signature.ts';
 import {
   deleteWebhook,
   getWebhook,
+  insertWebhook,
   listDeliveries,
   listProjectWebhooks,
-  putWebhook,
+  saveWebhook,
   type WebhookRecord,
 } from '#shared/webhooks/webhook-store.ts';
 
@@ -27,10 +28,6 @@ async function checkUrl(url: string): Promise<void> {
 
 export async function createWebhook(caller: Caller, input: { url: string; events: WebhookEvent[] }) {
   await checkUrl(input.url);
-  const existing = await listProjectWebhooks(caller.projectId);
-  if (existing.length >= webhookConfig().maxWebhooks) {
-    throw new ConflictError(`A project has at most ${webhookConfig().maxWebhooks} webhooks.`);
-  }
   const now = new Date().toISOString();
   const webhook: WebhookRecord = {
     id: newId('webhook'),
@@ -43,7 +40,9 @@ export async function createWebhook(caller: Caller, input: { url: string; events
     createdAt: now,
     updatedAt: now,
   };
-  await putWebhook(webhook);
+  if (!(await insertWebhook(webhook, webhookConfig().maxWebhooks))) {
+    throw new ConflictError(`A project has at most ${webhookConfig().maxWebhooks} webhooks.`);
+  }
   return webhook;
 }
 
@@ -75,13 +74,13 @@ export async function updateWebhook(
     ...(reactivated ? { consecutiveFailures: 0, deactivatedReason: undefined } : {}),
     updatedAt: new Date().toISOString(),
   };
-  await putWebhook(updated);
+  await saveWebhook(updated);
   return updated;
 }
 
 export async function removeWebhook(caller: Caller, id: string) {
   const webhook = await findWebhook(caller, id);
-  await deleteWebhook(webhook.id);
+  await deleteWebhook(webhook);
   return webhook;
 }
 

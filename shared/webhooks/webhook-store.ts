@@ -4,10 +4,15 @@
  * Access patterns (pk / sk):
  * - webhook by id ............. WEBHOOK#<webhookId> / WEBHOOK
  * - webhooks of a project ..... gsi1: PROJECT#<projectId>#WEBHOOKS / <webhookId>
+ * - a project's subscriptions . PROJECT#<projectId> / WEBHOOKS: `webhookCount`, and one
+ *   `sub_<webhookId>` attribute (its event types) per active webhook. Written in the same
+ *   transaction as the webhook, read strongly consistent by every event: a webhook gets
+ *   every event after its creation answered, none after its deletion or pause, and the
+ *   per-project cap holds under concurrent creates.
  * - deliveries of a webhook ... WEBHOOK#<webhookId> / DELIVERY#<deliveryId> (ids are ULIDs: time order; 30-day TTL)
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
@@ -47,16 +52,90 @@ const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
 const deliveryKey = (webhookId: string, id: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: `DELIVERY#${id}` });
 const deliveryRetentionSeconds = 30 * 86_400;
 
-export async function putWebhook(webhook: WebhookRecord): Promise<void> {
+const registryKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'WEBHOOKS' });
+const subscriptionPrefix = 'sub_';
+
+function webhookItem(webhook: WebhookRecord) {
+  return {
+    ...webhookKey(webhook.id),
+    gsi1pk: `PROJECT#${webhook.projectId}#WEBHOOKS`,
+    gsi1sk: webhook.id,
+    ...webhook,
+  };
+}
+
+/** The registry update that makes its subscriptions match `webhook` (none when it is inactive). */
+function subscriptionUpdate(webhook: WebhookRecord, countChange = 0) {
+  const set = webhook.active ? 'SET #sub = :events' : 'REMOVE #sub';
+  const values = {
+    ...(webhook.active ? { ':events': webhook.events } : {}),
+    ...(countChange === 0 ? {} : { ':change': countChange }),
+  };
+  return {
+    TableName: tableName(),
+    Key: registryKey(webhook.projectId),
+    UpdateExpression: `${set}${countChange === 0 ? '' : ' ADD webhookCount :change'}`,
+    ExpressionAttributeNames: { '#sub': `${subscriptionPrefix}${webhook.id}` },
+    // DynamoDB refuses an empty map of values.
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** Has the registry's condition (the cap) refused a transaction? */
+const refusedByCap = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+
+/**
+ * Stores a new webhook and its subscriptions at once, unless the project already has
+ * `max`: then returns false. Projects whose webhooks predate the registry get it first.
+ */
+export async function insertWebhook(webhook: WebhookRecord, max: number): Promise<boolean> {
+  await ensureRegistry(webhook.projectId);
+  const registry = subscriptionUpdate(webhook, 1);
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: webhookItem(webhook),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              ...registry,
+              ConditionExpression: 'webhookCount < :max',
+              ExpressionAttributeValues: { ...registry.ExpressionAttributeValues, ':max': max },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (refusedByCap(error)) return false;
+    throw error;
+  }
+}
+
+/** Saves a changed webhook and its subscriptions together. */
+export async function saveWebhook(webhook: WebhookRecord): Promise<void> {
+  await ensureRegistry(webhook.projectId);
   await dynamo.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...webhookKey(webhook.id),
-        gsi1pk: `PROJECT#${webhook.projectId}#WEBHOOKS`,
-        gsi1sk: webhook.id,
-        ...webhook,
-      },
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: webhookItem(webhook),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { Update: subscriptionUpdate(webhook) },
+      ],
     }),
   );
 }
@@ -66,8 +145,64 @@ export async function getWebhook(id: string): Promise<WebhookRecord | undefined>
   return Item ? withoutKeys<WebhookRecord>(Item) : undefined;
 }
 
-export async function deleteWebhook(id: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: webhookKey(id) }));
+/** Deletes a webhook and its subscriptions together. */
+export async function deleteWebhook(webhook: WebhookRecord): Promise<void> {
+  await ensureRegistry(webhook.projectId);
+  await dynamo.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: webhookKey(webhook.id) } },
+        { Update: subscriptionUpdate({ ...webhook, active: false }, -1) },
+      ],
+    }),
+  );
+}
+
+/**
+ * The event types each of the project's active webhooks subscribes to, by webhook id,
+ * read strongly consistent. Without a registry (a project whose webhooks were all made
+ * before it existed, or none), the project's webhook list.
+ */
+export async function projectSubscriptions(projectId: string): Promise<Map<string, WebhookEvent[]>> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: registryKey(projectId), ConsistentRead: true }),
+  );
+  if (!Item) {
+    const webhooks = await listProjectWebhooks(projectId);
+    return new Map(
+      webhooks.filter((webhook) => webhook.active).map((webhook) => [webhook.id, webhook.events]),
+    );
+  }
+  return new Map(
+    Object.entries(Item)
+      .filter(([name]) => name.startsWith(subscriptionPrefix))
+      .map(([name, events]) => [name.slice(subscriptionPrefix.length), events as WebhookEvent[]]),
+  );
+}
+
+/** Creates a project's registry from its webhook list, once (a no-op when it exists). */
+async function ensureRegistry(projectId: string): Promise<void> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: registryKey(projectId), ConsistentRead: true }),
+  );
+  if (Item) return;
+  const webhooks = await listProjectWebhooks(projectId);
+  const subscriptions = Object.fromEntries(
+    webhooks
+      .filter((webhook) => webhook.active)
+      .map((webhook) => [`${subscriptionPrefix}${webhook.id}`, webhook.events]),
+  );
+  await dynamo
+    .send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...registryKey(projectId), webhookCount: webhooks.length, ...subscriptions },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
 
 export async function listProjectWebhooks(projectId: string): Promise<WebhookRecord[]> {
@@ -119,18 +254,16 @@ export async function recordOutcome(
       throw error;
     });
   if (Attributes?.active && Number(Attributes.consecutiveFailures) >= deactivateAfter) {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: webhookKey(id),
-        UpdateExpression: 'SET active = :false, deactivatedReason = :reason, updatedAt = :now',
-        ExpressionAttributeValues: {
-          ':false': false,
-          ':reason': `Deactivated after ${deactivateAfter} failed delivery attempts in a row; PATCH active=true to resume.`,
-          ':now': now,
-        },
-      }),
-    );
+    const webhook = withoutKeys<WebhookRecord>(Attributes);
+    await saveWebhook({
+      ...webhook,
+      active: false,
+      deactivatedReason: `Deactivated after ${deactivateAfter} failed delivery attempts in a row; PATCH active=true to resume.`,
+      updatedAt: now,
+    }).catch((error: unknown) => {
+      // Deleted meanwhile: nothing left to switch off.
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    });
   }
 }
 

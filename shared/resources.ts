@@ -31,6 +31,8 @@ export interface QueueConsumer {
   /** Upper bound on concurrent invocations (SQS event source maximum concurrency, ≥ 2). */
   readonly maxConcurrency: number;
   readonly timeoutSeconds: number;
+  /** Memory for the function, when the house default (256 MB) is not right. */
+  readonly memoryMb?: number;
   /** What the worker touches (`shared/capabilities.ts`), its own queue's consume capability included. */
   readonly capabilities: readonly CapabilityName[];
 }
@@ -57,6 +59,8 @@ export const queues = {
       batchSize: 10,
       maxConcurrency: 2,
       timeoutSeconds: 30,
+      // A 40 MB message is held several times over while it is decoded and sent.
+      memoryMb: 1024,
       // Held mail (an account that is not active) parks its payload in the bucket.
       capabilities: [
         'sendQueue:consume',

@@ -5,12 +5,30 @@ export function smtpError(responseCode: number, message: string): Error & { resp
   return Object.assign(new Error(message), { responseCode });
 }
 
+/** Failures a later attempt may get past: AWS's throttles and server faults, a dropped connection, a denied call an operator can grant. */
+function isTransient(error: unknown): boolean {
+  const failure = error as { $fault?: string; $retryable?: unknown; name?: string; code?: string };
+  if (failure.$retryable || failure.$fault === 'server') return true;
+  if (
+    /Throttl|TooManyRequests|ProvisionedThroughput|RequestLimit|TransactionConflict|Timeout|AccessDenied/.test(
+      failure.name ?? '',
+    )
+  )
+    return true;
+  return /^(ECONN|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|UND_ERR)/.test(failure.code ?? '');
+}
+
 /**
  * The SMTP answer for a refusal of the accept service, chosen so clients retry what may
- * pass later (4xx: limits, hiccups) and give up on what never will (5xx).
+ * pass later (4xx: limits, hiccups) and give up on what never will (5xx): a client
+ * retries a 4xx for days, so anything else that went wrong is a 5xx.
  */
 export function replyFor(error: unknown): Error & { responseCode: number } {
-  if (!(error instanceof ApiError)) return smtpError(451, '4.3.0 Temporary failure, try again later');
+  if (!(error instanceof ApiError)) {
+    return isTransient(error)
+      ? smtpError(451, '4.3.0 Temporary failure, try again later')
+      : smtpError(554, '5.3.0 The message could not be accepted; sending it again will not help');
+  }
   switch (error.code) {
     case 'rate_limited':
       return smtpError(451, `4.7.1 ${error.message}`);

@@ -41,7 +41,10 @@ export function grantObjects(bucket: IBucket, grantee: IGrantable, access: reado
   const objects = bucket.arnForObjects(`${payloadBucket.keyPrefix}*`);
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: access.map((kind) => (kind === 'put' ? 's3:PutObject' : 's3:GetObject')),
+      // A large payload goes up in parts; a failed upload is aborted.
+      actions: access.flatMap((kind) =>
+        kind === 'put' ? ['s3:PutObject', 's3:AbortMultipartUpload'] : ['s3:GetObject'],
+      ),
       resources: [objects],
     }),
   );

@@ -33,7 +33,12 @@ export class PayloadBucket extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'payloads/',
-      lifecycleRules: [{ expiration: Duration.days(payloadBucket.expireAfterDays) }],
+      lifecycleRules: [
+        {
+          expiration: Duration.days(payloadBucket.expireAfterDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       removalPolicy,
     });
   }

@@ -45,6 +45,7 @@ export class WorkerQueue extends Construct {
     const consumer = new MailroomFunction(this, 'Consumer', {
       definition: deployedFunction(queueFunctionId(this.key)),
       description: `consumer of ${definition.name}`,
+      memoryMb: 'memoryMb' in definition.consumer ? definition.consumer.memoryMb : undefined,
       resources,
     });
     consumer.addEventSource(

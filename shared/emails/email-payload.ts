@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '#shared/aws/s3.ts';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { putObject, s3 } from '#shared/aws/s3.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { payloadBucket } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
@@ -62,14 +62,7 @@ export function payloadKeyOf(emailId: string): string {
 /** Stores a payload in S3 and returns its key. */
 export async function storePayload(emailId: string, payload: EmailPayload): Promise<string> {
   const key = payloadKeyOf(emailId);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: writerEnv().PAYLOAD_BUCKET,
-      Key: key,
-      Body: JSON.stringify(payload),
-      ContentType: 'application/json',
-    }),
-  );
+  await putObject(writerEnv().PAYLOAD_BUCKET, key, Buffer.from(JSON.stringify(payload)), 'application/json');
   return key;
 }
 

@@ -150,6 +150,28 @@ describe('SMTP relay', () => {
     expect(parsed.headers.has('idempotency-key')).toBe(false);
   });
 
+  it('accepts and delivers a message of nearly 40 MB, as SES allows', async () => {
+    const attachment = Buffer.alloc(29 * 1024 * 1024);
+    for (let i = 0; i < attachment.length; i += 4) attachment.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const info = await transport({ port: smtp.starttls, secure: false }).sendMail({
+      from: `app@${domain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: `Big ${Date.now()}`,
+      text: 'A large attachment follows.',
+      attachments: [{ filename: 'large.bin', content: attachment }],
+    });
+    expect(info.response).toMatch(/^250 2\.0\.0 Ok: queued as em_/);
+    const read = await eventually(
+      () => api('GET', `/api/v1/emails/${queuedId(info.response)}`),
+      (response) => response.body.email.status === 'delivered',
+      60_000,
+    );
+    const raw = await fetch(`${sesUrl}/_local/mail/${read.body.email.messageId}/raw`);
+    const size = (await raw.arrayBuffer()).byteLength;
+    expect(size).toBeGreaterThan(39 * 1024 * 1024);
+    expect(size).toBeLessThanOrEqual(40 * 1024 * 1024);
+  }, 120_000);
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

@@ -138,6 +138,7 @@ function s3(request: AwsRequest): RequestedAccess {
     case 'HEAD':
       return on('HeadObject', 'GetObject', object);
     case 'DELETE':
+      if (query.has('uploadId')) return on('AbortMultipartUpload', 'AbortMultipartUpload', object);
       return on('DeleteObject', 'DeleteObject', object);
     default: {
       const access = on('PutObject', 'PutObject', object);

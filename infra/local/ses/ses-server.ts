@@ -101,7 +101,8 @@ export function sesRequestListener(ses: LocalSes) {
       if (handleViewer(ses, request, response, url)) return;
       const called = sesOperationOf(request.method ?? 'GET', url.pathname);
       if (called) {
-        const raw = await readBody(request, 50 * 1024 * 1024);
+        // A 40 MB raw message is about 54 MB once base64 in its JSON request.
+        const raw = await readBody(request, 64 * 1024 * 1024);
         if (raw === 'too_large')
           throw new SesError('MessageRejected', 400, 'Message length is more than 40 MB.');
         const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};

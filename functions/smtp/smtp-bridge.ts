@@ -3,7 +3,7 @@ import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } 
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { activeKey } from '#shared/auth/key-lookup.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
-import { emailAddress } from '#shared/emails/address.ts';
+import { emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
 import { maxRecipients, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
 import { ValidationError } from '#shared/errors.ts';
@@ -149,6 +149,10 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
   }
 }
 
+/** RFC 6531's refusal of an address the relay cannot carry. */
+const nonAscii = () =>
+  smtpError(553, '5.6.7 Non-ASCII local parts are not supported: SES does not send to or from them');
+
 function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerOptions {
   return {
     secure,
@@ -162,6 +166,8 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
     // Checked in onMailFrom, to answer with the enhanced status code clients expect.
     authOptional: true,
     size: maxMessageBytes,
+    // SES delivers no internationalised local parts, so the relay does not offer them.
+    hideSMTPUTF8: true,
     socketTimeout: 60_000,
     closeTimeout: 30_000,
     onConnect(session, callback) {
@@ -199,12 +205,14 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
     },
     onMailFrom(address, session, callback) {
       if (!session.user) return callback(smtpError(530, '5.7.0 Authentication required'));
+      if (address.address && !hasAsciiLocalPart(address.address)) return callback(nonAscii());
       if (address.address && !emailAddress.safeParse(address.address).success) {
         return callback(smtpError(553, '5.1.7 Bad sender address syntax'));
       }
       callback();
     },
     onRcptTo(address, session, callback) {
+      if (!hasAsciiLocalPart(address.address)) return callback(nonAscii());
       if (!emailAddress.safeParse(address.address).success) {
         return callback(smtpError(553, '5.1.3 Bad recipient address syntax'));
       }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';
 import type { Route } from '../../functions/routes.ts';
 import { routeFunctionId } from '../function-catalogue.ts';
 import { readBody, sendJson } from './http-util.ts';
-
-/** API Gateway HTTP APIs refuse larger payloads before any Lambda runs. */
-const maxPayloadBytes = 10 * 1024 * 1024;
 
 interface CompiledRoute {
   route: Route;
@@ -138,9 +136,13 @@ export function createApiServer(
         sendJson(response, 404, { error: 'Not found.', code: 'not_found' });
         return;
       }
-      const body = await readBody(request, maxPayloadBytes);
+      // API Gateway refuses these before any function runs (with its own body on AWS).
+      const body = await readBody(request, restBodyLimitBytes);
       if (body === 'too_large') {
-        sendJson(response, 413, { error: 'Request body exceeds 10 MB.', code: 'payload_too_large' });
+        sendJson(response, 413, {
+          error: `Request body exceeds 10 MB. ${largeEmailAdvice}`,
+          code: 'payload_too_large',
+        });
         return;
       }
       const params: Record<string, string> = {};

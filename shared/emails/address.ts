@@ -6,9 +6,20 @@ import * as z from '#shared/zod.ts';
  */
 const addressPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
-export const emailAddress = z
-  .string()
-  .check(z.trim(), z.maxLength(320), z.regex(addressPattern, 'must be a valid email address'));
+export const emailAddress = z.string().check(
+  z.trim(),
+  z.maxLength(320),
+  z.regex(addressPattern, 'must be a valid email address'),
+  z.refine((address) => hasAsciiLocalPart(address), {
+    message:
+      'must have an ASCII local part (before the @): SES does not send to or from internationalised ones',
+  }),
+);
+
+/** SES takes only 7-bit local parts (it has no SMTPUTF8); a domain may be internationalised. */
+export function hasAsciiLocalPart(address: string): boolean {
+  return /^[\x00-\x7f]*$/.test(address.slice(0, address.lastIndexOf('@')));
+}
 
 /** `"Jane" <jane@example.com>`, `Jane <jane@example.com>` or a bare address. */
 export interface Mailbox {

@@ -27,7 +27,13 @@ const defaultMaxBodyBytes = 1024 * 1024;
  * body parsed and validated by `body` (when given) → `handle`.
  */
 export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>(
-  options: { route: { scope: Scope | 'any'; rateLimit: string }; body?: Schema; maxBodyBytes?: number },
+  options: {
+    route: { scope: Scope | 'any'; rateLimit: string };
+    body?: Schema;
+    maxBodyBytes?: number;
+    /** Said to a caller whose body is over the limit: what to do instead. */
+    tooLargeAdvice?: string;
+  },
   handle: (request: ApiRequest<Schema extends z.ZodMiniType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
@@ -36,7 +42,8 @@ export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>
     .use(authenticate(options.route.scope))
     .use(keyRateLimit(options.route.rateLimit))
     .use(idempotency());
-  if (options.body) handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes));
+  if (options.body)
+    handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes, options.tooLargeAdvice));
   return handler.handler(async (event, context) =>
     toResult(
       await handle({

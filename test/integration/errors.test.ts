@@ -62,6 +62,17 @@ describe('errors use the contract JSON shape', () => {
     expect(response.body.code).toBe('payload_too_large');
   });
 
+  it('413 for an 8 MB attachment over REST, saying SMTP takes up to 40 MB', async () => {
+    const content = Buffer.alloc(8 * 1024 * 1024, 7).toString('base64');
+    const response = await api('POST', '/api/v1/emails', {
+      body: { ...valid, attachments: [{ filename: 'big.bin', content }] },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ code: 'payload_too_large' });
+    expect(response.body.error).toMatch(/SMTP/);
+    expect(response.body.error).toMatch(/40 MB/);
+  });
+
   it('404 not_found for a path no route serves', async () => {
     const response = await api('GET', '/api/v1/nothing-here');
     expect(response.status).toBe(404);

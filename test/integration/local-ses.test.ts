@@ -43,6 +43,46 @@ beforeAll(async () => {
   await control(`/_local/identities/${sender}/status`, 'POST', { status: 'SUCCESS' });
 });
 
+describe('local SES: refuses what SES refuses', () => {
+  const send = (to: string, from = `hello@${sender}`) =>
+    ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: from,
+        Destination: { ToAddresses: [to] },
+        Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
+      }),
+    );
+
+  it('refuses malformed and internationalised (non-ASCII local part) addresses', async () => {
+    for (const to of ['not-an-email', 'a@b@c', 'jörg@example.com', 'a@-bad-.example.com'])
+      await expect(send(to), to).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(send('success@simulator.amazonses.com', `zoë@${sender}`)).rejects.toMatchObject({
+      name: 'BadRequestException',
+    });
+  });
+
+  it('refuses an identity that is neither a domain nor an address', async () => {
+    await expect(
+      ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'not a domain 123!' })),
+    ).rejects.toMatchObject({ name: 'BadRequestException' });
+  });
+
+  it('says what it does not implement, rather than that something is missing', async () => {
+    await expect(
+      ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: `hello@${sender}`,
+          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
+          Content: { Template: { TemplateName: 'welcome', TemplateData: '{}' } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotImplemented', message: expect.stringContaining('Content.Template') });
+    const unknown = await fetch(`${sesUrl}/v2/email/contact-lists`);
+    expect(unknown.status).toBe(501);
+    expect(unknown.headers.get('x-amzn-errortype')).toMatch(/^NotImplemented/);
+  });
+});
+
 describe('local SES: identities', () => {
   it('creates a domain identity with three DKIM tokens, PENDING until its delay passes', async () => {
     const domain = `pending-${Date.now()}.example.com`;

@@ -247,6 +247,27 @@ print("sent")`;
     expect(plain[3]).toMatch(/^530 5\.7\.0/);
   });
 
+  it('offers no SMTPUTF8 and refuses non-ASCII local parts, which SES cannot deliver', async () => {
+    const replies = await converse(smtp.starttls, ['EHLO test.example']);
+    expect(replies[1]).toContain('8BITMIME');
+    expect(replies[1]).not.toContain('SMTPUTF8');
+    await expect(
+      transport({ port: smtp.starttls, secure: false }).sendMail({
+        envelope: { from: `app@${domain}`, to: ['jörg@example.com'] },
+        from: `app@${domain}`,
+        to: 'jörg@example.com',
+        subject: 'x',
+        text: 'x',
+      }),
+    ).rejects.toThrow();
+    const rest = await api('POST', '/api/v1/emails', {
+      body: { from: `app@${domain}`, to: 'jörg@example.com', subject: 'x', text: 'x' },
+    });
+    expect(rest.status).toBe(400);
+    expect(rest.body).toMatchObject({ code: 'validation_error', field: 'to' });
+    expect(rest.body.error).toMatch(/ASCII/);
+  });
+
   it('refuses an oversize message by its declared SIZE', async () => {
     const replies = await converse(smtp.starttls, [
       'EHLO test.example',

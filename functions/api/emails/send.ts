@@ -2,13 +2,16 @@ import { routeOf } from '#functions/api/route-of.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
-
-/** API Gateway's own ceiling; attachments make send bodies the largest the API takes. */
-const maxBodyBytes = 10 * 1024 * 1024;
+import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';
 
 /** `POST /api/v1/emails`: accept one email for asynchronous delivery. */
 export const handler = apiHandler(
-  { route: routeOf('POST /api/v1/emails'), body: sendEmailSchema, maxBodyBytes },
+  {
+    route: routeOf('POST /api/v1/emails'),
+    body: sendEmailSchema,
+    maxBodyBytes: restBodyLimitBytes,
+    tooLargeAdvice: largeEmailAdvice,
+  },
   async ({ caller, body }) => {
     const accepted = await acceptEmail(caller, body);
     return {

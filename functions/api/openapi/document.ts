@@ -106,7 +106,10 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: 'Mailroom API',
       version,
-      description: 'Self-hosted email on Amazon SES v2: REST and SMTP. Errors are {"error","code"} JSON.',
+      description:
+        'Self-hosted email on Amazon SES v2: REST and SMTP. Errors are {"error","code"} JSON. ' +
+        'Sizes: a REST request body is at most 10 MB (API Gateway refuses larger ones with 413 before Mailroom sees them), ' +
+        'so an email sent over REST carries about 7.5 MB of base64 attachments; over SMTP a message may be 40 MB.',
     },
     servers: [{ url: serverUrl }],
     components: {

@@ -7,6 +7,24 @@ import { bounceEvent, complaintEvent, deliveryEvent, type SentMail, sendEvent } 
 import { sesMessageId } from './message-id.ts';
 import { simulatedOutcome } from './simulator.ts';
 
+/** A domain SES takes as an identity: dotted labels of letters, digits and hyphens (punycode for IDNs). */
+const sesDomain = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
+
+/**
+ * An address SES sends to or from: one `@`, a 7-bit local part (SES does not support
+ * SMTPUTF8), a domain as above.
+ */
+export function isSesAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.indexOf('@') !== at) return false;
+  const local = address.slice(0, at);
+  return (
+    /^[\x21-\x7e]{1,64}$/.test(local) &&
+    !/[<>()[\]\\,;:\s"]/.test(local) &&
+    sesDomain.test(address.slice(at + 1))
+  );
+}
+
 /** An error SES v2 would answer with; the HTTP layer sends it so the SDK throws `name`. */
 export class SesError extends Error {
   readonly status: number;
@@ -160,6 +178,9 @@ export class LocalSes {
   }) {
     const name = input.EmailIdentity?.trim().toLowerCase();
     if (!name) throw new SesError('BadRequestException', 400, 'EmailIdentity is required.');
+    if (!(name.includes('@') ? isSesAddress(name) : sesDomain.test(name))) {
+      throw new SesError('BadRequestException', 400, `Invalid identity: ${input.EmailIdentity}`);
+    }
     if (this.identities.has(name)) {
       throw new SesError('AlreadyExistsException', 400, `Email identity ${name} already exist.`);
     }
@@ -500,6 +521,8 @@ export class LocalSes {
     const from = input.FromEmailAddress ?? parsed.from?.text;
     if (!from) throw new SesError('BadRequestException', 400, "Missing final '@domain'");
     const destination = this.destinationOf(input, parsed);
+    const illegal = [from, ...destination].find((address) => !isSesAddress(addressOf(address)));
+    if (illegal !== undefined) throw new SesError('BadRequestException', 400, `Illegal address: ${illegal}`);
     if (destination.length === 0)
       throw new SesError('BadRequestException', 400, 'At least one recipient is required.');
     if (destination.length > 50)
@@ -565,6 +588,13 @@ export class LocalSes {
   private async rawMessage(input: SendInput): Promise<Buffer> {
     const raw = input.Content?.Raw?.Data;
     if (raw !== undefined) return Buffer.from(raw, 'base64');
+    if ((input.Content as { Template?: unknown } | undefined)?.Template !== undefined) {
+      throw new SesError(
+        'NotImplemented',
+        501,
+        'The local SES does not implement Content.Template (SES templates); send Simple or Raw content. Mailroom renders its own templates before sending.',
+      );
+    }
     const simple = input.Content?.Simple;
     if (!simple)
       throw new SesError('BadRequestException', 400, 'Content must contain Simple, Raw or Template.');

@@ -113,10 +113,11 @@ export function sesRequestListener(ses: LocalSes) {
         );
         return;
       }
+      // Not NotFoundException, which callers rightly read as a missing resource.
       throw new SesError(
-        'NotFoundException',
-        404,
-        `Local SES does not implement ${request.method} ${url.pathname}.`,
+        'NotImplemented',
+        501,
+        `The local SES does not implement ${request.method} ${url.pathname}; Mailroom does not call it.`,
       );
     } catch (error) {
       if (error instanceof SesError) return sendSesError(response, error);

@@ -23,6 +23,7 @@ export function toValidationError(error: z.core.$ZodError): ValidationError | Pa
 export function jsonBody(
   schema: z.ZodMiniType,
   maxBytes: number,
+  tooLargeAdvice?: string,
 ): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: (request) => {
@@ -30,7 +31,8 @@ export function jsonBody(
       if (body === undefined || body === '') throw new BadRequestError('Request body must be a JSON object.');
       const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
       if (raw.length > maxBytes) {
-        throw new PayloadTooLargeError(`Request body is ${raw.length} bytes; the limit is ${maxBytes}.`);
+        const limit = `Request body is ${raw.length} bytes; the limit is ${maxBytes}.`;
+        throw new PayloadTooLargeError(tooLargeAdvice ? `${limit} ${tooLargeAdvice}` : limit);
       }
       let parsed: unknown;
       try {

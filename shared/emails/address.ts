@@ -18,7 +18,7 @@ export const emailAddress = z.string().check(
 
 /** SES takes only 7-bit local parts (it has no SMTPUTF8); a domain may be internationalised. */
 export function hasAsciiLocalPart(address: string): boolean {
-  return /^[\x00-\x7f]*$/.test(address.slice(0, address.lastIndexOf('@')));
+  return !/[^\x20-\x7e]/.test(address.slice(0, address.lastIndexOf('@')));
 }
 
 /** `"Jane" <jane@example.com>`, `Jane <jane@example.com>` or a bare address. */

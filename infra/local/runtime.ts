@@ -192,6 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const messaging = await startMessaging({
       port: options.servicePorts?.messaging ?? 0,
+      dataDir: dir('messaging'),
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
     stops.push(messaging.stop);
@@ -223,6 +224,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await ensureConfigurationSet(sesClient, messaging.sesEventsTopicArn);
     sesClient.destroy();
     localSes.ensureVerifiedIdentity(sandboxDomain);
+    // Events a crash kept from their topic go out now.
+    localSes.resume();
 
     // Every function's AWS calls go through the gateway, which enforces its policy.
     const gateway = await IamGateway.start(

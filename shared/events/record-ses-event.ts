@@ -72,9 +72,9 @@ async function recordEffects(
 }
 
 /**
- * Applies one SES event: stores it in the email's history (once per SNS message, so a
- * duplicate delivery changes nothing), strengthens the email's status (recording SES's
- * MessageId) or counts the open or click, then the project-level effects: daily
+ * Applies one SES event: strengthens the email's status (recording SES's MessageId),
+ * stores the event in the email's history (once per SNS message, so a duplicate delivery
+ * changes nothing more), counts the open or click, then the project-level effects: daily
  * counters, the bounce log, suppression of hard-bounced and complaining recipients, and
  * the account's reputation window, re-judged after a bounce or complaint; last, the
  * project's webhooks. Events of mail Mailroom did not send are ignored.
@@ -91,13 +91,9 @@ export async function recordSesEvent(
     return;
   }
   const outcome = interpretSesEvent(event);
-  const fresh = await putEmailEvent(emailId, notificationId, {
-    type: outcome.type,
-    createdAt: outcome.at,
-    details: outcome.details,
-  });
-  if (!fresh) return;
   const now = new Date().toISOString();
+  // The status first: strengthening it again changes nothing, so a redelivery after a
+  // crash between here and the history item still brings the email its status.
   if (outcome.status) {
     const failureReason =
       outcome.status === 'failed' || outcome.status === 'rejected'
@@ -105,6 +101,12 @@ export async function recordSesEvent(
         : undefined;
     await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
   }
+  const fresh = await putEmailEvent(emailId, notificationId, {
+    type: outcome.type,
+    createdAt: outcome.at,
+    details: outcome.details,
+  });
+  if (!fresh) return;
   if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -120,12 +120,28 @@ export interface LocalSesOptions {
   dataDir?: string;
 }
 
+/** What happens to a sent message after the outcome delay: its delivery (or bounce), then any complaint. */
+interface OutcomeStep {
+  setName: string;
+  mail: SentMail;
+  stage: 'outcome' | 'complaint';
+}
+
+/** An event notification on its way to an SNS topic. */
+interface Notification {
+  topicArn: string;
+  message: string;
+  type: string;
+}
+
 interface PersistedState {
   identities: Identity[];
   tenants?: Tenant[];
   configurationSets: ConfigurationSet[];
   mail: CapturedMail[];
   quota: { maxSendRate: number; max24HourSend: number };
+  steps?: OutcomeStep[];
+  outbox?: Notification[];
 }
 
 const dkimTokenAlphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -159,6 +175,10 @@ export class LocalSes {
   /** The send-rate token bucket: tokens left, and when that was computed. */
   private bucket = { tokens: 0, at: 0 };
   private readonly pending = new Set<NodeJS.Timeout>();
+  /** Outcome steps not yet run, and notifications SNS has not yet taken. */
+  private readonly steps = new Set<OutcomeStep>();
+  private readonly outbox = new Set<Notification>();
+  private saveTimer: NodeJS.Timeout | undefined;
 
   private readonly options: LocalSesOptions;
 
@@ -625,50 +645,72 @@ export class LocalSes {
 
   /** Send now; then, per recipient, what the mailbox simulator (or a real inbox) would do. */
   private publishOutcomes(setName: string, captured: CapturedMail, mail: SentMail) {
-    const destinations = this.configurationSet(setName).eventDestinations.filter(
-      (destination) => destination.enabled && destination.topicArn,
-    );
-    const emit = (type: string, event: object) => {
-      captured.events.push(type);
-      for (const destination of destinations) {
-        if (!destination.matchingEventTypes.includes(type)) continue;
-        this.options.publish(destination.topicArn ?? '', queueBody(event)).catch((error: unknown) => {
-          console.error(`local SES: could not publish ${type} event`, error);
-        });
-      }
-    };
-    const later = (delayMs: number, action: () => void) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(timer);
-        action();
-      }, delayMs);
-      this.pending.add(timer);
-    };
+    this.emit(setName, captured, 'SEND', sendEvent(mail));
+    this.schedule({ setName, mail, stage: 'outcome' });
+  }
 
-    emit('SEND', sendEvent(mail));
-    later(this.options.outcomeDelayMs, () => {
-      const at = new Date();
-      const byOutcome = Object.groupBy(mail.destination, (recipient) => simulatedOutcome(recipient));
-      const delivered = [
-        ...(byOutcome.delivered ?? []),
-        ...(byOutcome.auto_reply ?? []),
-        ...(byOutcome.complaint ?? []),
-      ];
-      if (delivered.length > 0) emit('DELIVERY', deliveryEvent(mail, delivered, at));
-      for (const recipient of byOutcome.bounce ?? [])
-        emit('BOUNCE', bounceEvent(mail, recipient, at, 'General'));
-      for (const recipient of byOutcome.suppression_list ?? []) {
-        emit('BOUNCE', bounceEvent(mail, recipient, at, 'OnAccountSuppressionList'));
-      }
-      const complaints = byOutcome.complaint ?? [];
-      if (complaints.length > 0) {
-        // Complaints follow the delivery, as they do from a real inbox.
-        later(this.options.outcomeDelayMs, () => {
-          for (const recipient of complaints) emit('COMPLAINT', complaintEvent(mail, recipient, new Date()));
-        });
-      }
+  /**
+   * Runs an outcome step after the outcome delay. Steps not yet run are kept with the
+   * state, so a crash of the local platform delays them instead of losing them.
+   */
+  private schedule(step: OutcomeStep) {
+    this.steps.add(step);
+    this.save();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      this.steps.delete(step);
+      this.runStep(step);
       this.save();
-    });
+    }, this.options.outcomeDelayMs);
+    this.pending.add(timer);
+  }
+
+  private runStep({ setName, mail, stage }: OutcomeStep) {
+    const captured = this.getMail(mail.messageId);
+    if (!captured) return;
+    const at = new Date();
+    const byOutcome = Object.groupBy(mail.destination, (recipient) => simulatedOutcome(recipient));
+    const complaints = byOutcome.complaint ?? [];
+    if (stage === 'complaint') {
+      for (const recipient of complaints)
+        this.emit(setName, captured, 'COMPLAINT', complaintEvent(mail, recipient, at));
+      return;
+    }
+    const delivered = [...(byOutcome.delivered ?? []), ...(byOutcome.auto_reply ?? []), ...complaints];
+    if (delivered.length > 0) this.emit(setName, captured, 'DELIVERY', deliveryEvent(mail, delivered, at));
+    for (const recipient of byOutcome.bounce ?? [])
+      this.emit(setName, captured, 'BOUNCE', bounceEvent(mail, recipient, at, 'General'));
+    for (const recipient of byOutcome.suppression_list ?? [])
+      this.emit(setName, captured, 'BOUNCE', bounceEvent(mail, recipient, at, 'OnAccountSuppressionList'));
+    // Complaints follow the delivery, as they do from a real inbox.
+    if (complaints.length > 0) this.schedule({ setName, mail, stage: 'complaint' });
+  }
+
+  /**
+   * Publishes an event to the configuration set's destinations. Each notification waits
+   * in the outbox (kept with the state) until SNS has taken it, and is published again
+   * after a crash: at least once, as SES's own delivery to SNS is.
+   */
+  private emit(setName: string, captured: CapturedMail, type: string, event: object) {
+    captured.events.push(type);
+    const destinations = this.configurationSet(setName).eventDestinations.filter(
+      (destination) =>
+        destination.enabled && destination.topicArn && destination.matchingEventTypes.includes(type),
+    );
+    for (const destination of destinations) {
+      this.publish({ topicArn: destination.topicArn ?? '', message: queueBody(event), type });
+    }
+  }
+
+  private publish(notification: Notification) {
+    this.outbox.add(notification);
+    this.options.publish(notification.topicArn, notification.message).then(
+      () => {
+        this.outbox.delete(notification);
+        this.saveSoon();
+      },
+      (error: unknown) => console.error(`local SES: could not publish ${notification.type} event`, error),
+    );
   }
 
   // ---- captured mail -----------------------------------------------------------------
@@ -691,10 +733,22 @@ export class LocalSes {
     this.save();
   }
 
-  /** Stops pending event timers (on shutdown). */
+  /** Stops pending event timers (on shutdown); steps and notifications not yet done stay saved. */
   close() {
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.save();
+  }
+
+  /** After a restart: runs the outcome steps and publishes the notifications a crash interrupted. */
+  resume() {
+    const steps = [...this.steps];
+    const outbox = [...this.outbox];
+    this.steps.clear();
+    this.outbox.clear();
+    for (const notification of outbox) this.publish(notification);
+    for (const step of steps) this.schedule(step);
   }
 
   // ---- persistence -------------------------------------------------------------------
@@ -713,6 +767,8 @@ export class LocalSes {
     for (const set of state.configurationSets) this.configurationSets.set(set.name, set);
     for (const tenant of state.tenants ?? []) this.tenants.set(tenant.TenantName, tenant);
     this.quota = state.quota;
+    for (const step of state.steps ?? []) this.steps.add(step);
+    for (const notification of state.outbox ?? []) this.outbox.add(notification);
     for (const mail of state.mail) {
       try {
         this.raw.set(mail.messageId, readFileSync(join(dir, 'mail', `${mail.messageId}.eml`)));
@@ -734,7 +790,19 @@ export class LocalSes {
       tenants: [...this.tenants.values()],
       mail: this.mail,
       quota: this.quota,
+      steps: [...this.steps],
+      outbox: [...this.outbox],
     };
-    writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+    // Written aside, then renamed: a crash mid-write leaves the previous state whole.
+    writeFileSync(join(dir, 'state.json.tmp'), JSON.stringify(state));
+    renameSync(join(dir, 'state.json.tmp'), join(dir, 'state.json'));
+  }
+
+  /** Saves within a moment, once for many changes (each publish answered). */
+  private saveSoon() {
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, 100);
   }
 }

@@ -5,8 +5,8 @@ import { activeKey } from '#shared/auth/key-lookup.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
 import { emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
-import { maxRecipients, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { maxRecipients, type SendEmailInput, tagsSchema } from '#shared/emails/send-email-schema.ts';
+import { ApiError, ValidationError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import {
   claimIdempotencyKey,
@@ -48,12 +48,14 @@ function countFailure(ip: string) {
   else entry.count += 1;
 }
 
-/** `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`. */
-const tagText = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/));
+/**
+ * `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`, then the
+ * REST API's own tag rules (names, values, at most 50, no reserved `mailroom_` names).
+ */
 const tagsHeader = z.pipe(
   z.pipe(
     z.string(),
-    z.transform((value: string) =>
+    z.transform((value: string): Record<string, string> | string[] =>
       Object.fromEntries(
         value
           .split(',')
@@ -62,7 +64,7 @@ const tagsHeader = z.pipe(
       ),
     ),
   ),
-  z.record(tagText, tagText),
+  tagsSchema,
 );
 
 type Session = SMTPServerSession & { user?: ApiKeyRecord; failedAuth?: number };
@@ -108,14 +110,20 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
     skipTextToHtml: true,
     skipImageLinks: true,
   });
+  // Exactly one author: a second From field or mailbox would show recipients a sender the key never proved.
+  const fromFields = parsed.headerLines.filter((line) => line.key === 'from').length;
+  if (fromFields > 1 || (parsed.from?.value.length ?? 0) > 1 || parsed.from?.value[0]?.group) {
+    throw new ApiError('forbidden', 'The message must have exactly one From header with one mailbox.');
+  }
   const from = parsed.from?.value[0];
   const address = emailAddress.safeParse(from?.address ?? '');
   if (!address.success)
     throw new ValidationError('The message needs a From header with one valid address.', 'from');
   const tags = tagsHeader.safeParse(parsed.headers.get('x-mailroom-tags') ?? '');
   if (parsed.headers.has('x-mailroom-tags') && !tags.success) {
+    const problem = tags.error.issues[0]?.message ?? 'is not valid';
     throw new ValidationError(
-      'X-Mailroom-Tags must be name=value pairs of letters, digits, _ and -.',
+      `X-Mailroom-Tags must be name=value pairs of letters, digits, _ and - (${problem}).`,
       'tags',
     );
   }

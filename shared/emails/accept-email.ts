@@ -34,10 +34,11 @@ export interface AcceptedEmail {
 
 /**
  * Header fields of a relayed message that are for Mailroom or the envelope, never for
- * recipients: Bcc (its recipients travel in the SES envelope only) and the instructions
- * a client gives the relay.
+ * recipients: Bcc (its recipients travel in the SES envelope only, however it is
+ * spaced), the instructions a client gives the relay, and any instruction to SES
+ * (configuration set, tags, sending authorization), which only Mailroom may give.
  */
-const envelopeHeaders = /^(bcc|x-mailroom-tags|idempotency-key)\s*:/i;
+const envelopeHeaders = /^(bcc|idempotency-key|x-mailroom-[^:\s]*|x-ses-[^:\s]*)[ \t]*:/i;
 
 /** The message without those header fields (and their folded lines). */
 function withoutEnvelopeHeaders(mime: Buffer): Buffer {

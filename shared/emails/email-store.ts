@@ -14,6 +14,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -90,6 +91,20 @@ export async function putEmail(
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+}
+
+/** Whose email this is, and the SES message it became (once SES reported it): what SES events are checked against. */
+export async function getEmailOwner(
+  id: string,
+): Promise<Pick<EmailRecord, 'projectId' | 'accountId' | 'messageId'> | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: emailKey(id),
+      ProjectionExpression: 'projectId, accountId, messageId',
+    }),
+  );
+  return Item as Pick<EmailRecord, 'projectId' | 'accountId' | 'messageId'> | undefined;
 }
 
 /** Removes an email that could not be queued, so no half-accepted email stays behind. */

@@ -25,7 +25,7 @@ const reservedTagPrefix = 'mailroom_';
  * Tags as an object of name → value, or (OctusRelay's form) an array of names, which
  * becomes `{ name: "true" }`. Tags travel to SES and come back on every event.
  */
-const tags = z
+export const tagsSchema = z
   .pipe(
     z.union([z.record(tagText, tagText), z.array(tagText).check(z.maxLength(50))]),
     z.transform(
@@ -40,30 +40,53 @@ const tags = z
     }),
   );
 
-/** Headers the platform writes itself; a caller's custom headers may not replace them. */
-const reservedHeaders = new Set([
-  'from',
-  'to',
-  'cc',
-  'bcc',
-  'subject',
-  'reply-to',
-  'sender',
-  'date',
-  'message-id',
-  'mime-version',
-  'content-type',
-  'content-transfer-encoding',
-  'return-path',
+/**
+ * The standard headers a caller may add: threading, mailing-list and priority ones. Any
+ * other standard header is Mailroom's to write (addresses, subject, dates, ids, MIME
+ * structure) or would forge what only a mail system may state (DKIM-Signature, ARC-*,
+ * Authentication-Results, Received, Resent-*, Return-Path).
+ */
+export const callerStandardHeaders = new Set([
+  'in-reply-to',
+  'references',
+  'keywords',
+  'comments',
+  'list-id',
+  'list-unsubscribe',
+  'list-unsubscribe-post',
+  'list-help',
+  'list-subscribe',
+  'list-post',
+  'list-owner',
+  'list-archive',
+  'importance',
+  'priority',
+  'sensitivity',
+  'auto-submitted',
+  'precedence',
+  'thread-topic',
+  'thread-index',
 ]);
+
+/** X- headers that instruct SES (configuration set, tags, sending authorization) or Mailroom. */
+export const instructionHeader = /^x-(ses|mailroom)-/i;
+
+/**
+ * Why a caller may not set a header, or undefined when it may: custom `X-` headers and
+ * the standard ones above, never an instruction to SES or Mailroom.
+ */
+export function headerRefusal(name: string): string | undefined {
+  if (instructionHeader.test(name)) return 'is an instruction to SES or Mailroom, which callers may not give';
+  if (/^x-/i.test(name) || callerStandardHeaders.has(name.toLowerCase())) return undefined;
+  return 'is not a custom X- header nor a threading, list or priority header; Mailroom writes the others itself';
+}
 
 const headers = z.record(
   z.string().check(
     z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$/, 'must be a header name'),
-    z.refine(
-      (name) => !reservedHeaders.has(name.toLowerCase()),
-      'is set by Mailroom and cannot be overridden',
-    ),
+    z.refine((name) => headerRefusal(name) === undefined, {
+      error: (issue) => headerRefusal(String(issue.input)) ?? 'is not allowed',
+    }),
   ),
   // No CR or LF: a header value must never start a new header (header injection).
   z.string().check(z.maxLength(998), z.regex(/^[^\r\n]*$/, 'must be on one line')),
@@ -116,7 +139,7 @@ export const sendEmailSchema = z
     data: z.optional(z.record(z.string(), z.unknown())),
     variables: z.optional(z.record(z.string(), z.unknown())),
     headers: z.optional(headers),
-    tags: z.optional(tags),
+    tags: z.optional(tagsSchema),
     attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(maxAttachments))),
     scheduled_at: z.optional(scheduledAt),
   })

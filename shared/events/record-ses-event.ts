@@ -1,5 +1,5 @@
 import type { CounterBatch } from '#shared/aws/counter-batch.ts';
-import { advanceStatus, countEngagement, putEmailEvent } from '#shared/emails/email-store.ts';
+import { advanceStatus, countEngagement, getEmailOwner, putEmailEvent } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
@@ -90,6 +90,22 @@ export async function recordSesEvent(
     logger.warn('SES event without a Mailroom email id; ignored', { messageId: event.mail.messageId });
     return;
   }
+  // Tags ride on the message and a caller could once set them: the email's own record
+  // says whose it is, and which SES message it became.
+  const owner = await getEmailOwner(emailId);
+  const claimed = { projectId: tag(systemTags.projectId), accountId: tag(systemTags.accountId) };
+  if (
+    !owner ||
+    owner.projectId !== claimed.projectId ||
+    owner.accountId !== claimed.accountId ||
+    (owner.messageId !== undefined && owner.messageId !== event.mail.messageId)
+  ) {
+    logger.warn('SES event whose tags do not match the email they name; ignored', {
+      emailId,
+      messageId: event.mail.messageId,
+    });
+    return;
+  }
   const outcome = interpretSesEvent(event);
   const now = new Date().toISOString();
   // The status first: strengthening it again changes nothing, so a redelivery after a
@@ -111,14 +127,8 @@ export async function recordSesEvent(
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
-  const projectId = tag(systemTags.projectId);
-  await recordEffects(
-    { emailId, projectId, accountId: tag(systemTags.accountId) },
-    event,
-    outcome,
-    now,
-    counters,
-  );
+  const { projectId, accountId } = owner;
+  await recordEffects({ emailId, projectId, accountId }, event, outcome, now, counters);
   const webhookEvent = webhookEventFor(outcome.type);
   if (projectId && webhookEvent) {
     await publishEmailEvent(

@@ -1,7 +1,15 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queues, sesEventsTopic } from '#shared/resources.ts';
-import { api, eventually, sendAndWait, useLocalAws, verifiedDomain } from './support.ts';
+import {
+  api,
+  defaultProject,
+  eventually,
+  otherProjectKey,
+  sendAndWait,
+  useLocalAws,
+  verifiedDomain,
+} from './support.ts';
 
 const env = useLocalAws();
 let from = '';
@@ -27,11 +35,40 @@ async function deliverNotification(messageId: string, event: Record<string, unkn
   sqs.destroy();
 }
 
-const mailOf = (email: { id: string; messageId: string }, projectId: string) => ({
+/** The `mail` of an SES event about one of this project's emails, tagged as the sender tags it. */
+/** Resolves once the events queue holds no message, waiting or in flight: every event was handled. */
+async function eventsQueueDrained() {
+  const sqs = new SQSClient({});
+  await eventually(
+    async () => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: env[queues.sesEvents.envVar],
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+      );
+    },
+    (messages) => messages === 0,
+  );
+  sqs.destroy();
+}
+
+const mailOf = (
+  email: { id: string; messageId: string },
+  owner: { id: string; accountId: string } = defaultProject,
+) => ({
   timestamp: new Date().toISOString(),
   messageId: email.messageId,
   destination: ['success@simulator.amazonses.com'],
-  tags: { mailroom_email_id: [email.id], mailroom_project_id: [projectId] },
+  tags: {
+    mailroom_email_id: [email.id],
+    mailroom_project_id: [owner.id],
+    mailroom_account_id: [owner.accountId],
+  },
 });
 
 describe('SES events → status, suppression, counters', () => {
@@ -85,7 +122,7 @@ describe('SES events → status, suppression, counters', () => {
     );
     const open = {
       eventType: 'Open',
-      mail: mailOf({ id, messageId: email.messageId }, ''),
+      mail: mailOf({ id, messageId: email.messageId }),
       open: { timestamp: new Date().toISOString(), userAgent: 'test', ipAddress: '192.0.2.1' },
     };
     const notificationId = `dup-${Date.now()}`;
@@ -102,6 +139,47 @@ describe('SES events → status, suppression, counters', () => {
     expect(read.body.email.status).toBe('delivered');
   });
 
+  it('attributes an event only to the email whose record it matches, whatever its tags say', async () => {
+    const { id, email } = await sendAndWait(
+      { from, to: 'success@simulator.amazonses.com', subject: 'Mine', text: 'x' },
+      'delivered',
+    );
+    const bounceOf = (mail: ReturnType<typeof mailOf>) => ({
+      eventType: 'Bounce',
+      mail,
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        timestamp: new Date().toISOString(),
+        bouncedRecipients: [{ emailAddress: `forged+${Date.now()}@example.com` }],
+      },
+    });
+    // Another tenant's tags naming this email, and this email's tags on another SES message.
+    const { project } = await otherProjectKey();
+    await deliverNotification(
+      `forged-${Date.now()}`,
+      bounceOf(mailOf({ id, messageId: email.messageId }, project)),
+    );
+    await deliverNotification(
+      `replayed-${Date.now()}`,
+      bounceOf(mailOf({ id, messageId: `other-${email.messageId}` })),
+    );
+    // A genuine event after them, to know both were handled.
+    await deliverNotification(`open-${Date.now()}`, {
+      eventType: 'Open',
+      mail: mailOf({ id, messageId: email.messageId }),
+      open: { timestamp: new Date().toISOString(), userAgent: 'test', ipAddress: '192.0.2.1' },
+    });
+    await eventually(
+      () => api('GET', `/api/v1/emails/${id}`),
+      (response) => response.body.email.opens >= 1,
+    );
+    await eventsQueueDrained();
+    const read = await api('GET', `/api/v1/emails/${id}`);
+    expect(read.body.email.status).toBe('delivered');
+    expect(read.body.events.map((event: { type: string }) => event.type)).not.toContain('bounced');
+  });
+
   it('keeps bounced when a Delivery arrives after the Bounce', async () => {
     const { id, email } = await sendAndWait(
       { from, to: `bounce+late${Date.now()}@simulator.amazonses.com`, subject: 'Late', text: 'x' },
@@ -109,7 +187,7 @@ describe('SES events → status, suppression, counters', () => {
     );
     await deliverNotification(`late-${Date.now()}`, {
       eventType: 'Delivery',
-      mail: mailOf({ id, messageId: email.messageId }, ''),
+      mail: mailOf({ id, messageId: email.messageId }),
       delivery: { timestamp: new Date().toISOString(), recipients: ['x@example.com'] },
     });
     await eventually(

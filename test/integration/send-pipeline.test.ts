@@ -161,6 +161,53 @@ describe('every field reaches the message', () => {
     }
   });
 
+  it('takes only custom X- headers and threading, list and priority ones; never one that steers SES or forges authentication', async () => {
+    const base = { from, to: 'success@simulator.amazonses.com', subject: 'Headers', text: 'x' };
+    const refused = [
+      'X-SES-CONFIGURATION-SET',
+      'X-SES-MESSAGE-TAGS',
+      'X-SES-SOURCE-ARN',
+      'X-SES-FROM-ARN',
+      'X-SES-RETURN-PATH-ARN',
+      'x-ses-anything',
+      'X-Mailroom-Tags',
+      'DKIM-Signature',
+      'ARC-Seal',
+      'Authentication-Results',
+      'Received',
+      'Return-Path',
+      'Resent-From',
+      'Resent-Bcc',
+      'Content-Disposition',
+      'Content-Type',
+      'MIME-Version',
+      'Sender',
+      'Message-ID',
+      'Date',
+    ];
+    for (const name of refused) {
+      const response = await api('POST', '/api/v1/emails', { body: { ...base, headers: { [name]: 'x' } } });
+      expect(response.status, name).toBe(400);
+      expect(response.body, name).toMatchObject({ code: 'validation_error', field: `headers.${name}` });
+    }
+    const { email } = await sendAndWait(
+      {
+        ...base,
+        headers: {
+          'X-Campaign': 'spring',
+          'In-Reply-To': '<a@example.com>',
+          References: '<a@example.com>',
+          'List-Unsubscribe': '<https://example.com/u>',
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      },
+      'delivered',
+    );
+    const { parsed } = await rawOf(email.messageId);
+    expect(parsed.headers.get('x-campaign')).toBe('spring');
+    expect(parsed.inReplyTo).toBe('<a@example.com>');
+  });
+
   it('sends a body too large for a queue message through S3', async () => {
     const html = `<p>${'All work and no play. '.repeat(15_000)}</p>`;
     const { email } = await sendAndWait(

@@ -172,6 +172,56 @@ describe('SMTP relay', () => {
     expect(size).toBeLessThanOrEqual(40 * 1024 * 1024);
   }, 120_000);
 
+  it('holds X-Mailroom-Tags to the REST rules: no reserved names, at most 50', async () => {
+    const client = transport({ port: smtp.starttls, secure: false });
+    const message = {
+      from: `app@${domain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'Tags',
+      text: 'x',
+    };
+    const reserved = 'mailroom_email_id=em_x, mailroom_project_id=prj_x, mailroom_account_id=acc_x';
+    const many = Array.from({ length: 60 }, (_, i) => `t${i}=v`).join(', ');
+    for (const tags of [reserved, many]) {
+      await expect(
+        client.sendMail({ ...message, headers: { 'X-Mailroom-Tags': tags } }),
+      ).rejects.toMatchObject({
+        responseCode: 550,
+      });
+    }
+  });
+
+  it('refuses a message with two From fields or two authors, and delivers no SES instruction', async () => {
+    const client = transport({ port: smtp.starttls, secure: false });
+    const raw = (from: string, extra = '') =>
+      `From: ${from}\r\n${extra}To: success@simulator.amazonses.com\r\nSubject: Authors ${Date.now()}\r\n\r\nx\r\n`;
+    const envelope = { from: `app@${domain}`, to: ['success@simulator.amazonses.com'] };
+    for (const message of [
+      raw(`app@${domain}, ceo@victim.example`),
+      raw(`app@${domain}`, 'From: ceo@victim.example\r\n'),
+    ]) {
+      await expect(client.sendMail({ envelope, raw: message })).rejects.toMatchObject({ responseCode: 550 });
+    }
+    const info = await client.sendMail({
+      envelope: {
+        from: `app@${domain}`,
+        to: ['success@simulator.amazonses.com', 'success+hidden@simulator.amazonses.com'],
+      },
+      raw: raw(
+        `app@${domain}`,
+        'X-SES-CONFIGURATION-SET: elsewhere\r\nX-SES-MESSAGE-TAGS: mailroom_email_id=em_x\r\nBcc : success+hidden@simulator.amazonses.com\r\n',
+      ),
+    });
+    const read = await eventually(
+      () => api('GET', `/api/v1/emails/${queuedId(info.response)}`),
+      (response) => response.body.email.status === 'delivered',
+    );
+    const delivered = await (await fetch(`${sesUrl}/_local/mail/${read.body.email.messageId}/raw`)).text();
+    expect(delivered).not.toMatch(/^x-ses-/im);
+    expect(delivered).not.toMatch(/^bcc\s*:/im);
+    expect(delivered).not.toContain('success+hidden@');
+  });
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

@@ -10,7 +10,10 @@ import type * as z from '#shared/zod.ts';
 export function toValidationError(error: z.core.$ZodError): ValidationError | PayloadTooLargeError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || undefined;
-  const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid request body.';
+  // A refused record key (a header name) carries the reason in its own issues.
+  const reason =
+    (issue?.code === 'invalid_key' ? issue.issues[0]?.message : undefined) ?? issue?.message ?? 'is invalid';
+  const message = issue ? (field ? `${field}: ${reason}` : reason) : 'Invalid request body.';
   if (issue?.code === 'custom' && issue.params?.payloadTooLarge) return new PayloadTooLargeError(message);
   return new ValidationError(message, field);
 }

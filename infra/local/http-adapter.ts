@@ -89,6 +89,15 @@ function toEvent(
   };
 }
 
+/** A path segment decoded, or as it came when its percent-encoding is broken (the function judges it). */
+function decodedOrAsSent(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Writes a handler's answer the way API Gateway does for payload format 2.0. */
 function writeResult(response: ServerResponse, result: unknown) {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
@@ -147,7 +156,7 @@ export function createApiServer(
       }
       const params: Record<string, string> = {};
       matched.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(values?.[index + 1] ?? '');
+        params[name] = decodedOrAsSent(values?.[index + 1] ?? '');
       });
       const event = toEvent(request, url, matched, params, body);
       writeResult(

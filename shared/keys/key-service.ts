@@ -1,6 +1,7 @@
 import { generateApiKey } from '#shared/auth/api-keys.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
+import { isId } from '#shared/ids.ts';
 import type { CreateKeyInput } from '#shared/keys/key-schema.ts';
 import { keyView } from '#shared/keys/key-view.ts';
 import { allows, type Scope } from '#shared/tenancy/scopes.ts';
@@ -45,7 +46,7 @@ export async function listKeys(caller: Caller) {
 
 /** Revokes a key of the caller's project at once (the next request with it is a 401 within 5 s). */
 export async function revokeKey(caller: Caller, keyId: string) {
-  if (!(await revokeApiKey(caller.projectId, keyId, new Date().toISOString())))
+  if (!isId('apiKey', keyId) || !(await revokeApiKey(caller.projectId, keyId, new Date().toISOString())))
     throw new NotFoundError('API key');
   return { id: keyId, object: 'api_key', revoked: true };
 }

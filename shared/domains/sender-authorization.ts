@@ -1,7 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
 import { getNameClaims } from '#shared/domains/domain-store.ts';
-import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { domainOf } from '#shared/emails/address.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { ApiError, ForbiddenError } from '#shared/errors.ts';
@@ -10,26 +9,27 @@ import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('settings:sandbox', { SANDBOX_DOMAIN: z.optional(z.string()) });
 
+/** On whose authority a caller sends: a test key's, the shared sandbox's (within its allowance), or a verified domain's. */
+export type SenderAuthority = 'test' | 'sandbox' | 'verified';
+
 /**
  * May this caller send from `address`? In order:
  * - a key limited to some domains may send only from those (or their subdomains): 403;
  * - a test key may send from anything, since its mail never reaches SES;
- * - the operator's shared sandbox domain is open to every project, up to its daily allowance;
+ * - the operator's shared sandbox domain is open to every project, up to its daily
+ *   allowance, which the caller takes (`useSandboxAllowance`) once the email is accepted;
  * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
  *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
  */
-export async function authorizeSender(caller: Caller, address: string): Promise<void> {
+export async function authorizeSender(caller: Caller, address: string): Promise<SenderAuthority> {
   const domain = domainToASCII(domainOf(address)) || domainOf(address);
   const candidates = domainAndParents(domain);
   if (caller.domains.length > 0 && !candidates.some((name) => caller.domains.includes(name))) {
     throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
   }
-  if (caller.mode === 'test') return;
+  if (caller.mode === 'test') return 'test';
   const sandboxDomain = env().SANDBOX_DOMAIN;
-  if (sandboxDomain && domain === sandboxDomain) {
-    await useSandboxAllowance(caller.projectId);
-    return;
-  }
+  if (sandboxDomain && domain === sandboxDomain) return 'sandbox';
   const claims = await getNameClaims(candidates);
   const verified = claims.some(
     (claim) => claim.projectId === caller.projectId && claim.status === 'verified',
@@ -41,4 +41,5 @@ export async function authorizeSender(caller: Caller, address: string): Promise<
       { field: 'from' },
     );
   }
+  return 'verified';
 }

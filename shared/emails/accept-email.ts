@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
+import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
 import { type EmailContent, resolveContent } from '#shared/emails/email-content.ts';
@@ -96,8 +97,9 @@ export async function acceptEmail(
     });
   }
 
-  // Counted once every check has passed; a batch takes the allowance for all its rows.
+  // Counted once every check has passed; a batch takes the account's allowance for all its rows.
   if (!options.allowanceTaken) await consumeSendAllowance(caller, 1);
+  if ((await authorized) === 'sandbox') await useSandboxAllowance(caller.projectId);
 
   const now = Date.now();
   const sendAt = input.scheduled_at === undefined ? now : Date.parse(input.scheduled_at);

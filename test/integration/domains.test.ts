@@ -261,4 +261,23 @@ describe('the shared sandbox domain', () => {
     expect(over.body.error).toMatch(/sandbox domain allows 100 emails a day/);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 60_000);
+
+  it('counts only accepted mail against the allowance', async () => {
+    const fresh = await otherProjectKey();
+    const keys = [fresh.key, await addProjectKey(fresh.project), await addProjectKey(fresh.project)];
+    const from = `hello@${sandboxDomain}`;
+    // Refused after the sender check: an unknown template, an all-suppressed recipient list.
+    await api('POST', '/api/v1/suppressions', { key: keys[0], body: { email: 'gone@example.com' } });
+    for (let i = 0; i < 100; i += 1) {
+      const body =
+        i % 2 === 0
+          ? { from, to: 'success@simulator.amazonses.com', template_id: `tpl_${'0'.repeat(26)}` }
+          : { ...email(from), to: 'gone@example.com' };
+      const refused = await api('POST', '/api/v1/emails', { key: keys[i % 2], body });
+      expect(refused.status, `request ${i + 1}`).toBeGreaterThanOrEqual(400);
+      expect(refused.status, `request ${i + 1}`).not.toBe(429);
+    }
+    const accepted = await api('POST', '/api/v1/emails', { key: keys[2], body: email(from) });
+    expect(accepted.status).toBe(200);
+  }, 60_000);
 });

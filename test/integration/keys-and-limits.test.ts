@@ -130,6 +130,31 @@ describe('keys', () => {
   });
 });
 
+describe('test keys', () => {
+  it('send and read, but change no key, domain, webhook or suppression (403 saying so)', async () => {
+    const changes: [string, string, unknown][] = [
+      ['POST', '/api/v1/keys', { name: 'x', scopes: ['emails.send'] }],
+      ['DELETE', `/api/v1/keys/key_${'0'.repeat(26)}`, undefined],
+      ['POST', '/api/v1/domains', { domain: 'test-key.example.com' }],
+      ['DELETE', '/api/v1/domains/test-key.example.com', undefined],
+      ['POST', '/api/v1/webhooks', { url: 'https://example.com/hook', events: ['email.sent'] }],
+      ['PATCH', `/api/v1/webhooks/whk_${'0'.repeat(26)}`, { active: false }],
+      ['DELETE', `/api/v1/webhooks/whk_${'0'.repeat(26)}`, undefined],
+      ['POST', '/api/v1/suppressions', { email: 'someone@example.com' }],
+      ['DELETE', '/api/v1/suppressions/someone@example.com', undefined],
+    ];
+    for (const [method, path, body] of changes) {
+      const response = await api(method, path, { key: testKey, body });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(response.body, `${method} ${path}`).toMatchObject({ code: 'forbidden' });
+      expect(response.body.error).toMatch(/test key/);
+    }
+    for (const path of ['/api/v1/keys', '/api/v1/domains', '/api/v1/webhooks', '/api/v1/suppressions']) {
+      expect((await api('GET', path, { key: testKey })).status, path).toBe(200);
+    }
+  });
+});
+
 describe('rate limits and quotas', () => {
   it('reports the window on every response and answers 429 with Retry-After past it', async () => {
     const key = await addProjectKey(defaultProject);

@@ -13,8 +13,20 @@ function presentedKey(event: ApiEvent): string | undefined {
 }
 
 /**
- * Finds the caller's key by its SHA-256 (the stored form), checks `scope`, and refuses
- * changes (anything but GET) while the caller's account is not `active`.
+ * What a test key may not do: change the project's live resources. It sends (mail that
+ * never reaches SES, status `test`) and reads, like Resend's and Postmark's test keys.
+ */
+const liveOnlyScopes = new Set<Scope | 'any'>([
+  'keys.write',
+  'domains.write',
+  'webhooks.write',
+  'suppressions.write',
+]);
+
+/**
+ * Finds the caller's key by its SHA-256 (the stored form), checks `scope`, refuses a
+ * test key what only a live key may change, and refuses changes (anything but GET)
+ * while the caller's account is not `active`.
  * The lookup is by hash, so no secret is ever compared byte by byte.
  */
 export function authenticate(
@@ -29,6 +41,11 @@ export function authenticate(
       const caller: Caller = { ...record, rateLimits: [] };
       if (scope !== 'any' && !allows(caller.scopes, scope)) {
         throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
+      }
+      if (caller.mode === 'test' && liveOnlyScopes.has(scope)) {
+        throw new ForbiddenError(
+          'A test key may send (as status test) and read, but not change keys, domains, webhooks or suppressions: use a live key.',
+        );
       }
       logger.appendKeys({ projectId: caller.projectId, keyId: caller.id });
       if (request.event.requestContext.http.method !== 'GET') await requireActiveAccount(caller.accountId);

@@ -29,9 +29,14 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
+  // Site-local, deprecated but still routed by some stacks.
+  ['fec0::', 10],
   ['ff00::', 8],
   ['2001:db8::', 32],
-  ['64:ff9b::', 96],
+  // Teredo: its embedded client address is obfuscated; never a webhook endpoint.
+  ['2001::', 32],
+  // NAT64's local-use prefix, whose translation is the operator's own.
+  ['64:ff9b:1::', 48],
   ['100::', 64],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
@@ -41,15 +46,44 @@ const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
-/** The IPv4 address inside an IPv4-mapped or -compatible IPv6 address (`::ffff:127.0.0.1`). */
+/** An IPv6 address as its eight 16-bit groups (`::` expanded, a dotted IPv4 tail converted). */
+function groupsOf(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const dotted = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const part = (side: string) =>
+    side === '' ? [] : side.split(':').map((group) => Number.parseInt(group, 16));
+  const left = part(head);
+  const right = tail === undefined ? [] : part(tail);
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((group) => group >= 0 && group <= 0xffff) ? groups : undefined;
+}
+
+const ipv4Of = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/**
+ * The IPv4 address an IPv6 address stands for, by every form that embeds one: IPv4-
+ * compatible (`::a.b.c.d`, deprecated), IPv4-mapped (`::ffff:a.b.c.d`), IPv4-translated
+ * (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) and 6to4 (`2002:aabb:ccdd::`). A
+ * URL parser rewrites `[::127.0.0.1]` to `[::7f00:1]`; both are the same loopback.
+ */
 function embeddedIpv4(address: string): string | undefined {
-  const match = /^(?:0*:)*(?:ffff:)?((?:\d{1,3}\.){3}\d{1,3})$/i.exec(address.replace(/^::/, '0:'));
-  if (match?.[1]) return match[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex?.[1] || !hex[2]) return undefined;
-  const high = Number.parseInt(hex[1], 16);
-  const low = Number.parseInt(hex[2], 16);
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  const g = groupsOf(address);
+  if (!g) return undefined;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  const last = ipv4Of(g[6] ?? 0, g[7] ?? 0);
+  if (g[0] === 0x2002) return ipv4Of(g[1] ?? 0, g[2] ?? 0);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return last;
+  if (zeros(0, 5) && g[5] === 0xffff) return last;
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return last;
+  // `::` and `::1` are IPv6's own unspecified and loopback addresses, not IPv4-compatible ones.
+  if (zeros(0, 6) && !(g[6] === 0 && (g[7] ?? 0) <= 1)) return last;
+  return undefined;
 }
 
 export type AddressVerdict = 'public' | 'loopback' | 'blocked';

@@ -45,6 +45,24 @@ describe('the address classifier', () => {
     ['::ffff:10.0.0.1', 'blocked'],
     ['::ffff:a9fe:a9fe', 'blocked'],
     ['not-an-ip', 'blocked'],
+    // Every IPv6 form that embeds an IPv4 address is judged by that address.
+    ['::7f00:1', 'loopback'],
+    ['::127.0.0.1', 'loopback'],
+    ['::a9fe:a9fe', 'blocked'],
+    ['::169.254.169.254', 'blocked'],
+    ['::a00:1', 'blocked'],
+    ['::ffff:0:127.0.0.1', 'loopback'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'blocked'],
+    ['64:ff9b::808:808', 'public'],
+    ['64:ff9b:1::7f00:1', 'blocked'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:a00:1::1', 'blocked'],
+    ['2002:808:808::1', 'public'],
+    ['fec0::1', 'blocked'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'blocked'],
+    ['::', 'blocked'],
   ])('%s is %s', (address, verdict) => {
     expect(classifyAddress(address)).toBe(verdict);
   });

@@ -1,4 +1,5 @@
 import { ApiError } from '#shared/errors.ts';
+import { IdempotencyInProgressError } from '#shared/idempotency/idempotency-store.ts';
 
 /** An SMTP reply smtp-server sends for an error: `responseCode` and an enhanced status in the text. */
 export function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
@@ -29,6 +30,7 @@ export function replyFor(error: unknown): Error & { responseCode: number } {
       ? smtpError(451, '4.3.0 Temporary failure, try again later')
       : smtpError(554, '5.3.0 The message could not be accepted; sending it again will not help');
   }
+  if (error instanceof IdempotencyInProgressError) return smtpError(451, `4.5.0 ${error.message}`);
   switch (error.code) {
     case 'rate_limited':
       return smtpError(451, `4.7.1 ${error.message}`);

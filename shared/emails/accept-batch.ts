@@ -19,8 +19,19 @@ export interface BatchRow {
 /** Rows accepted at once; enough to overlap the round trips, few enough to stay gentle. */
 const concurrency = 10;
 
+/**
+ * The row's `to`, echoed back only when it could be one (an address, or a list of at
+ * most 50): the answer stays small whatever a row holds, so it can be kept for replays.
+ */
+function echoOf(to: unknown): unknown {
+  const address = (value: unknown) => typeof value === 'string' && value.length <= 320;
+  if (address(to)) return to;
+  if (Array.isArray(to) && to.length <= 50 && to.every(address)) return to;
+  return null;
+}
+
 async function acceptRow(caller: Caller, row: unknown, batchId: string): Promise<BatchRow> {
-  const to = typeof row === 'object' && row !== null ? ((row as { to?: unknown }).to ?? null) : null;
+  const to = typeof row === 'object' && row !== null ? echoOf((row as { to?: unknown }).to) : null;
   const parsed = sendEmailSchema.safeParse(row);
   try {
     if (!parsed.success) throw toValidationError(parsed.error);

@@ -23,6 +23,17 @@ export type IdempotencyKey = { pk: string; sk: string };
 /** The stored answer of an earlier request with the key, or the lock this request now holds. */
 export type Claim = { replay: string } | { lock: IdempotencyKey };
 
+/** The first request with the key still runs: a 409 over REST; over SMTP a 4xx, since trying later will pass. */
+export class IdempotencyInProgressError extends ApiError {
+  constructor() {
+    super(
+      'idempotency_conflict',
+      'A request with this Idempotency-Key is still in progress; try again shortly.',
+    );
+    this.name = 'IdempotencyInProgressError';
+  }
+}
+
 export async function claimIdempotencyKey(
   projectId: string,
   header: string,
@@ -62,9 +73,7 @@ export async function claimIdempotencyKey(
     if (stored?.hash?.S !== fingerprint) {
       throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with a different request.');
     }
-    if (stored.state?.S !== 'completed' || !stored.response?.S) {
-      throw new ApiError('idempotency_conflict', 'A request with this Idempotency-Key is still in progress.');
-    }
+    if (stored.state?.S !== 'completed' || !stored.response?.S) throw new IdempotencyInProgressError();
     return { replay: stored.response.S };
   }
 }

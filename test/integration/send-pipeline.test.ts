@@ -379,6 +379,30 @@ describe('Idempotency-Key', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('does a batch once under one key, however large its answer, and replays that answer', async () => {
+    const key = `big-${Date.now()}`;
+    const subject = `Once in a big batch ${key}`;
+    const emails = [
+      { from, to: 'success@simulator.amazonses.com', subject, text: 'x' },
+      ...Array.from({ length: 99 }, () => ({ from, to: 'x'.repeat(10_000), subject, text: 'x' })),
+    ];
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      answers.push(
+        await api('POST', '/api/v1/emails/batch', { body: { emails }, headers: { 'idempotency-key': key } }),
+      );
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(answers[1]?.body).toEqual(answers[0]?.body);
+    expect(answers[2]?.headers.get('idempotent-replayed')).toBe('true');
+    const id = answers[0]?.body.data[0].id as string;
+    await eventually(
+      () => api('GET', `/api/v1/emails/${id}`),
+      (read) => read.body.email.status === 'delivered',
+    );
+    expect((await capturedMail()).filter((mail) => mail.subject === subject)).toHaveLength(1);
+  });
+
   it('lets only one of two concurrent requests with the same key do the work', async () => {
     const key = `race-${Date.now()}`;
     const body = { from, to: 'success@simulator.amazonses.com', subject: `Race ${key}`, text: 'x' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '#shared/errors.ts';
+import { IdempotencyInProgressError } from '#shared/idempotency/idempotency-store.ts';
 import { replyFor } from '../../functions/smtp/smtp-replies.ts';
 
 const sdkError = (name: string, fault: 'client' | 'server') =>
@@ -12,6 +13,7 @@ describe('SMTP replies', () => {
       sdkError('InternalServerError', 'server'),
       Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
       new ApiError('rate_limited', 'Slow down.'),
+      new IdempotencyInProgressError(),
     ]) {
       expect(replyFor(error).responseCode, String(error)).toBeGreaterThanOrEqual(400);
       expect(replyFor(error).responseCode, String(error)).toBeLessThan(500);

@@ -9,6 +9,7 @@ import {
   type IdempotencyKey,
   releaseIdempotencyKey,
 } from '#shared/idempotency/idempotency-store.ts';
+import { logger } from '#shared/logger.ts';
 
 const mutating = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -55,8 +56,26 @@ export function idempotency(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, A
       const key = request.context.idempotencyKey;
       if (!key || !request.response) return;
       const { statusCode = 200, body, headers } = request.response;
-      if (statusCode >= 500) await releaseIdempotencyKey(key);
-      else await completeIdempotencyKey(key, JSON.stringify({ statusCode, body, headers }));
+      if (statusCode >= 500) {
+        await releaseIdempotencyKey(key);
+        return;
+      }
+      // The work is done: the key must never be released now, or a repeat would do it again.
+      await completeIdempotencyKey(key, JSON.stringify({ statusCode, body, headers })).catch(
+        async (error) => {
+          logger.error('idempotent answer not kept; keeping a stand-in', { error });
+          const standIn = {
+            error:
+              'A request with this Idempotency-Key was done once; its answer was too large to keep for replay.',
+            code: 'idempotency_conflict',
+          };
+          await completeIdempotencyKey(
+            key,
+            JSON.stringify({ statusCode: 409, body: JSON.stringify(standIn) }),
+          );
+        },
+      );
+      request.context.idempotencyKey = undefined;
     },
     onError: async (raw) => {
       const key = (raw as Request).context.idempotencyKey;

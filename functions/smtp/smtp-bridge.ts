@@ -67,7 +67,17 @@ const tagsHeader = z.pipe(
   tagsSchema,
 );
 
-type Session = SMTPServerSession & { user?: ApiKeyRecord; failedAuth?: number };
+/** A session, with the key its client authenticated with (re-checked per message, so a revocation reaches open connections). */
+type Session = SMTPServerSession & { user?: ApiKeyRecord; keySecret?: string; failedAuth?: number };
+
+/** The session's key as it is now: a key revoked since AUTH is refused within the key cache's 5 seconds. */
+async function currentKey(session: Session): Promise<ApiKeyRecord> {
+  const key = session.keySecret ? await activeKey(session.keySecret) : undefined;
+  if (!key || !allows(key.scopes, 'emails.send'))
+    throw new ApiError('forbidden', 'This API key was revoked or may no longer send email.');
+  session.user = key;
+  return key;
+}
 
 /** Every address of a parsed header field, groups opened. */
 function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
@@ -101,7 +111,7 @@ function recipientsOf(parsed: ParsedMail, envelope: string[]) {
  * service as `POST /api/v1/emails` and the same checks.
  */
 async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
-  const key = session.user as ApiKeyRecord;
+  const key = await currentKey(session);
   const caller: Caller = { ...key, rateLimits: [] };
   await consumeKeyRate(caller.id, 'send');
   await requireActiveAccount(caller.accountId);
@@ -203,6 +213,7 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
         (key) => {
           if (!key) return fail(535, '5.7.8 Authentication credentials invalid');
           if (!allows(key.scopes, 'emails.send')) return fail(535, '5.7.8 This API key may not send email');
+          (session as Session).keySecret = auth.password ?? undefined;
           callback(null, { user: key });
         },
         (error: unknown) => {
@@ -211,13 +222,22 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
         },
       );
     },
-    onMailFrom(address, session, callback) {
+    onMailFrom(address, session: Session, callback) {
       if (!session.user) return callback(smtpError(530, '5.7.0 Authentication required'));
       if (address.address && !hasAsciiLocalPart(address.address)) return callback(nonAscii());
       if (address.address && !emailAddress.safeParse(address.address).success) {
         return callback(smtpError(553, '5.1.7 Bad sender address syntax'));
       }
-      callback();
+      // A key revoked since AUTH stops here, within the key cache's 5 seconds.
+      currentKey(session).then(
+        () => callback(),
+        (error: unknown) =>
+          callback(
+            error instanceof ApiError
+              ? smtpError(535, '5.7.8 This API key was revoked or may no longer send email')
+              : smtpError(451, '4.3.0 Temporary failure, try again later'),
+          ),
+      );
     },
     onRcptTo(address, session, callback) {
       if (!hasAsciiLocalPart(address.address)) return callback(nonAscii());
@@ -231,9 +251,14 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
     },
     onData(stream, session: Session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      // Counted as it streams: past the limit nothing more is kept, so an oversize message costs no memory.
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxMessageBytes) chunks.push(chunk);
+      });
       stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+        if (size > maxMessageBytes || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(smtpError(552, '5.3.4 Message exceeds the 40 MB limit'));
         }
         acceptMessage(Buffer.concat(chunks), session)

@@ -222,6 +222,47 @@ describe('SMTP relay', () => {
     expect(delivered).not.toContain('success+hidden@');
   });
 
+  it('stops an open session from sending within 5 seconds of its key being revoked', async () => {
+    const created = await api('POST', '/api/v1/keys', {
+      body: { name: 'revoked mid-session', scopes: ['sending_access'] },
+    });
+    expect(created.status).toBe(200);
+    const own = created.body.key as string;
+    const pooled = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.starttls,
+      requireTLS: true,
+      pool: true,
+      maxConnections: 1,
+      auth: { user: 'anything', pass: own },
+      tls: { ca: smtp.certificate, servername: 'localhost' },
+    });
+    const message = {
+      from: `app@${domain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'Pooled',
+      text: 'x',
+    };
+    try {
+      expect((await pooled.sendMail(message)).response).toMatch(/^250 /);
+      expect((await api('DELETE', `/api/v1/keys/${created.body.id}`)).status).toBe(200);
+      const revokedAt = Date.now();
+      const refused = await eventually(
+        () =>
+          pooled.sendMail(message).then(
+            () => undefined,
+            (error: { responseCode?: number }) => error,
+          ),
+        (error) => error !== undefined,
+        8_000,
+      );
+      expect(refused?.responseCode).toBe(535);
+      expect(Date.now() - revokedAt).toBeLessThan(6_000);
+    } finally {
+      pooled.close();
+    }
+  });
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainOf, formatMailbox, parseMailbox } from '#shared/emails/address.ts';
 import { statusesWeakerThan } from '#shared/emails/email-status.ts';
+import { textFromHtml } from '#shared/emails/plain-text.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { allows } from '#shared/tenancy/scopes.ts';
 
@@ -74,5 +75,13 @@ describe('scopes', () => {
     expect(allows(['sending_access'], 'emails.batch')).toBe(true);
     expect(allows(['sending_access'], 'emails.read')).toBe(false);
     expect(allows(['emails.read'], 'emails.send')).toBe(false);
+  });
+});
+
+describe('the derived plain-text part', () => {
+  it('is derived in linear time from a long unbroken run (a quadratic wrap would take many seconds)', () => {
+    const html = `<b>${'x'.repeat(38)}</b>`.repeat(52_000);
+    const text = textFromHtml(html, 'em_test');
+    expect(text?.split('\n').every((line) => line.length <= 78)).toBe(true);
   });
 });

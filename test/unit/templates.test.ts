@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PayloadTooLargeError } from '#shared/errors.ts';
 import { renderTemplate, templateSyntaxError } from '#shared/templates/render-template.ts';
 
 describe('template rendering', () => {
@@ -36,5 +37,18 @@ describe('template rendering', () => {
   it('reports syntax errors', () => {
     expect(templateSyntaxError('{{#open}}')).toMatch(/Unclosed section/);
     expect(templateSyntaxError('{{fine}}')).toBeUndefined();
+  });
+});
+
+describe('rendering budget', () => {
+  it('stops nested sections that would render without end, with a 413', () => {
+    const nested = `${'{{#a}}'.repeat(5)}xxxxxxxxxx${'{{/a}}'.repeat(5)}`;
+    const data = { a: Array.from({ length: 100 }, () => ({})) };
+    expect(() => renderTemplate(nested, data, true)).toThrow(PayloadTooLargeError);
+  });
+
+  it('renders what stays within the limit', () => {
+    const data = { a: Array.from({ length: 10 }, () => ({})) };
+    expect(renderTemplate('{{#a}}{{#a}}x{{/a}}{{/a}}', data, false)).toBe('x'.repeat(100));
   });
 });

@@ -30,11 +30,45 @@ export interface SmtpBridgeOptions {
   hostname: string;
 }
 
-/** Failed AUTH attempts allowed per connection, and per client address in `ipWindowMs`. */
+/** Open connections per relay process, in all and from one client address. */
+const maxConnections = 1000;
+const maxConnectionsPerIp = 100;
+const openByIp = new Map<string, number>();
+
+/** Failed AUTH attempts allowed per connection, and per client address in `ipWindowMs` (across its connections). */
 const maxFailuresPerConnection = 3;
 const maxFailuresPerIp = 10;
 const ipWindowMs = 10 * 60_000;
 const failuresByIp = new Map<string, { count: number; since: number }>();
+/** Key checks under way per client address, and the checks waiting for one of them to end. */
+const checkingByIp = new Map<string, number>();
+const waitingByIp = new Map<string, (() => void)[]>();
+
+/**
+ * Admits one key check for an address, or answers false when the address is locked out.
+ * Checks whose outcome is not yet known count against the allowance too: parallel
+ * connections wait their turn rather than test more keys than the address may.
+ */
+async function admitKeyCheck(ip: string): Promise<boolean> {
+  for (;;) {
+    const failures = recentFailures(ip);
+    if (failures >= maxFailuresPerIp) return false;
+    if (failures + (checkingByIp.get(ip) ?? 0) < maxFailuresPerIp) {
+      checkingByIp.set(ip, (checkingByIp.get(ip) ?? 0) + 1);
+      return true;
+    }
+    await new Promise<void>((resolve) => waitingByIp.set(ip, [...(waitingByIp.get(ip) ?? []), resolve]));
+  }
+}
+
+function keyCheckDone(ip: string) {
+  const left = (checkingByIp.get(ip) ?? 1) - 1;
+  if (left > 0) checkingByIp.set(ip, left);
+  else checkingByIp.delete(ip);
+  const waiting = waitingByIp.get(ip) ?? [];
+  waitingByIp.delete(ip);
+  for (const wake of waiting) wake();
+}
 
 function recentFailures(ip: string): number {
   const entry = failuresByIp.get(ip);
@@ -68,7 +102,13 @@ const tagsHeader = z.pipe(
 );
 
 /** A session, with the key its client authenticated with (re-checked per message, so a revocation reaches open connections). */
-type Session = SMTPServerSession & { user?: ApiKeyRecord; keySecret?: string; failedAuth?: number };
+type Session = SMTPServerSession & {
+  user?: ApiKeyRecord;
+  keySecret?: string;
+  failedAuth?: number;
+  /** Counted among its address's open connections. */
+  counted?: boolean;
+};
 
 /** The session's key as it is now: a key revoked since AUTH is refused within the key cache's 5 seconds. */
 async function currentKey(session: Session): Promise<ApiKeyRecord> {
@@ -187,14 +227,27 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
     // SES delivers no internationalised local parts, so the relay does not offer them.
     hideSMTPUTF8: true,
     socketTimeout: 60_000,
+    maxClients: maxConnections,
     closeTimeout: 30_000,
     onConnect(session, callback) {
       if (recentFailures(session.remoteAddress) >= maxFailuresPerIp) {
         return callback(smtpError(421, '4.7.0 Too many failed logins from your address, try later'));
       }
+      const open = openByIp.get(session.remoteAddress) ?? 0;
+      if (open >= maxConnectionsPerIp) {
+        return callback(smtpError(421, '4.7.0 Too many connections from your address, try later'));
+      }
+      openByIp.set(session.remoteAddress, open + 1);
+      (session as Session).counted = true;
       // AUTH is neither offered nor accepted until the connection is encrypted.
       if (!secure) session.disabledCommands = ['AUTH'];
       callback();
+    },
+    onClose(session: Session) {
+      if (!session.counted) return;
+      const open = (openByIp.get(session.remoteAddress) ?? 1) - 1;
+      if (open > 0) openByIp.set(session.remoteAddress, open);
+      else openByIp.delete(session.remoteAddress);
     },
     onSecure(_socket, session, callback) {
       session.disabledCommands = [];
@@ -209,17 +262,27 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
       if ((session.failedAuth ?? 0) >= maxFailuresPerConnection) {
         return callback(smtpError(421, '4.7.0 Too many failed logins on this connection'));
       }
-      activeKey(auth.password ?? '').then(
-        (key) => {
+      // Counted across all of the address's connections, checks still running included.
+      const ip = session.remoteAddress;
+      const checkKey = async () => {
+        try {
+          const key = await activeKey(auth.password ?? '');
           if (!key) return fail(535, '5.7.8 Authentication credentials invalid');
           if (!allows(key.scopes, 'emails.send')) return fail(535, '5.7.8 This API key may not send email');
-          (session as Session).keySecret = auth.password ?? undefined;
+          session.keySecret = auth.password ?? undefined;
           callback(null, { user: key });
-        },
-        (error: unknown) => {
+        } catch (error) {
           logger.error('SMTP auth lookup failed', { error });
           callback(smtpError(454, '4.7.0 Temporary authentication failure'));
-        },
+        } finally {
+          // After the failure is counted, so the checks waiting see it.
+          keyCheckDone(ip);
+        }
+      };
+      void admitKeyCheck(ip).then((admitted) =>
+        admitted
+          ? checkKey()
+          : callback(smtpError(421, '4.7.0 Too many failed logins from your address, try later')),
       );
     },
     onMailFrom(address, session: Session, callback) {

@@ -263,6 +263,63 @@ describe('SMTP relay', () => {
     }
   });
 
+  it('caps the connections one address holds open', async () => {
+    // From an address of its own (all of 127/8 is this machine), so no other test is capped.
+    const open = (localAddress: string) =>
+      new Promise<{ socket: ReturnType<typeof connect>; greeting: string }>((resolve, reject) => {
+        const socket = connect({ port: smtp.starttls, host: smtp.host, localAddress });
+        socket.once('data', (chunk) => resolve({ socket, greeting: chunk.toString() }));
+        socket.once('error', reject);
+      });
+    const held = [];
+    for (let i = 0; i < 100; i += 1) held.push(await open('127.0.0.3'));
+    expect(held.every(({ greeting }) => greeting.startsWith('220 '))).toBe(true);
+    const over = await open('127.0.0.3');
+    expect(over.greeting).toMatch(/^421 4\.7\.0/);
+    over.socket.destroy();
+    // Another address is not held back by this one.
+    const other = await open('127.0.0.4');
+    expect(other.greeting).toMatch(/^220 /);
+    other.socket.destroy();
+    for (const { socket } of held) socket.destroy();
+    await eventually(
+      async () => {
+        const again = await open('127.0.0.3');
+        again.socket.destroy();
+        return again.greeting;
+      },
+      (greeting) => greeting.startsWith('220 '),
+    );
+  });
+
+  it('counts failed logins across all of an address’s connections', async () => {
+    const from = (password: string) =>
+      nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.starttls,
+        requireTLS: true,
+        localAddress: '127.0.0.2',
+        auth: { user: 'anything', pass: password },
+        tls: { ca: smtp.certificate, servername: 'localhost' },
+      });
+    const message = { from: `app@${domain}`, to: 'success@simulator.amazonses.com', subject: 'x', text: 'x' };
+    // Twenty connections at once, each with a wrong key: at most ten keys are ever checked.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        from(`ak_live_${String(i).padStart(64, '0')}`)
+          .sendMail(message)
+          .then(
+            () => 250,
+            (error: { responseCode?: number }) => error.responseCode ?? 0,
+          ),
+      ),
+    );
+    expect(outcomes.filter((code) => code === 535).length).toBeLessThanOrEqual(10);
+    expect(outcomes.filter((code) => code === 421).length).toBeGreaterThanOrEqual(10);
+    // Even the right key waits out the address's lockout.
+    await expect(from(key).sendMail(message)).rejects.toMatchObject({ responseCode: 421 });
+  });
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

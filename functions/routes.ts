@@ -122,7 +122,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/domains/create.ts',
     scope: 'domains.write',
     rateLimit: 'domain_create',
-    capabilities: ['ses:identities'],
+    capabilities: ['ses:identities', 'settings:sandbox'],
   },
   {
     method: 'GET',

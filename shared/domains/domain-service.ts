@@ -10,20 +10,22 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { dnsRecords } from '#shared/domains/dns-records.ts';
-import { type DomainName, parseDomainName } from '#shared/domains/domain-name.ts';
+import { type DomainName, domainAndParents, parseDomainName } from '#shared/domains/domain-name.ts';
 import {
   type DomainRecord,
   type DomainStatus,
   getDomain,
   getNameClaim,
+  getNameClaims,
   insertDomain,
   listPendingDomains,
   listProjectDomains,
   removeDomain,
   saveDomain,
 } from '#shared/domains/domain-store.ts';
+import { inSandboxTree } from '#shared/domains/sender-authorization.ts';
 import { runtimeEnv } from '#shared/env.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
@@ -105,6 +107,16 @@ export async function createDomain(caller: Caller, name: DomainName): Promise<Do
     mailFromDomain: `mail.${name.ascii}`,
     createdAt: new Date().toISOString(),
   };
+  if (inSandboxTree(name.ascii)) {
+    throw new ForbiddenError(
+      `${name.ascii} is the shared sandbox domain's; every project may already send from it.`,
+    );
+  }
+  // A name under another project's domain is that project's to use: SES signs subdomains of a verified domain.
+  const parents = await getNameClaims(domainAndParents(name.ascii).slice(1));
+  if (parents.some((claim) => claim.projectId !== caller.projectId)) {
+    throw new ConflictError(`A parent domain of ${name.ascii} is registered to another project.`);
+  }
   if (!(await insertDomain(domain)))
     throw new ConflictError(`The domain ${name.ascii} is already registered.`);
   try {

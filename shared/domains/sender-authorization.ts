@@ -9,6 +9,12 @@ import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('settings:sandbox', { SANDBOX_DOMAIN: z.optional(z.string()) });
 
+/** Whether a domain is the operator's shared sandbox domain or under it: the whole tree is the operator's. */
+export function inSandboxTree(domain: string): boolean {
+  const sandbox = env().SANDBOX_DOMAIN?.toLowerCase();
+  return Boolean(sandbox) && (domain === sandbox || domain.endsWith(`.${sandbox}`));
+}
+
 /** On whose authority a caller sends: a test key's, the shared sandbox's (within its allowance), or a verified domain's. */
 export type SenderAuthority = 'test' | 'sandbox' | 'verified';
 
@@ -16,7 +22,7 @@ export type SenderAuthority = 'test' | 'sandbox' | 'verified';
  * May this caller send from `address`? In order:
  * - a key limited to some domains may send only from those (or their subdomains): 403;
  * - a test key may send from anything, since its mail never reaches SES;
- * - the operator's shared sandbox domain is open to every project, up to its daily
+ * - the operator's shared sandbox domain (and any name under it) is open to every project, up to its daily
  *   allowance, which the caller takes (`useSandboxAllowance`) once the email is accepted;
  * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
  *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
@@ -28,8 +34,7 @@ export async function authorizeSender(caller: Caller, address: string): Promise<
     throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
   }
   if (caller.mode === 'test') return 'test';
-  const sandboxDomain = env().SANDBOX_DOMAIN;
-  if (sandboxDomain && domain === sandboxDomain) return 'sandbox';
+  if (inSandboxTree(domain)) return 'sandbox';
   const claims = await getNameClaims(candidates);
   const verified = claims.some(
     (claim) => claim.projectId === caller.projectId && claim.status === 'verified',

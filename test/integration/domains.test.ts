@@ -245,6 +245,34 @@ describe('sending is bound to verified domains', () => {
   });
 });
 
+describe('domain ownership across projects', () => {
+  it('refuses a name under another project’s domain, and the sandbox tree', async () => {
+    const { domain } = await verifiedDomain();
+    const { key: other } = await otherProjectKey();
+    const under = await api('POST', '/api/v1/domains', { key: other, body: { domain: `mail2.${domain}` } });
+    expect(under.status).toBe(409);
+    expect(under.body).toMatchObject({ code: 'conflict' });
+    expect(under.body.error).not.toMatch(/prj_/);
+    // The owner itself may add names under its own domain.
+    const own = await api('POST', '/api/v1/domains', {
+      key: await freshKey(),
+      body: { domain: `news.${domain}` },
+    });
+    expect(own.status).toBe(200);
+    for (const name of [sandboxDomain, `news.${sandboxDomain}`]) {
+      const sandbox = await api('POST', '/api/v1/domains', { key: other, body: { domain: name } });
+      expect(sandbox.status, name).toBe(403);
+      expect(sandbox.body, name).toMatchObject({ code: 'forbidden' });
+    }
+  });
+
+  it('treats a name under the sandbox domain as the sandbox, allowance included', async () => {
+    const { key } = await otherProjectKey();
+    const response = await api('POST', '/api/v1/emails', { key, body: email(`hi@news.${sandboxDomain}`) });
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('the shared sandbox domain', () => {
   it('lets a project without a domain send 100 emails a day from it, and refuses the 101st', async () => {
     const fresh = await otherProjectKey();

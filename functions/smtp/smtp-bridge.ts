@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { activeKey } from '#shared/auth/key-lookup.ts';
+import { domainAndParents } from '#shared/domains/domain-name.ts';
 import { acceptEmail } from '#shared/emails/accept-email.ts';
-import { emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
+import { domainOf, emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
 import { maxRecipients, type SendEmailInput, tagsSchema } from '#shared/emails/send-email-schema.ts';
 import { ApiError, ValidationError } from '#shared/errors.ts';
@@ -293,7 +294,20 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
       }
       // A key revoked since AUTH stops here, within the key cache's 5 seconds.
       currentKey(session).then(
-        () => callback(),
+        (key) => {
+          // A domain-limited key's envelope sender is held to its domains, as its From is.
+          const domain = domainOf(address.address || '');
+          if (
+            address.address &&
+            key.domains.length > 0 &&
+            !domainAndParents(domain).some((name) => key.domains.includes(name))
+          ) {
+            return callback(
+              smtpError(550, `5.7.1 This API key may only send from: ${key.domains.join(', ')}`),
+            );
+          }
+          callback();
+        },
         (error: unknown) =>
           callback(
             error instanceof ApiError

@@ -107,6 +107,7 @@ export async function createDomain(caller: Caller, name: DomainName): Promise<Do
     mailFromDomain: `mail.${name.ascii}`,
     createdAt: new Date().toISOString(),
   };
+  requireCovered(caller, name.ascii);
   if (inSandboxTree(name.ascii)) {
     throw new ForbiddenError(
       `${name.ascii} is the shared sandbox domain's; every project may already send from it.`,
@@ -137,17 +138,35 @@ export async function createDomain(caller: Caller, name: DomainName): Promise<Do
   return domain;
 }
 
-/** A project's domain by id or by name; another project's domain is not found. */
+/** Whether a key may act on a domain: any, unless it is limited to some (then those and names under them). */
+function keyCovers(caller: Caller, domain: string): boolean {
+  return (
+    caller.domains.length === 0 || domainAndParents(domain).some((name) => caller.domains.includes(name))
+  );
+}
+
+function requireCovered(caller: Caller, domain: string) {
+  if (!keyCovers(caller, domain)) {
+    throw new ForbiddenError(`This API key may only act on: ${caller.domains.join(', ')}.`);
+  }
+}
+
+/**
+ * A project's domain by id or by name; another project's domain is not found, and one
+ * a domain-limited key does not cover is refused.
+ */
 export async function findProjectDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
   const name = isId('domain', idOrName) ? undefined : parseDomainName(idOrName);
   const id = name ? ('ascii' in name ? (await getNameClaim(name.ascii))?.domainId : undefined) : idOrName;
   const domain = id ? await getDomain(id) : undefined;
   if (!domain || domain.projectId !== caller.projectId) throw new NotFoundError('Domain');
+  requireCovered(caller, domain.domain);
   return domain;
 }
 
-export function listDomains(caller: Caller): Promise<DomainRecord[]> {
-  return listProjectDomains(caller.projectId);
+/** The project's domains; a domain-limited key sees only its own. */
+export async function listDomains(caller: Caller): Promise<DomainRecord[]> {
+  return (await listProjectDomains(caller.projectId)).filter((domain) => keyCovers(caller, domain.domain));
 }
 
 /** The domain with its DNS records and each record's status as SES reports it now. */

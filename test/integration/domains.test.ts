@@ -242,6 +242,30 @@ describe('sending is bound to verified domains', () => {
     const refused = await api('POST', '/api/v1/emails', { key: limited, body: email(`a@${other}`) });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('forbidden');
+
+    // On every route: a limited key with domain scopes sees and changes only its domains.
+    const manager = await addProjectKey(project, {
+      scopes: ['domains.read', 'domains.write'],
+      domains: [allowed],
+    });
+    const listed = await api('GET', '/api/v1/domains', { key: manager });
+    expect(
+      listed.body.data.map((domain: { name?: string; domain?: string }) => domain.name ?? domain.domain),
+    ).toEqual([allowed]);
+    for (const [method, path] of [
+      ['GET', `/api/v1/domains/${other}`],
+      ['POST', `/api/v1/domains/${other}/verify`],
+      ['DELETE', `/api/v1/domains/${other}`],
+    ] as const) {
+      const answer = await api(method, path, { key: manager });
+      expect(answer.status, `${method} ${path}`).toBe(403);
+    }
+    const added = await api('POST', '/api/v1/domains', {
+      key: manager,
+      body: { domain: uniqueDomain('outside') },
+    });
+    expect(added.status).toBe(403);
+    expect((await api('GET', `/api/v1/domains/${other}`, { key: admin })).status).toBe(200);
   });
 });
 

@@ -320,6 +320,27 @@ describe('SMTP relay', () => {
     await expect(from(key).sendMail(message)).rejects.toMatchObject({ responseCode: 421 });
   });
 
+  it('holds a domain-limited key’s envelope sender to its domains too', async () => {
+    const { key: admin, project } = await otherProjectKey();
+    const { domain: allowed } = await verifiedDomain(admin);
+    const { domain: other } = await verifiedDomain(admin);
+    const limited = await addProjectKey(project, { scopes: ['sending_access'], domains: [allowed] });
+    const client = transport({ port: smtp.starttls, secure: false, password: limited });
+    const message = {
+      from: `app@${allowed}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'x',
+      text: 'x',
+    };
+    expect((await client.sendMail(message)).response).toMatch(/^250 /);
+    await expect(
+      client.sendMail({
+        ...message,
+        envelope: { from: `app@${other}`, to: ['success@simulator.amazonses.com'] },
+      }),
+    ).rejects.toMatchObject({ responseCode: 550 });
+  });
+
   it('accepts a resent message with the same Idempotency-Key once', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     const message = {

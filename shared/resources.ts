@@ -102,7 +102,8 @@ export const queues = {
     consumer: {
       entry: 'functions/workers/webhooks.ts',
       batchSize: 10,
-      maxConcurrency: 2,
+      // Receivers are other people's servers: more lanes, so slow ones leave room for the rest.
+      maxConcurrency: 10,
       timeoutSeconds: 30,
       capabilities: ['webhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
     },

@@ -6,6 +6,7 @@ import { postJson } from '#shared/webhooks/webhook-http.ts';
 import { signWebhookBody } from '#shared/webhooks/webhook-signature.ts';
 import {
   type Attempt,
+  claimProbe,
   getWebhook,
   type NewDelivery,
   recordAttempt,
@@ -15,6 +16,13 @@ import {
 /** The pause before the next attempt, ±10 % so retries of many deliveries spread out. */
 function withJitter(seconds: number): number {
   return Math.max(1, Math.round(seconds * (0.9 + Math.random() * 0.2)));
+}
+
+/** Whether this delivery may try an unresponsive receiver again: its pause is over and it won the probe. */
+async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean> {
+  if (Date.parse(pausedUntil) > Date.now()) return false;
+  const probeWindow = new Date(Date.now() + webhookConfig().timeoutMs + 1000).toISOString();
+  return claimProbe(webhookId, pausedUntil, probeWindow);
 }
 
 /**
@@ -43,8 +51,20 @@ export async function deliverWebhook(
     await log({ status: 'failed', error: 'Webhook is inactive' });
     return {};
   }
+  const delay = webhookConfig().retryDelaysSeconds[attempt - 1];
+  if (webhook.unresponsiveUntil && !(await mayProbe(webhook.id, webhook.unresponsiveUntil))) {
+    // The receiver did not answer lately: this delivery waits its turn in the schedule
+    // instead of holding a worker for another timeout.
+    await log({
+      status: delay === undefined ? 'failed' : 'pending',
+      error: 'Not attempted: the receiver did not answer a recent attempt',
+    });
+    const pausedFor = (Date.parse(webhook.unresponsiveUntil) - Date.now()) / 1000;
+    return delay === undefined ? {} : { retryInSeconds: withJitter(Math.max(delay, pausedFor)) };
+  }
 
   let error: string;
+  let answered = false;
   try {
     const response = await postJson(
       webhook.url,
@@ -66,13 +86,17 @@ export async function deliverWebhook(
       }
       return {};
     }
+    answered = true;
     error = `HTTP ${response.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`;
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
   }
 
-  const delay = webhookConfig().retryDelaysSeconds[attempt - 1];
   await log({ status: delay === undefined ? 'failed' : 'pending', error });
-  await recordOutcome(webhook.id, false, webhookConfig().deactivateAfter, new Date().toISOString());
+  // No answer at all (timeout, refused connection): the webhook's other deliveries wait
+  // until this one's next attempt rather than each waiting out a timeout of its own.
+  const pause =
+    answered || delay === undefined ? undefined : new Date(Date.now() + delay * 1000).toISOString();
+  await recordOutcome(webhook.id, false, webhookConfig().deactivateAfter, new Date().toISOString(), pause);
   return delay === undefined ? {} : { retryInSeconds: withJitter(delay) };
 }

@@ -72,6 +72,8 @@ export async function updateWebhook(
     ...(input.events === undefined ? {} : { events: [...new Set(input.events)] }),
     ...(input.active === undefined ? {} : { active: input.active }),
     ...(reactivated ? { consecutiveFailures: 0, deactivatedReason: undefined } : {}),
+    // A new address, or a webhook turned back on, is tried at once.
+    ...(reactivated || input.url !== undefined ? { unresponsiveUntil: undefined } : {}),
     updatedAt: new Date().toISOString(),
   };
   await saveWebhook(updated);

@@ -25,6 +25,12 @@ export interface WebhookRecord {
   /** `whsec_…`: signs every delivery; shown to the customer once. */
   secret: string;
   consecutiveFailures: number;
+  /**
+   * Set when the receiver did not answer at all (timeout, refused connection): until then
+   * its deliveries are deferred without an attempt, so an unresponsive receiver holds the
+   * shared delivery capacity for one attempt, not one per event.
+   */
+  unresponsiveUntil?: string;
   deactivatedReason?: string;
   createdAt: string;
   updatedAt: string;
@@ -215,12 +221,36 @@ export async function listProjectWebhooks(projectId: string): Promise<WebhookRec
   return items.map((item) => withoutKeys<WebhookRecord>(item));
 }
 
+/**
+ * Claims the one probe of an unresponsive receiver whose pause is over: moves its pause
+ * on to `until` if it is still `seen`. Only the caller that moved it attempts a delivery;
+ * the others stay deferred, so a receiver that still does not answer holds one worker.
+ */
+export async function claimProbe(id: string, seen: string, until: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: webhookKey(id),
+        UpdateExpression: 'SET unresponsiveUntil = :until',
+        ConditionExpression: 'unresponsiveUntil = :seen',
+        ExpressionAttributeValues: { ':until': until, ':seen': seen },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** After a delivery: a success clears the failure run; a failure lengthens it and may deactivate the webhook. */
 export async function recordOutcome(
   id: string,
   succeeded: boolean,
   deactivateAfter: number,
   now: string,
+  unresponsiveUntil?: string,
 ): Promise<void> {
   if (succeeded) {
     await dynamo
@@ -228,7 +258,7 @@ export async function recordOutcome(
         new UpdateCommand({
           TableName: tableName(),
           Key: webhookKey(id),
-          UpdateExpression: 'SET consecutiveFailures = :zero',
+          UpdateExpression: 'SET consecutiveFailures = :zero REMOVE unresponsiveUntil',
           ConditionExpression: 'attribute_exists(pk) AND consecutiveFailures > :zero',
           ExpressionAttributeValues: { ':zero': 0 },
         }),
@@ -243,9 +273,13 @@ export async function recordOutcome(
       new UpdateCommand({
         TableName: tableName(),
         Key: webhookKey(id),
-        UpdateExpression: 'ADD consecutiveFailures :one SET updatedAt = :now',
+        UpdateExpression: `ADD consecutiveFailures :one SET updatedAt = :now${unresponsiveUntil ? ', unresponsiveUntil = :until' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1, ':now': now },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':now': now,
+          ...(unresponsiveUntil ? { ':until': unresponsiveUntil } : {}),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     )

@@ -249,6 +249,68 @@ describe('deliveries', () => {
     expect(list.body.data).toHaveLength(20);
   });
 
+  it('keeps one project’s unresponsive receiver from holding back another project’s deliveries', async () => {
+    // A receiver that takes each connection and never answers; counts what reaches it.
+    let connections = 0;
+    let abandoned = 0;
+    const hung = createServer((request) => {
+      connections += 1;
+      request.socket.once('close', () => {
+        abandoned += 1;
+      });
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const fine = new Receiver();
+    const fineUrl = await fine.start();
+    try {
+      const { addProjectKey, otherProjectKey } = await import('./support.ts');
+      const setUp = async (target: string) => {
+        const { project } = await otherProjectKey();
+        const key = await addProjectKey(project);
+        const hook = await api('POST', '/api/v1/webhooks', {
+          key,
+          body: { url: target, events: ['email.queued'] },
+        });
+        expect(hook.status).toBe(200);
+        return key;
+      };
+      const slowKey = await setUp(`http://127.0.0.1:${(hung.address() as AddressInfo).port}/hooks`);
+      const fineKey = await setUp(fineUrl);
+      const mail = (subject: string) => ({
+        from: `hooks@${sandboxDomain}`,
+        to: 'success@simulator.amazonses.com',
+        subject,
+        text: 'x',
+      });
+      const emails = Array.from({ length: 40 }, (_, i) => mail(`slow ${i}`));
+      expect((await api('POST', '/api/v1/emails/batch', { key: slowKey, body: { emails } })).status).toBe(
+        200,
+      );
+      // The first attempts wait out their timeout; from then on the slow receiver's
+      // deliveries are deferred without an attempt, and take no capacity.
+      await eventually(
+        async () => abandoned,
+        (count) => count >= 1,
+        20_000,
+      );
+      const sentAt = Date.now();
+      expect(
+        (await api('POST', '/api/v1/emails', { key: fineKey, body: mail('not held back') })).status,
+      ).toBe(200);
+      await eventually(
+        async () => fine.events('email.queued').length,
+        (count) => count >= 1,
+      );
+      expect(Date.now() - sentAt).toBeLessThan(3_000);
+      // The first wave of attempts at most: the retries probe one at a time.
+      expect(connections).toBeLessThanOrEqual(40);
+    } finally {
+      hung.closeAllConnections();
+      await new Promise((resolve) => hung.close(resolve));
+      await fine.stop();
+    }
+  }, 45_000);
+
   it('takes effect at once: events right after a webhook is created reach it, none after it is deleted', async () => {
     const own = new Receiver();
     const control = new Receiver();

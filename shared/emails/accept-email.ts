@@ -34,19 +34,22 @@ export interface AcceptedEmail {
 }
 
 /**
- * Header fields of a relayed message that are for Mailroom or the envelope, never for
- * recipients: Bcc (its recipients travel in the SES envelope only, however it is
- * spaced), the instructions a client gives the relay, and any instruction to SES
- * (configuration set, tags, sending authorization), which only Mailroom may give.
+ * Header fields of a relayed message that never leave as written: Bcc (its recipients
+ * travel in the SES envelope only, however it is spaced), the instructions a client gives
+ * the relay, any instruction to SES (configuration set, tags, sending authorization),
+ * which only Mailroom may give, and what only the mail systems on the way may state
+ * (authentication results and signatures, trace and resent fields); SES signs and traces
+ * the message itself.
  */
-const envelopeHeaders = /^(bcc|idempotency-key|x-mailroom-[^:\s]*|x-ses-[^:\s]*)[ \t]*:/i;
+const relayOnlyHeaders =
+  /^(bcc|idempotency-key|x-mailroom-[^:\s]*|x-ses-[^:\s]*|dkim-signature|arc-[^:\s]*|authentication-results|received(-spf)?|return-path|resent-[^:\s]*)[ \t]*:/i;
 
 /** The message without those header fields (and their folded lines). */
-function withoutEnvelopeHeaders(mime: Buffer): Buffer {
+function withoutRelayOnlyHeaders(mime: Buffer): Buffer {
   const text = mime.toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
   const head = end === -1 ? text : text.slice(0, end);
-  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !envelopeHeaders.test(field));
+  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !relayOnlyHeaders.test(field));
   const newline = head.includes('\r\n') ? '\r\n' : '\n';
   return Buffer.from(kept.join(newline) + (end === -1 ? '' : text.slice(end)), 'latin1');
 }
@@ -145,7 +148,7 @@ export async function acceptEmail(
     subject: content.subject,
     html: content.html,
     text: content.text,
-    ...(options.raw ? { raw: withoutEnvelopeHeaders(options.raw.mime).toString('base64') } : {}),
+    ...(options.raw ? { raw: withoutRelayOnlyHeaders(options.raw.mime).toString('base64') } : {}),
     headers: input.headers ?? {},
     tags: email.tags,
     attachments: (input.attachments ?? []).map((file) => ({

@@ -209,7 +209,8 @@ describe('SMTP relay', () => {
       },
       raw: raw(
         `app@${domain}`,
-        'X-SES-CONFIGURATION-SET: elsewhere\r\nX-SES-MESSAGE-TAGS: mailroom_email_id=em_x\r\nBcc : success+hidden@simulator.amazonses.com\r\n',
+        'X-SES-CONFIGURATION-SET: elsewhere\r\nX-SES-MESSAGE-TAGS: mailroom_email_id=em_x\r\nBcc : success+hidden@simulator.amazonses.com\r\n' +
+          'DKIM-Signature: v=1; d=victim.example; b=forged\r\nReceived: from forged.example\r\nResent-From: ceo@victim.example\r\n',
       ),
     });
     const read = await eventually(
@@ -218,6 +219,7 @@ describe('SMTP relay', () => {
     );
     const delivered = await (await fetch(`${sesUrl}/_local/mail/${read.body.email.messageId}/raw`)).text();
     expect(delivered).not.toMatch(/^x-ses-/im);
+    expect(delivered).not.toMatch(/^(dkim-signature|received|resent-from):/im);
     expect(delivered).not.toMatch(/^bcc\s*:/im);
     expect(delivered).not.toContain('success+hidden@');
   });

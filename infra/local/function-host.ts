@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Invocation, WorkerReply, WorkerSetup } from './function-worker.ts';
 
 /** Repository root: handler entries in the route table and resources are relative to it. */
-export const repositoryRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const repositoryRoot = join(import.meta.dirname, '..', '..');
 
 export interface HostedFunction {
   id: string;

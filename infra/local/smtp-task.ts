@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FunctionDeployment } from './deployment.ts';
 import { repositoryRoot } from './function-host.ts';
@@ -24,7 +26,7 @@ export async function startSmtpTask(
   const missing = deployment.secrets.filter((name) => secrets[name] === undefined);
   if (missing.length > 0) throw new Error(`No local value for the SMTP task's secrets ${missing.join(', ')}`);
   const listen = { ...ports, health: await freePort() };
-  const worker = new Worker(new URL(`file://${repositoryRoot}/${deployment.definition.entry}`), {
+  const worker = new Worker(pathToFileURL(join(repositoryRoot, deployment.definition.entry)), {
     name: deployment.definition.id,
     env: {
       ...environment,
@@ -54,7 +56,6 @@ export async function startSmtpTask(
   return {
     ports: { starttls: listen.starttls, implicitTls: listen.implicitTls },
     stop: async () => {
-      worker.removeAllListeners('exit');
       await worker.terminate();
     },
   };

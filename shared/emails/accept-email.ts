@@ -187,7 +187,14 @@ export async function acceptEmail(
   await publishEmailEvent(
     email.projectId,
     'email.queued',
-    { email_id: email.id, from, to, subject: email.subject, tags: email.tags, status: email.status },
+    {
+      email_id: email.id,
+      from: email.from,
+      to,
+      subject: email.subject,
+      tags: email.tags,
+      status: email.status,
+    },
     email.createdAt,
   ).catch((error: unknown) => logger.error('could not publish email.queued', { emailId: email.id, error }));
   return accepted(email, result);

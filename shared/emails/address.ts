@@ -60,6 +60,37 @@ export function displayMailbox({ name, address }: Mailbox): string {
   return `${name} <${address}>`;
 }
 
+/** RFC 2047 encoded-words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) back to text; other text is kept. */
+function decodeWords(value: string): string {
+  return value.replace(
+    /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g,
+    (word, charset: string, encoding: string, text: string) => {
+      try {
+        const bytes =
+          encoding.toUpperCase() === 'B'
+            ? Buffer.from(text, 'base64')
+            : Buffer.from(
+                text
+                  .replace(/_/g, ' ')
+                  .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+                    String.fromCharCode(Number.parseInt(hex, 16)),
+                  ),
+                'latin1',
+              );
+        return new TextDecoder(charset).decode(bytes);
+      } catch {
+        return word;
+      }
+    },
+  );
+}
+
+/** A mailbox as the MIME carries it (`=?UTF-8?B?…?= <a@d>`) in the display form records and events use. */
+export function displayOf(mailbox: string): string {
+  const { name, address } = parseMailbox(mailbox);
+  return displayMailbox({ name: name ? decodeWords(name) : undefined, address });
+}
+
 /** The domain part, lower-cased (domains are case-insensitive, local parts are not). */
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();

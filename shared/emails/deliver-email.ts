@@ -1,6 +1,6 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
-import { domainOf, parseMailbox } from '#shared/emails/address.ts';
+import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
@@ -38,7 +38,7 @@ async function fail(message: SendMessage, payload: EmailPayload, reason: string)
     'email.failed',
     {
       email_id: message.emailId,
-      from: payload.from,
+      from: displayOf(payload.from),
       to: payload.to,
       subject: payload.subject,
       tags: payload.tags,

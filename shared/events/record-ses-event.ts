@@ -1,4 +1,5 @@
 import type { CounterBatch } from '#shared/aws/counter-batch.ts';
+import { displayOf } from '#shared/emails/address.ts';
 import { advanceStatus, countEngagement, getEmailOwner, putEmailEvent } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
@@ -147,7 +148,7 @@ function emailSummary(emailId: string, event: SesEvent) {
   );
   return {
     email_id: emailId,
-    from: event.mail.commonHeaders?.from?.[0] ?? event.mail.source,
+    from: displayOf(event.mail.commonHeaders?.from?.[0] ?? event.mail.source ?? ''),
     to: event.mail.destination,
     subject: event.mail.commonHeaders?.subject,
     tags: Object.fromEntries(userTags.map(([name, values]) => [name, values[0]])),

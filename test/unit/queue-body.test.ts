@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queueBody } from '#shared/aws/queue-body.ts';
-import { displayMailbox } from '#shared/emails/address.ts';
+import { displayMailbox, displayOf } from '#shared/emails/address.ts';
 
 describe('queue bodies', () => {
   it('hold no character beyond U+FFFF and parse back to the same value', () => {
@@ -19,5 +19,12 @@ describe('display mailboxes', () => {
       '"Acme, Inc." <a@example.com>',
     );
     expect(displayMailbox({ address: 'a@example.com' })).toBe('a@example.com');
+  });
+
+  it('read back from the MIME form, encoded-words decoded', () => {
+    expect(displayOf('=?UTF-8?B?Wm/DqyDwn5qA?= <app@example.com>')).toBe('Zoë 🚀 <app@example.com>');
+    expect(displayOf('=?utf-8?Q?Zo=C3=AB_Smith?= <app@example.com>')).toBe('Zoë Smith <app@example.com>');
+    expect(displayOf('"Acme, Inc." <a@example.com>')).toBe('"Acme, Inc." <a@example.com>');
+    expect(displayOf('a@example.com')).toBe('a@example.com');
   });
 });

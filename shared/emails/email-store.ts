@@ -189,7 +189,10 @@ export async function advanceStatus(
   now: string,
   extra: { failureReason?: string; messageId?: string } = {},
 ): Promise<boolean> {
-  const weaker = statusesWeakerThan(status);
+  // Not knowing whether SES took the message says nothing once SES has reported on it:
+  // an unknown outcome replaces only a status SES has not spoken to.
+  const unknown = status === 'failed' && extra.failureReason === unknownOutcome;
+  const weaker = unknown ? statusesWeakerThan('sent') : statusesWeakerThan(status);
   const values: Record<string, unknown> = { ':status': status, ':now': now };
   weaker.forEach((value, index) => {
     values[`:w${index}`] = value;

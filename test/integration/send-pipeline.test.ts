@@ -501,6 +501,19 @@ describe('suppression', () => {
 });
 
 describe('a sender that never doubles an email', () => {
+  it('never lets an unknown outcome override what SES reported', async () => {
+    const { id } = await sendAndWait(
+      { from, to: 'success@simulator.amazonses.com', subject: 'Reported', text: 'x' },
+      'delivered',
+    );
+    const { advanceStatus, unknownOutcome } = await import('#shared/emails/email-store.ts');
+    // What a redelivered send message finds after a crash: a claim, and no answer from SES.
+    expect(
+      await advanceStatus(id, 'failed', new Date().toISOString(), { failureReason: unknownOutcome }),
+    ).toBe(false);
+    expect((await api('GET', `/api/v1/emails/${id}`)).body.email.status).toBe('delivered');
+  });
+
   it('marks an email whose earlier attempt died mid-send as failed (unknown_outcome), and does not resend it', async () => {
     const accepted = await api('POST', '/api/v1/emails', {
       body: {

@@ -259,7 +259,8 @@ describe('SMTP relay', () => {
         8_000,
       );
       expect(refused?.responseCode).toBe(535);
-      expect(Date.now() - revokedAt).toBeLessThan(6_000);
+      // The key cache holds a key 5 s; the rest is the client sending again.
+      expect(Date.now() - revokedAt).toBeLessThan(7_000);
     } finally {
       pooled.close();
     }

@@ -73,9 +73,9 @@ async function recordEffects(
 }
 
 /**
- * Applies one SES event: strengthens the email's status (recording SES's MessageId),
- * stores the event in the email's history (once per SNS message, so a duplicate delivery
- * changes nothing more), counts the open or click, then the project-level effects: daily
+ * Applies one SES event: stores it in the email's history (once per SNS message, so a
+ * duplicate delivery changes nothing more), strengthens the email's status (recording
+ * SES's MessageId), counts the open or click, then the project-level effects: daily
  * counters, the bounce log, suppression of hard-bounced and complaining recipients, and
  * the account's reputation window, re-judged after a bounce or complaint; last, the
  * project's webhooks. Events of mail Mailroom did not send are ignored.
@@ -109,8 +109,13 @@ export async function recordSesEvent(
   }
   const outcome = interpretSesEvent(event);
   const now = new Date().toISOString();
-  // The status first: strengthening it again changes nothing, so a redelivery after a
-  // crash between here and the history item still brings the email its status.
+  const fresh = await putEmailEvent(emailId, notificationId, {
+    type: outcome.type,
+    createdAt: outcome.at,
+    details: outcome.details,
+  });
+  // The status even for a repeat: strengthening it again changes nothing, and a delivery
+  // redelivered after a crash between the history item and here still lands its status.
   if (outcome.status) {
     const failureReason =
       outcome.status === 'failed' || outcome.status === 'rejected'
@@ -118,11 +123,6 @@ export async function recordSesEvent(
         : undefined;
     await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
   }
-  const fresh = await putEmailEvent(emailId, notificationId, {
-    type: outcome.type,
-    createdAt: outcome.at,
-    details: outcome.details,
-  });
   if (!fresh) return;
   if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
   const metric = outcomeMetrics[outcome.type];

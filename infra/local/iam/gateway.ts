@@ -142,6 +142,8 @@ export class IamGateway {
     this.arns = arns;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
+        // A caller that went away (a function timed out, the platform is stopping) needs no answer.
+        if (request.destroyed || response.destroyed) return;
         console.error('local IAM gateway failed', error);
         if (!response.headersSent) response.writeHead(502);
         response.end();

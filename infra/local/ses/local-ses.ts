@@ -574,7 +574,9 @@ export class LocalSes {
     };
     this.mail.push(captured);
     this.raw.set(messageId, raw);
-    this.save(messageId);
+    // The message's file first; then its record, its Send event and its outcome step are
+    // saved together, so a crash never keeps a message whose events are lost.
+    this.writeRaw(messageId);
 
     const sent: SentMail = {
       messageId,
@@ -602,6 +604,7 @@ export class LocalSes {
       },
     };
     if (setName) this.publishOutcomes(setName, captured, sent);
+    else this.save();
     return { MessageId: messageId };
   }
 
@@ -779,11 +782,14 @@ export class LocalSes {
     }
   }
 
-  private save(newMessageId?: string) {
+  private writeRaw(messageId: string) {
+    const dir = this.options.dataDir;
+    if (dir) writeFileSync(join(dir, 'mail', `${messageId}.eml`), this.raw.get(messageId) ?? '');
+  }
+
+  private save() {
     const dir = this.options.dataDir;
     if (!dir) return;
-    if (newMessageId)
-      writeFileSync(join(dir, 'mail', `${newMessageId}.eml`), this.raw.get(newMessageId) ?? '');
     const state: PersistedState = {
       identities: [...this.identities.values()],
       configurationSets: [...this.configurationSets.values()],

@@ -61,12 +61,19 @@ const deliveryRetentionSeconds = 30 * 86_400;
 const registryKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'WEBHOOKS' });
 const subscriptionPrefix = 'sub_';
 
-function webhookItem(webhook: WebhookRecord) {
+/** The webhook item's Put in a transaction: new (`insert`) or replacing the stored one. */
+function webhookPut(webhook: WebhookRecord, kind: 'insert' | 'replace') {
   return {
-    ...webhookKey(webhook.id),
-    gsi1pk: `PROJECT#${webhook.projectId}#WEBHOOKS`,
-    gsi1sk: webhook.id,
-    ...webhook,
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...webhookKey(webhook.id),
+        gsi1pk: `PROJECT#${webhook.projectId}#WEBHOOKS`,
+        gsi1sk: webhook.id,
+        ...webhook,
+      },
+      ConditionExpression: kind === 'insert' ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+    },
   };
 }
 
@@ -97,19 +104,13 @@ const refusedByCap = (error: unknown) =>
  * `max`: then returns false. Projects whose webhooks predate the registry get it first.
  */
 export async function insertWebhook(webhook: WebhookRecord, max: number): Promise<boolean> {
-  await ensureRegistry(webhook.projectId);
+  await registryOf(webhook.projectId);
   const registry = subscriptionUpdate(webhook, 1);
   try {
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: webhookItem(webhook),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          webhookPut(webhook, 'insert'),
           {
             Update: {
               ...registry,
@@ -129,19 +130,10 @@ export async function insertWebhook(webhook: WebhookRecord, max: number): Promis
 
 /** Saves a changed webhook and its subscriptions together. */
 export async function saveWebhook(webhook: WebhookRecord): Promise<void> {
-  await ensureRegistry(webhook.projectId);
+  await registryOf(webhook.projectId);
   await dynamo.send(
     new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: webhookItem(webhook),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        { Update: subscriptionUpdate(webhook) },
-      ],
+      TransactItems: [webhookPut(webhook, 'replace'), { Update: subscriptionUpdate(webhook) }],
     }),
   );
 }
@@ -153,7 +145,7 @@ export async function getWebhook(id: string): Promise<WebhookRecord | undefined>
 
 /** Deletes a webhook and its subscriptions together. */
 export async function deleteWebhook(webhook: WebhookRecord): Promise<void> {
-  await ensureRegistry(webhook.projectId);
+  await registryOf(webhook.projectId);
   await dynamo.send(
     new TransactWriteCommand({
       TransactItems: [
@@ -166,49 +158,51 @@ export async function deleteWebhook(webhook: WebhookRecord): Promise<void> {
 
 /**
  * The event types each of the project's active webhooks subscribes to, by webhook id,
- * read strongly consistent. Without a registry (a project whose webhooks were all made
- * before it existed, or none), the project's webhook list.
+ * read strongly consistent: one read per event.
  */
 export async function projectSubscriptions(projectId: string): Promise<Map<string, WebhookEvent[]>> {
-  const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: registryKey(projectId), ConsistentRead: true }),
-  );
-  if (!Item) {
-    const webhooks = await listProjectWebhooks(projectId);
-    return new Map(
-      webhooks.filter((webhook) => webhook.active).map((webhook) => [webhook.id, webhook.events]),
-    );
-  }
+  const item = await registryOf(projectId);
   return new Map(
-    Object.entries(Item)
+    Object.entries(item)
       .filter(([name]) => name.startsWith(subscriptionPrefix))
       .map(([name, events]) => [name.slice(subscriptionPrefix.length), events as WebhookEvent[]]),
   );
 }
 
-/** Creates a project's registry from its webhook list, once (a no-op when it exists). */
-async function ensureRegistry(projectId: string): Promise<void> {
-  const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: registryKey(projectId), ConsistentRead: true }),
-  );
-  if (Item) return;
+/**
+ * A project's registry, made from its webhook list the first time it is asked for (a
+ * project whose webhooks predate the registry, or that has none yet): once made, every
+ * later read is one GetItem.
+ */
+async function registryOf(projectId: string): Promise<Record<string, unknown>> {
+  const read = async () =>
+    (
+      await dynamo.send(
+        new GetCommand({ TableName: tableName(), Key: registryKey(projectId), ConsistentRead: true }),
+      )
+    ).Item;
+  const existing = await read();
+  if (existing) return existing;
   const webhooks = await listProjectWebhooks(projectId);
-  const subscriptions = Object.fromEntries(
-    webhooks
-      .filter((webhook) => webhook.active)
-      .map((webhook) => [`${subscriptionPrefix}${webhook.id}`, webhook.events]),
-  );
-  await dynamo
-    .send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...registryKey(projectId), webhookCount: webhooks.length, ...subscriptions },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+  const item = {
+    ...registryKey(projectId),
+    webhookCount: webhooks.length,
+    ...Object.fromEntries(
+      webhooks
+        .filter((webhook) => webhook.active)
+        .map((webhook) => [`${subscriptionPrefix}${webhook.id}`, webhook.events]),
+    ),
+  };
+  try {
+    await dynamo.send(
+      new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return item;
+  } catch (error) {
+    // Made meanwhile by another caller: theirs is the one that counts.
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return (await read()) ?? item;
+  }
 }
 
 export async function listProjectWebhooks(projectId: string): Promise<WebhookRecord[]> {

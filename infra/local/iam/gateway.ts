@@ -187,12 +187,17 @@ export class IamGateway {
     const url = new URL(incoming.url ?? '/', 'http://localhost');
     // S3 bodies (payloads up to 40 MB) stream through; the path alone says what they do.
     const body = service === 's3' ? Buffer.alloc(0) : await readBody(incoming, 64 * 1024 * 1024);
+    if (body === 'too_large') {
+      // Larger than any request the stand-ins take (a 40 MB email is a 54 MB SES request).
+      response.writeHead(413).end();
+      return;
+    }
     const request: AwsRequest = {
       service,
       method: incoming.method ?? 'GET',
       url,
       headers: incoming.headers,
-      body: body === 'too_large' ? Buffer.alloc(0) : body,
+      body,
     };
     const principal = credential && this.principals.get(credential.accessKeyId);
     if (!principal) {

@@ -1,30 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { LocalRuntimeOptions } from '../../infra/local/runtime.ts';
+import { type OwnPlatform, startOwnPlatform } from './own-platform.ts';
 import { eventually } from './support.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mailroom-crash-'));
-let platform: ChildProcess | undefined;
+const options: Omit<LocalRuntimeOptions, 'apiPort'> = {
+  dataDir,
+  // Redelivery of what a crash left in flight within seconds, not minutes.
+  visibilityTimeoutSeconds: { send: 5, sesEvents: 5, webhooks: 5 },
+  ses: { outcomeDelayMs: 300, maxSendRate: 20 },
+};
+let platform: OwnPlatform | undefined;
 
-/** Starts the platform in its own process group (DynamoDB Local's JVM included) and waits until it serves. */
-async function start(): Promise<{ apiUrl: string; liveKey: string; sesUrl: string }> {
-  platform = spawn(process.execPath, [join(import.meta.dirname, 'crash-platform.ts'), dataDir], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: platform.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('{"apiUrl"')) return JSON.parse(line);
-  }
-  throw new Error('the platform exited before it was ready');
-}
+const start = async () => {
+  platform = await startOwnPlatform(options);
+  return platform;
+};
 
-/** What a power cut does: SIGKILL to every process of the platform at once. */
 function crash() {
-  if (platform?.pid) process.kill(-platform.pid, 'SIGKILL');
+  platform?.kill();
   platform = undefined;
 }
 

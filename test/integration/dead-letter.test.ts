@@ -1,22 +1,33 @@
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { queues } from '#shared/resources.ts';
-import { eventually, useLocalAws } from './support.ts';
+import { startOwnPlatform } from './own-platform.ts';
+import { eventually } from './support.ts';
 
-const env = useLocalAws();
+// A platform of its own whose events queue redelivers in a second: the shared one keeps
+// the real timeout, so a slow batch there is never redelivered while it still runs.
+const platform = await startOwnPlatform({ visibilityTimeoutSeconds: { sesEvents: 1 } });
+afterAll(() => platform.kill());
 
 it('retries an events-queue message whose processing fails, then moves it to the DLQ after maxReceiveCount', async () => {
-  const sqs = new SQSClient({});
+  const { env } = platform;
+  const sqs = new SQSClient({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_SQS,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
   const body = JSON.stringify({ poison: `not an email ${Date.now()}` });
   await sqs.send(new SendMessageCommand({ QueueUrl: env[queues.sesEvents.envVar], MessageBody: body }));
 
-  const dlqUrl = inject('eventsDeadLetterQueueUrl');
   const received = await eventually(
     async () =>
       (
         await sqs.send(
           new ReceiveMessageCommand({
-            QueueUrl: dlqUrl,
+            QueueUrl: platform.deadLetterQueueUrls.sesEvents,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],

@@ -8,7 +8,6 @@ declare module 'vitest' {
     liveKey: string;
     testKey: string;
     awsEnv: Record<string, string>;
-    eventsDeadLetterQueueUrl: string;
     sendDeadLetterQueueUrl: string;
     sandboxDomain: string;
     smtp: { host: string; starttls: number; implicitTls: number; certificate: string };
@@ -20,9 +19,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const runtime = await startLocalRuntime({
     apiPort: 0,
-    // The events queue redelivers in a second, so the DLQ test takes seconds; the send
-    // queue keeps its real timeout, which must outlast a paced batch.
-    visibilityTimeoutSeconds: { sesEvents: 1 },
     ses: { verificationDelayMs: 1500, outcomeDelayMs: 50 },
     scheduleIntervalSeconds: 1,
     // Tenants on, so the suite exercises the stricter path (every send names its tenant).
@@ -46,7 +42,6 @@ export default async function setup(project: TestProject) {
   project.provide('liveKey', runtime.credentials.liveKey);
   project.provide('testKey', runtime.credentials.testKey);
   project.provide('awsEnv', runtime.env);
-  project.provide('eventsDeadLetterQueueUrl', runtime.deadLetterQueueUrls.sesEvents);
   project.provide('sendDeadLetterQueueUrl', runtime.deadLetterQueueUrls.send);
   project.provide('sandboxDomain', runtime.sandboxDomain);
   return () => runtime.stop();

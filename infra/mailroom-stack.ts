@@ -37,7 +37,6 @@ import { deployedFunction, jobFunctionId } from './function-catalogue.ts';
 
 /** SES v2 event type names (as in `shared/resources.ts`) → the CDK's enum. */
 const sesEvents: Record<(typeof configurationSetDefinition.eventTypes)[number], EmailSendingEvent> = {
-  SEND: EmailSendingEvent.SEND,
   REJECT: EmailSendingEvent.REJECT,
   BOUNCE: EmailSendingEvent.BOUNCE,
   COMPLAINT: EmailSendingEvent.COMPLAINT,

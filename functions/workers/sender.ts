@@ -1,8 +1,10 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { sqs } from '#shared/aws/sqs.ts';
-import { deliverEmail, SendDeferredError } from '#shared/emails/deliver-email.ts';
+import { deliverEmail, type SendContext, SendDeferredError } from '#shared/emails/deliver-email.ts';
 import { sendMessageSchema } from '#shared/emails/email-payload.ts';
 import { advanceStatus } from '#shared/emails/email-store.ts';
+import { SendBudget } from '#shared/emails/send-rate.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
@@ -24,28 +26,38 @@ function backoffSeconds(receiveCount: number): number {
  * that fails on its last receive marks its email `failed` before resting in the DLQ, so
  * every accepted email ends in a visible status.
  */
-export const handler = queueWorker(async (record, context) => {
-  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-  const parsed = sendMessageSchema.safeParse(JSON.parse(record.body || 'null'));
-  if (!parsed.success) throw new Error(`Unreadable send message: ${parsed.error.message}`);
-  const message = parsed.data;
-  try {
-    await deliverEmail(message, Date.now() + context.getRemainingTimeInMillis() - safetyMs);
-  } catch (error) {
-    if (receiveCount >= queues.send.maxReceiveCount) {
-      logger.error('giving up on email after its last receive', { emailId: message.emailId, error });
-      await advanceStatus(message.emailId, 'failed', new Date().toISOString(), {
-        failureReason: `retries_exhausted: ${(error as Error).message}`,
-      });
-    } else if (error instanceof SendDeferredError) {
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: env().SEND_QUEUE_URL,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: backoffSeconds(receiveCount),
-        }),
-      );
+export const handler = queueWorker(
+  async (record, context, batch: SendContext) => {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    const parsed = sendMessageSchema.safeParse(JSON.parse(record.body || 'null'));
+    if (!parsed.success) throw new Error(`Unreadable send message: ${parsed.error.message}`);
+    const message = parsed.data;
+    try {
+      await deliverEmail(message, Date.now() + context.getRemainingTimeInMillis() - safetyMs, batch);
+    } catch (error) {
+      if (receiveCount >= queues.send.maxReceiveCount) {
+        logger.error('giving up on email after its last receive', { emailId: message.emailId, error });
+        const at = new Date().toISOString();
+        const reason = `retries_exhausted: ${(error as Error).message}`;
+        await advanceStatus(message.projectId, message.emailId, 'failed', at, {
+          failureReason: reason,
+          event: { type: 'failed', createdAt: at, details: { reason } },
+        });
+      } else if (error instanceof SendDeferredError) {
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: env().SEND_QUEUE_URL,
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: backoffSeconds(receiveCount),
+          }),
+        );
+      }
+      throw error;
     }
-    throw error;
-  }
-});
+  },
+  {
+    // The batch's recipients share one reservation of SES's budget; its counters are written once.
+    start: (event) => ({ budget: new SendBudget(event.Records.length), counters: new CounterBatch() }),
+    finish: (batch) => batch.counters.flush(),
+  },
+);

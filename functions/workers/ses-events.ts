@@ -12,8 +12,6 @@ const env = capabilityEnv('sesEvents:receive', {
   SES_EVENTS_TOPIC_ARN: z.string().check(z.minLength(1)),
   VERIFY_SNS_SIGNATURES: z.enum(['true', 'false']),
 });
-/** Daily counters and reputation buckets of the batch, written once at its end. */
-const counters = new CounterBatch();
 
 /**
  * SES configuration-set events (SNS → SQS) → email status, history, suppressions,
@@ -21,7 +19,7 @@ const counters = new CounterBatch();
  * a valid SNS signature, are dropped with a log line rather than retried.
  */
 export const handler = queueWorker(
-  async (record) => {
+  async (record, _context, counters: CounterBatch) => {
     const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
     if (notification.TopicArn !== env().SES_EVENTS_TOPIC_ARN) {
       logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
@@ -39,5 +37,6 @@ export const handler = queueWorker(
       counters,
     );
   },
-  { afterBatch: () => counters.flush() },
+  // Daily counters and reputation buckets of the batch, written once at its end.
+  { start: () => new CounterBatch(), finish: (counters) => counters.flush() },
 );

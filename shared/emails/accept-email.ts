@@ -179,7 +179,7 @@ export async function acceptEmail(
       );
     } catch (error) {
       logger.error('could not queue email; removing its record', { emailId: email.id, error });
-      await deleteEmail(email.id);
+      await deleteEmail(email.projectId, email.id);
       throw error;
     }
   }

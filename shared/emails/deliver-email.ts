@@ -1,14 +1,23 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import type { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
-import { advanceStatus, claimForSending, releaseClaim, unknownOutcome } from '#shared/emails/email-store.ts';
+import {
+  advanceStatus,
+  changeEmail,
+  claimForSending,
+  releaseClaim,
+  unknownOutcome,
+} from '#shared/emails/email-store.ts';
 import { holdForAccount } from '#shared/emails/held-mail.ts';
-import { acquireSendCapacity, forgetSendQuota, NoSendCapacityError } from '#shared/emails/send-rate.ts';
+import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/emails/send-rate.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
+import { reputationCount } from '#shared/reputation/reputation-store.ts';
+import { dailyCount } from '#shared/stats/stats-store.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
 import { associateWithTenant, sesTenantsEnabled, tenantNameOf } from '#shared/tenancy/ses-tenants.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
@@ -32,7 +41,11 @@ export class EmailMissingError extends Error {
 /** Marks the email failed and tells the project's webhooks (`email.failed`). */
 async function fail(message: SendMessage, payload: EmailPayload, reason: string): Promise<void> {
   const at = new Date().toISOString();
-  if (!(await advanceStatus(message.emailId, 'failed', at, { failureReason: reason }))) return;
+  const event = { type: 'failed', createdAt: at, details: { reason } };
+  if (
+    !(await advanceStatus(message.projectId, message.emailId, 'failed', at, { failureReason: reason, event }))
+  )
+    return;
   await publishEmailEvent(
     message.projectId,
     'email.failed',
@@ -86,13 +99,56 @@ function recipientCount(payload: EmailPayload): number {
   return payload.to.length + payload.cc.length + payload.bcc.length;
 }
 
+/** What one sender invocation shares across its batch: the SES budget, and counters written once at its end. */
+export interface SendContext {
+  budget: SendBudget;
+  counters: CounterBatch;
+}
+
+/**
+ * What SES's acceptance means beyond the email itself, recorded by the sender (SES's own
+ * `Send` event is not published, which halves the event traffic): the project's daily
+ * `sent` counter and the account's reputation window (its sends, the rates' denominator)
+ * in the invocation's counter batch, and `email.sent` for the project's webhooks.
+ */
+async function recordSent(
+  message: SendMessage,
+  payload: EmailPayload,
+  messageId: string,
+  context: SendContext,
+) {
+  const at = new Date().toISOString();
+  const recipients = recipientCount(payload);
+  await changeEmail(message.projectId, message.emailId, at, {
+    status: 'sent',
+    messageId,
+    event: { type: 'sent', createdAt: at },
+  });
+  context.counters.add(dailyCount(message.projectId, at, 'sent', recipients));
+  context.counters.add(reputationCount(message.accountId, Date.parse(at), { sends: recipients }));
+  await publishEmailEvent(
+    message.projectId,
+    'email.sent',
+    {
+      email_id: message.emailId,
+      from: displayOf(payload.from),
+      to: [...payload.to, ...payload.cc, ...payload.bcc],
+      subject: payload.subject,
+      tags: payload.tags,
+    },
+    at,
+  ).catch((error: unknown) =>
+    logger.error('could not publish email.sent', { emailId: message.emailId, error }),
+  );
+}
+
 /**
  * Hands one email to SES, at most once, within the account's sending rate. Mail of an
  * account that is not active is held (see `holdForAccount`), not sent and not dropped.
  *
  * First a share of the per-second budget, then the claim (a conditional write), then
  * the SES call. A redelivered queue message finds the claim and sends nothing. After:
- * - accepted: nothing to write; SES's `Send` event records the MessageId and `sent`;
+ * - accepted: `sent` with SES's MessageId (see `recordSent`);
  * - refused for good (MessageRejected, BadRequest…): `failed` with SES's reason;
  * - throttled, an SES 5xx, a refused connection: SES did not send, so it is tried
  *   again when there is capacity, up to three times; then, or when there is no capacity
@@ -102,7 +158,11 @@ function recipientCount(payload: EmailPayload): number {
  *   that died: SES may have sent it, so the email is `failed` with `unknown_outcome`
  *   rather than risk a duplicate. If SES did send it, its events correct the status.
  */
-export async function deliverEmail(message: SendMessage, deadline: number): Promise<void> {
+export async function deliverEmail(
+  message: SendMessage,
+  deadline: number,
+  context: SendContext,
+): Promise<void> {
   const payload = await payloadOf(message);
   const notActive = async (fresh: boolean) =>
     (await accountStatus(message.accountId, { fresh })) !== 'active';
@@ -111,14 +171,14 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
     await holdForAccount(message, payload);
     return;
   }
-  try {
-    await acquireSendCapacity(recipientCount(payload), deadline);
-  } catch (error) {
-    if (error instanceof NoSendCapacityError) throw new SendDeferredError(error.message, { cause: error });
-    throw error;
-  }
+  const capacity = () =>
+    context.budget.acquire(recipientCount(payload), deadline).catch((error: unknown) => {
+      if (error instanceof NoSendCapacityError) throw new SendDeferredError(error.message, { cause: error });
+      throw error;
+    });
+  await capacity();
 
-  const claim = await claimForSending(message.emailId, new Date().toISOString());
+  const claim = await claimForSending(message.projectId, message.emailId, new Date().toISOString());
   if (claim === 'missing') throw new EmailMissingError(message.emailId);
   if (claim === 'settled') return;
   if (claim === 'in_doubt') {
@@ -133,6 +193,7 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
       const sent = await ses.send(command);
       countEmails('EmailsSent');
       logger.info('email sent', { emailId: message.emailId, messageId: sent.MessageId });
+      if (sent.MessageId) await recordSent(message, payload, sent.MessageId, context);
       return;
     } catch (error) {
       // A 429 is SES's word that it did not send: safe to try again, once there is room.
@@ -144,12 +205,12 @@ export async function deliverEmail(message: SendMessage, deadline: number): Prom
       if (sesDeclined) {
         const retried =
           attempt < attemptsPerInvocation &&
-          (await acquireSendCapacity(recipientCount(payload), deadline).then(
+          (await capacity().then(
             () => true,
             () => false,
           ));
         if (retried) continue;
-        await releaseClaim(message.emailId);
+        await releaseClaim(message.projectId, message.emailId);
         throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
       }
       if (error instanceof SESv2ServiceException) {

@@ -1,27 +1,26 @@
 /**
- * Emails and their events in the single table.
+ * Emails in the single table: one item per email, its history inside it.
  *
  * Access patterns (pk / sk):
- * - email by id, with its events in time order ... EMAIL#<emailId> / EMAIL, EVENT#<time>#<eventKey>
- *   (one Query serves `GET /api/v1/emails/:id`; "EMAIL" sorts before "EVENT#")
- * - emails of a project, oldest or newest first .. gsi1: PROJECT#<projectId>#EMAILS / <emailId>
- *   (email ids are ULIDs, so the sort key is creation order and a date range is a key
- *   range; status, domain and tag are filters on that range)
+ * - email by id, with its history ........... EMAILS#<projectId>#<shard> / <emailId>
+ *   (the shard comes from the id, so a project's id finds its email in one read and
+ *   another project's id finds nothing)
+ * - emails of a project, oldest or newest first: the same partitions, one Query each,
+ *   merged (email ids are ULIDs, so the sort key is creation order and a date range is
+ *   a key range; status, domain and tag are filters on that range)
  * - emails scheduled past the queue's 15 minutes . gsi2 (sparse): SCHEDULED / <scheduledAt>#<emailId>
  * - mail held while its account is not active .... gsi2 (sparse): HELD#<accountId> / <emailId>
- * - the send claim ............................... conditional update of EMAIL#<emailId> / EMAIL
+ *
+ * Why this shape: an email is written four times in its life (accepted, claimed, sent,
+ * delivered), each one write unit while the item stays under 1 KB. No global index
+ * copies it, so none of those writes is billed twice, and the project's writes spread
+ * over `emailShards` partitions instead of one (a partition takes 1,000 write units a
+ * second). Each email expires with its `expiresAt` (the retention setting).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
 
 export interface EmailRecord {
@@ -50,11 +49,13 @@ export interface EmailRecord {
   scheduledAt?: string;
   createdAt: string;
   updatedAt: string;
-  /** SES's MessageId, from the Send event once SES accepted the message. */
+  /** SES's MessageId, recorded by the sender once SES accepted the message. */
   messageId?: string;
   /** Set while the email is held because its account is not active. */
   heldAt?: string;
   failureReason?: string;
+  /** Unix seconds when the email leaves the table (DynamoDB TTL). */
+  expiresAt?: number;
 }
 
 export interface EmailEventRecord {
@@ -66,67 +67,58 @@ export interface EmailEventRecord {
 /** The failure reason SES's own events may overturn (see `deliverEmail`). */
 export const unknownOutcome = 'unknown_outcome';
 
-const emailKey = (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' });
+/** Partitions a project's emails spread over: 8 × 1,000 write units a second. */
+export const emailShards = 8;
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The shard of an email id: its last (random) character, so ids spread evenly. */
+function shardOf(id: string): number {
+  return Math.max(0, crockford.indexOf(id.at(-1) ?? '0')) % emailShards;
+}
+
+export const emailPartition = (projectId: string, shard: number) => `EMAILS#${projectId}#${shard}`;
+const emailKey = (projectId: string, id: string) => ({ pk: emailPartition(projectId, shardOf(id)), sk: id });
 const scheduledPartition = 'SCHEDULED';
 
-/** The email item, indexed for its project's list and, when it waits past SQS's delay, the release sweep. */
-function emailItem(email: EmailRecord, waitsForRelease: boolean) {
-  return {
-    ...emailKey(email.id),
-    gsi1pk: `PROJECT#${email.projectId}#EMAILS`,
-    gsi1sk: email.id,
-    ...(waitsForRelease ? { gsi2pk: scheduledPartition, gsi2sk: `${email.scheduledAt}#${email.id}` } : {}),
-    ...email,
-  };
+/** What the store keeps besides the record: the history and the SNS notifications already applied. */
+interface StoredEmail extends EmailRecord {
+  history?: EmailEventRecord[];
+  seen?: Set<string>;
 }
 
 export async function putEmail(
   email: EmailRecord,
   options: { waitsForRelease?: boolean } = {},
 ): Promise<void> {
+  const release = options.waitsForRelease
+    ? { gsi2pk: scheduledPartition, gsi2sk: `${email.scheduledAt}#${email.id}` }
+    : {};
   await dynamo.send(
     new PutCommand({
       TableName: tableName(),
-      Item: emailItem(email, options.waitsForRelease ?? false),
+      Item: { ...emailKey(email.projectId, email.id), ...release, ...email },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
 }
 
-/** Whose email this is, and the SES message it became (once SES reported it): what SES events are checked against. */
-export async function getEmailOwner(
-  id: string,
-): Promise<Pick<EmailRecord, 'projectId' | 'accountId' | 'messageId'> | undefined> {
-  const { Item } = await dynamo.send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: emailKey(id),
-      ProjectionExpression: 'projectId, accountId, messageId',
-    }),
-  );
-  return Item as Pick<EmailRecord, 'projectId' | 'accountId' | 'messageId'> | undefined;
-}
-
 /** Removes an email that could not be queued, so no half-accepted email stays behind. */
-export async function deleteEmail(id: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: emailKey(id) }));
+export async function deleteEmail(projectId: string, id: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: emailKey(projectId, id) }));
 }
 
-/** The email and its events (oldest first), or undefined. */
+/** The project's email and its history (oldest first), or undefined. */
 export async function getEmailWithEvents(
+  projectId: string,
   id: string,
 ): Promise<{ email: EmailRecord; events: EmailEventRecord[] } | undefined> {
-  const items: Record<string, unknown>[] = await queryAll({
-    TableName: tableName(),
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': `EMAIL#${id}` },
-  });
-  const [head, ...rest] = items;
-  if (head?.sk !== 'EMAIL') return undefined;
-  return {
-    email: withoutKeys<EmailRecord>(head),
-    events: rest.map((item) => withoutKeys<EmailEventRecord>(item)),
-  };
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: emailKey(projectId, id), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { history = [], seen: _seen, ...email } = withoutKeys<StoredEmail>(Item);
+  const events = [...history].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { email, events };
 }
 
 /**
@@ -137,20 +129,22 @@ export async function getEmailWithEvents(
  */
 export type ClaimOutcome = 'claimed' | 'in_doubt' | 'settled' | 'missing';
 
+const waiting = { ':queued': 'queued', ':scheduled': 'scheduled' };
+
 /**
  * Marks a waiting email as handed to the sender, exactly once: the condition fails for a
  * redelivered queue message whose email was already claimed, so SES never sees it twice.
  */
-export async function claimForSending(id: string, now: string): Promise<ClaimOutcome> {
+export async function claimForSending(projectId: string, id: string, now: string): Promise<ClaimOutcome> {
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: emailKey(id),
+        Key: emailKey(projectId, id),
         UpdateExpression: 'SET sendClaimedAt = :now, updatedAt = :now',
         ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':queued': 'queued', ':scheduled': 'scheduled', ':now': now },
+        ExpressionAttributeValues: { ...waiting, ':now': now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
@@ -159,114 +153,177 @@ export async function claimForSending(id: string, now: string): Promise<ClaimOut
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const old = error.Item;
     if (!old) return 'missing';
-    const waiting = old.status?.S === 'queued' || old.status?.S === 'scheduled';
-    return waiting ? 'in_doubt' : 'settled';
+    return old.status?.S === 'queued' || old.status?.S === 'scheduled' ? 'in_doubt' : 'settled';
   }
 }
 
 /** Gives a claim back when SES refused to try (throttling, a 5xx), so a retry may send. */
-export async function releaseClaim(id: string): Promise<void> {
+export async function releaseClaim(projectId: string, id: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: emailKey(id),
+      Key: emailKey(projectId, id),
       UpdateExpression: 'REMOVE sendClaimedAt',
       ConditionExpression: '#status IN (:queued, :scheduled)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':queued': 'queued', ':scheduled': 'scheduled' },
+      ExpressionAttributeValues: waiting,
     }),
   );
 }
 
+/** One change to an email: a status to reach, and what to record beside it. */
+export interface EmailChange {
+  /** Moves the email here when that is stronger than its current status. */
+  status?: EmailStatus;
+  failureReason?: string;
+  /** SES's MessageId: recorded once; an event naming another message is not this email's. */
+  messageId?: string;
+  /** The accountId the change claims the email belongs to (checked, for SES events). */
+  accountId?: string;
+  /** A line of the email's history. */
+  event?: EmailEventRecord;
+  /** The SNS notification the change comes from: each is applied once. */
+  notificationId?: string;
+  counter?: 'opens' | 'clicks';
+}
+
 /**
- * Moves the email to `status` only when that is stronger than its current one, so
- * out-of-order events never downgrade it; a `failed` for `unknown_outcome` yields to
- * what SES reports. Returns whether the status changed.
+ * - `changed`: applied, and the status moved;
+ * - `recorded`: applied (history, counters, message id), the status already as strong;
+ * - `duplicate`: this notification was applied before;
+ * - `unmatched`: no such email, or it belongs to another account or SES message.
  */
-export async function advanceStatus(
-  id: string,
+export type ChangeOutcome = 'changed' | 'recorded' | 'duplicate' | 'unmatched';
+
+/** The condition under which `status` may replace the current one: out-of-order events never downgrade it. */
+function strengthens(
   status: EmailStatus,
-  now: string,
-  extra: { failureReason?: string; messageId?: string } = {},
-): Promise<boolean> {
+  failureReason: string | undefined,
+  values: Record<string, unknown>,
+) {
   // Not knowing whether SES took the message says nothing once SES has reported on it:
   // an unknown outcome replaces only a status SES has not spoken to.
-  const unknown = status === 'failed' && extra.failureReason === unknownOutcome;
+  const unknown = status === 'failed' && failureReason === unknownOutcome;
   const weaker = unknown ? statusesWeakerThan('sent') : statusesWeakerThan(status);
-  const values: Record<string, unknown> = { ':status': status, ':now': now };
   weaker.forEach((value, index) => {
     values[`:w${index}`] = value;
   });
-  const sets = ['#status = :status', 'updatedAt = :now'];
-  if (extra.failureReason) {
-    sets.push('failureReason = :reason');
-    values[':reason'] = extra.failureReason;
-  }
-  if (extra.messageId) {
-    sets.push('messageId = :messageId');
-    values[':messageId'] = extra.messageId;
-  }
-  let condition = `#status IN (${weaker.map((_, i) => `:w${i}`).join(', ')})`;
-  if (status !== 'failed') {
-    condition = `(${condition} OR (#status = :failed AND failureReason = :unknown))`;
-    values[':failed'] = 'failed';
-    values[':unknown'] = unknownOutcome;
-  }
-  const clearReason = status === 'failed' ? '' : ' REMOVE failureReason';
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: emailKey(id),
-        UpdateExpression: `SET ${sets.join(', ')}${clearReason}`,
-        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
-/** Adds to the open or click counter without touching the status. */
-export async function countEngagement(id: string, counter: 'opens' | 'clicks', now: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: emailKey(id),
-      UpdateExpression: 'ADD #counter :one SET updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#counter': counter },
-      ExpressionAttributeValues: { ':one': 1, ':now': now },
-    }),
-  );
+  const condition = `#status IN (${weaker.map((_, i) => `:w${i}`).join(', ')})`;
+  if (status === 'failed') return condition;
+  values[':failed'] = 'failed';
+  values[':unknown'] = unknownOutcome;
+  return `(${condition} OR (#status = :failed AND failureReason = :unknown))`;
 }
 
 /**
- * Stores one event of an email. `eventKey` identifies the source notification, so a
- * duplicate delivery of it is refused here and reported as `false`.
+ * Applies one change to the project's email in a single conditional write: the status
+ * (when stronger), the history line, the counter and the SES message id together. When
+ * the status is already as strong, the rest is still recorded (a second write, only
+ * for events out of order). A notification seen before changes nothing.
  */
-export async function putEmailEvent(
-  emailId: string,
-  eventKey: string,
-  event: EmailEventRecord,
-): Promise<boolean> {
-  try {
+export async function changeEmail(
+  projectId: string,
+  id: string,
+  now: string,
+  change: EmailChange,
+): Promise<ChangeOutcome> {
+  const attempt = async (withStatus: boolean) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':now': now };
+    const sets = ['updatedAt = :now'];
+    const adds: string[] = [];
+    const removes: string[] = [];
+    const conditions = ['attribute_exists(pk)'];
+    if (withStatus && change.status) {
+      names['#status'] = 'status';
+      sets.push('#status = :status');
+      values[':status'] = change.status;
+      conditions.push(strengthens(change.status, change.failureReason, values));
+      if (change.failureReason) {
+        sets.push('failureReason = :reason');
+        values[':reason'] = change.failureReason;
+      } else if (change.status !== 'failed') removes.push('failureReason');
+    }
+    if (change.messageId) {
+      sets.push('messageId = if_not_exists(messageId, :messageId)');
+      values[':messageId'] = change.messageId;
+      conditions.push('(attribute_not_exists(messageId) OR messageId = :messageId)');
+    }
+    if (change.accountId) {
+      conditions.push('accountId = :account');
+      values[':account'] = change.accountId;
+    }
+    if (change.event) {
+      sets.push('history = list_append(if_not_exists(history, :none), :event)');
+      values[':none'] = [];
+      values[':event'] = [change.event];
+    }
+    if (change.notificationId) {
+      adds.push('seen :notification');
+      values[':notification'] = new Set([change.notificationId]);
+      conditions.push('NOT contains(seen, :notificationId)');
+      values[':notificationId'] = change.notificationId;
+    }
+    if (change.counter) {
+      adds.push('#counter :one');
+      names['#counter'] = change.counter;
+      values[':one'] = 1;
+    }
+    const expression = [
+      `SET ${sets.join(', ')}`,
+      adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ].join(' ');
     await dynamo.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName(),
-        Item: { pk: `EMAIL#${emailId}`, sk: `EVENT#${event.createdAt}#${eventKey}`, ...event },
-        ConditionExpression: 'attribute_not_exists(sk)',
+        Key: emailKey(projectId, id),
+        UpdateExpression: expression.trim(),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  };
+  const refusal = async (withStatus: boolean) =>
+    attempt(withStatus).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
+        throw error;
+      },
+    );
+
+  const first = await refusal(change.status !== undefined);
+  if (!first) return change.status ? 'changed' : 'recorded';
+  const old = first;
+  if (!old.pk) return 'unmatched';
+  if (change.accountId && old.accountId?.S !== change.accountId) return 'unmatched';
+  if (change.messageId && old.messageId?.S && old.messageId.S !== change.messageId) return 'unmatched';
+  if (change.notificationId && old.seen?.SS?.includes(change.notificationId)) return 'duplicate';
+  if (!change.status) return 'unmatched';
+  // The status was already as strong: record the rest without it.
+  if (!change.event && !change.counter && !change.messageId) return 'recorded';
+  const second = await refusal(false);
+  if (!second) return 'recorded';
+  return change.notificationId && second.seen?.SS?.includes(change.notificationId)
+    ? 'duplicate'
+    : 'unmatched';
+}
+
+/**
+ * Moves the email to `status` only when that is stronger than its current one (see
+ * `changeEmail`). Returns whether the status changed.
+ */
+export async function advanceStatus(
+  projectId: string,
+  id: string,
+  status: EmailStatus,
+  now: string,
+  extra: { failureReason?: string; messageId?: string; event?: EmailEventRecord } = {},
+): Promise<boolean> {
+  return (await changeEmail(projectId, id, now, { status, ...extra })) === 'changed';
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';
@@ -277,24 +334,19 @@ export async function cancelScheduled(id: string, projectId: string, now: string
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: emailKey(id),
+        Key: emailKey(projectId, id),
         UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
         ConditionExpression:
-          'projectId = :project AND #status = :scheduled AND attribute_not_exists(sendClaimedAt)',
+          'attribute_exists(pk) AND #status = :scheduled AND attribute_not_exists(sendClaimedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':canceled': 'canceled',
-          ':scheduled': 'scheduled',
-          ':project': projectId,
-          ':now': now,
-        },
+        ExpressionAttributeValues: { ':canceled': 'canceled', ':scheduled': 'scheduled', ':now': now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return 'canceled';
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return error.Item?.projectId?.S === projectId ? 'not_cancelable' : 'missing';
+    return error.Item ? 'not_cancelable' : 'missing';
   }
 }
 
@@ -312,12 +364,12 @@ export async function dueForRelease(until: string): Promise<EmailRecord[]> {
 }
 
 /** Takes a scheduled email off the release sweep once its message is queued. */
-export async function markReleased(id: string): Promise<void> {
+export async function markReleased(projectId: string, id: string): Promise<void> {
   await dynamo
     .send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: emailKey(id),
+        Key: emailKey(projectId, id),
         UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
         ConditionExpression: '#status = :scheduled',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -335,6 +387,7 @@ export async function markReleased(id: string): Promise<void> {
  * False when the email is no longer waiting (sent, canceled…) or already claimed.
  */
 export async function holdEmail(
+  projectId: string,
   id: string,
   accountId: string,
   payloadKey: string,
@@ -344,18 +397,17 @@ export async function holdEmail(
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: emailKey(id),
+        Key: emailKey(projectId, id),
         UpdateExpression:
           'SET heldAt = :now, payloadKey = :key, gsi2pk = :held, gsi2sk = :id, updatedAt = :now',
         ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ...waiting,
           ':now': now,
           ':key': payloadKey,
           ':held': `HELD#${accountId}`,
           ':id': id,
-          ':queued': 'queued',
-          ':scheduled': 'scheduled',
         },
       }),
     );
@@ -380,125 +432,12 @@ export async function heldEmails(accountId: string): Promise<(EmailRecord & { pa
 }
 
 /** Takes an email off its account's held list once it is queued again. */
-export async function unhold(id: string): Promise<void> {
+export async function unhold(projectId: string, id: string): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: emailKey(id),
+      Key: emailKey(projectId, id),
       UpdateExpression: 'REMOVE gsi2pk, gsi2sk, heldAt',
     }),
   );
-}
-
-export interface EmailListQuery {
-  projectId: string;
-  limit: number;
-  order: 'asc' | 'desc';
-  startingAfter?: string;
-  status?: EmailStatus;
-  domain?: string;
-  /** `name` (the tag is present) or `name:value`. */
-  tag?: string;
-  /** Id bounds from the date range: ULIDs sort by time. */
-  fromId?: string;
-  toId?: string;
-}
-
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** The smallest key above `id`: ids have one length and sort below `~`. */
-function idAfter(id: string): string {
-  return `${id}~`;
-}
-
-/** The largest id below `id` (its ULID minus one), so an inclusive bound excludes `id` itself. */
-function idBefore(id: string): string {
-  const chars = [...id];
-  for (let i = chars.length - 1; i >= 0; i -= 1) {
-    const index = crockford.indexOf(chars[i] ?? '');
-    if (index < 0) return id.slice(0, i);
-    if (index > 0) {
-      chars[i] = crockford[index - 1] ?? '0';
-      return chars.join('');
-    }
-    chars[i] = crockford.at(-1) ?? 'Z';
-  }
-  return '';
-}
-
-const maxOf = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
-const minOf = (a: string | undefined, b: string) => (a !== undefined && a < b ? a : b);
-
-function listQuery(query: EmailListQuery, withCursor: boolean): QueryCommandInput {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': `PROJECT#${query.projectId}#EMAILS` };
-  let lower = query.fromId;
-  let upper = query.toId;
-  // Key conditions take one range, so the cursor narrows the date bounds (inclusive).
-  if (withCursor && query.startingAfter) {
-    if (query.order === 'asc') lower = maxOf(lower, idAfter(query.startingAfter));
-    else upper = minOf(upper, idBefore(query.startingAfter));
-  }
-  let key = 'gsi1pk = :pk';
-  if (lower !== undefined && upper !== undefined) {
-    key += ' AND gsi1sk BETWEEN :lower AND :upper';
-    values[':lower'] = lower;
-    values[':upper'] = upper;
-  } else if (lower !== undefined) {
-    key += ' AND gsi1sk >= :lower';
-    values[':lower'] = lower;
-  } else if (upper !== undefined) {
-    key += ' AND gsi1sk <= :upper';
-    values[':upper'] = upper;
-  }
-  const filters: string[] = [];
-  if (query.status) {
-    filters.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = query.status;
-  }
-  if (query.domain) {
-    filters.push('fromDomain = :domain');
-    values[':domain'] = query.domain;
-  }
-  if (query.tag) {
-    const [name = '', value] = query.tag.split(':', 2);
-    names['#tag'] = name;
-    if (value === undefined) filters.push('attribute_exists(tags.#tag)');
-    else {
-      filters.push('tags.#tag = :tagValue');
-      values[':tagValue'] = value;
-    }
-  }
-  return {
-    TableName: tableName(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: key,
-    FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-    ExpressionAttributeValues: values,
-    ScanIndexForward: query.order === 'asc',
-  };
-}
-
-/**
- * One page of a project's emails after the cursor, plus the total that match the
- * filters (a COUNT query over the same key range, without the cursor).
- */
-export async function listEmails(
-  query: EmailListQuery,
-): Promise<{ emails: EmailRecord[]; hasMore: boolean; total: number }> {
-  const page = await queryPage(listQuery(query, true), query.limit);
-  const emails = page.items.map((item) => withoutKeys<EmailRecord>(item));
-
-  let total = 0;
-  let countKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({ ...listQuery(query, false), Select: 'COUNT', ExclusiveStartKey: countKey }),
-    );
-    total += page.Count ?? 0;
-    countKey = page.LastEvaluatedKey;
-  } while (countKey);
-  return { emails, hasMore: page.hasMore, total };
 }

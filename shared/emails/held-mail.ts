@@ -9,13 +9,19 @@ import { logger } from '#shared/logger.ts';
  */
 export async function holdForAccount(message: SendMessage, payload: EmailPayload): Promise<void> {
   const payloadKey = message.payloadKey ?? (await storePayload(message.emailId, payload));
-  const held = await holdEmail(message.emailId, message.accountId, payloadKey, new Date().toISOString());
+  const held = await holdEmail(
+    message.projectId,
+    message.emailId,
+    message.accountId,
+    payloadKey,
+    new Date().toISOString(),
+  );
   if (held) logger.info('email held: its account is not active', { emailId: message.emailId });
 }
 
 /** Queues every held email of the account again (after the operator restores it). */
 export async function releaseHeldEmails(accountId: string): Promise<number> {
   const held = await heldEmails(accountId);
-  await requeueEmails(held, (email) => unhold(email.id));
+  await requeueEmails(held, (email) => unhold(email.projectId, email.id));
   return held.length;
 }

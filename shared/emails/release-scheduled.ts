@@ -13,7 +13,7 @@ export async function releaseScheduledEmails(now = Date.now()): Promise<number> 
   const due = await dueForRelease(horizon);
   await requeueEmails(
     due.map((email) => ({ ...email, payloadKey: payloadKeyOf(email.id) })),
-    (email) => markReleased(email.id),
+    (email) => markReleased(email.projectId, email.id),
     now,
   );
   return due.length;

@@ -32,37 +32,73 @@ export class NoSendCapacityError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Slots of one second of the shared budget that this sender holds: `[next, end)` of `rate`. */
+interface Reservation {
+  second: number;
+  next: number;
+  end: number;
+  rate: number;
+}
+
 /**
- * Takes `recipients` sends from the account's shared per-second budget, then waits for
- * this send's slot in that second: slots are spread evenly over the second, so the
- * senders' combined rate stays under MaxSendRate however you slice the time, not only
- * per calendar second. When a second is spent it moves on to the next. Every sender
- * draws from the same DynamoDB counter, so together they stay within the quota however
- * many run at once. One conditional write when there is room.
+ * The account's shared per-second SES budget, drawn by one sender invocation. Every
+ * sender takes its sends from the same DynamoDB counter for the current second, so
+ * together they stay under MaxSendRate however many run at once; slots are spread
+ * evenly over the second, so the combined rate holds however you slice the time, not
+ * only per calendar second. An invocation reserves slots for its whole batch in one
+ * conditional write (up to a second's worth) and hands them out one send at a time, so
+ * the counter costs a write per batch, not per email. Slots it does not use are lost:
+ * the budget errs on the slow side.
  *
  * Access pattern: SENDRATE / S#<epoch second> → { used, expiresAt }.
  */
-export async function acquireSendCapacity(recipients: number, deadline: number): Promise<void> {
-  const rate = await maxSendRate();
-  const take = Math.min(recipients, rate);
+export class SendBudget {
+  private reservation: Reservation | undefined;
+  private wanted: number;
+
+  /** `expected`: the recipients this invocation expects to send to (its batch). */
+  constructor(expected: number) {
+    this.wanted = expected;
+  }
+
+  /** Waits for `recipients` slots (at most a second's worth), or throws `NoSendCapacityError` at `deadline`. */
+  async acquire(recipients: number, deadline: number): Promise<void> {
+    const rate = await maxSendRate();
+    const take = Math.min(recipients, rate);
+    const held = this.reservation;
+    const current = Math.floor(Date.now() / 1000);
+    if (!held || held.rate !== rate || held.second < current || held.end - held.next < take) {
+      this.reservation = await reserve(Math.min(rate, Math.max(take, this.wanted)), take, rate, deadline);
+    }
+    const reservation = this.reservation as Reservation;
+    const slot = reservation.next;
+    reservation.next += take;
+    this.wanted = Math.max(0, this.wanted - take);
+    const sendAt = reservation.second * 1000 + (slot * 1000) / rate;
+    if (sendAt > Date.now()) await sleep(sendAt - Date.now());
+  }
+}
+
+/** Reserves `count` slots of the earliest second with room (at least `minimum` of them). */
+async function reserve(count: number, minimum: number, rate: number, deadline: number): Promise<Reservation> {
   for (let second = Math.floor(Date.now() / 1000); second * 1000 < deadline; second += 1) {
-    try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: { pk: 'SENDRATE', sk: `S#${second}` },
-          UpdateExpression: 'ADD used :take SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
-          ExpressionAttributeValues: { ':take': take, ':room': rate - take, ':expires': second + 120 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      const slot = Number(Attributes?.used ?? take) - take;
-      const sendAt = second * 1000 + (slot * 1000) / rate;
-      if (sendAt > Date.now()) await sleep(sendAt - Date.now());
-      return;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    for (const size of count > minimum ? [count, minimum] : [minimum]) {
+      try {
+        const { Attributes } = await dynamo.send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { pk: 'SENDRATE', sk: `S#${second}` },
+            UpdateExpression: 'ADD used :take SET expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+            ExpressionAttributeValues: { ':take': size, ':room': rate - size, ':expires': second + 120 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        const end = Number(Attributes?.used ?? size);
+        return { second, next: end - size, end, rate };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
     // This second is spent; if it is still running, wait for the next (with jitter).
     const next = (second + 1) * 1000;

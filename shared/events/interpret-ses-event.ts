@@ -22,15 +22,6 @@ export interface EmailOutcome {
 export function interpretSesEvent(event: SesEvent): EmailOutcome {
   const at = event.mail.timestamp;
   switch (event.eventType) {
-    case 'Send':
-      return {
-        type: 'sent',
-        status: 'sent',
-        at,
-        details: {},
-        reputation: { sends: event.mail.destination.length },
-        recipientCount: event.mail.destination.length,
-      };
     case 'Delivery':
       return {
         type: 'delivered',

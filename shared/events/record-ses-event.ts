@@ -1,6 +1,6 @@
 import type { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { displayOf } from '#shared/emails/address.ts';
-import { advanceStatus, countEngagement, getEmailOwner, putEmailEvent } from '#shared/emails/email-store.ts';
+import { changeEmail } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
@@ -22,8 +22,8 @@ const outcomeMetrics: Partial<Record<string, EmailMetric>> = {
 
 interface Origin {
   emailId: string;
-  projectId?: string;
-  accountId?: string;
+  projectId: string;
+  accountId: string;
 }
 
 /**
@@ -38,31 +38,29 @@ async function recordEffects(
   counters: CounterBatch,
 ) {
   const { projectId, accountId, emailId } = origin;
-  if (projectId) {
-    if ((dailyCounters as readonly string[]).includes(outcome.type)) {
-      counters.add(dailyCount(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount));
-    }
-    for (const recipient of event.bounce?.bouncedRecipients ?? []) {
-      await logBounce(projectId, {
-        emailId,
-        recipient: recipient.emailAddress,
-        bounceType: event.bounce?.bounceType ?? '',
-        bounceSubType: event.bounce?.bounceSubType ?? '',
-        diagnosticCode: typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode : undefined,
-        at: outcome.at,
-      });
-    }
-    for (const email of outcome.suppress?.recipients ?? []) {
-      await addSuppression(projectId, {
-        email,
-        type: outcome.suppress?.reason ?? 'bounce',
-        reason: outcome.suppress?.detail,
-        sourceEmailId: emailId,
-        createdAt: now,
-      });
-    }
+  if ((dailyCounters as readonly string[]).includes(outcome.type)) {
+    counters.add(dailyCount(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount));
   }
-  if (accountId && outcome.reputation) {
+  for (const recipient of event.bounce?.bouncedRecipients ?? []) {
+    await logBounce(projectId, {
+      emailId,
+      recipient: recipient.emailAddress,
+      bounceType: event.bounce?.bounceType ?? '',
+      bounceSubType: event.bounce?.bounceSubType ?? '',
+      diagnosticCode: typeof recipient.diagnosticCode === 'string' ? recipient.diagnosticCode : undefined,
+      at: outcome.at,
+    });
+  }
+  for (const email of outcome.suppress?.recipients ?? []) {
+    await addSuppression(projectId, {
+      email,
+      type: outcome.suppress?.reason ?? 'bounce',
+      reason: outcome.suppress?.detail,
+      sourceEmailId: emailId,
+      createdAt: now,
+    });
+  }
+  if (outcome.reputation) {
     counters.add(reputationCount(accountId, Date.parse(outcome.at), outcome.reputation));
     // The verdict needs this bounce or complaint counted: write the batch's counters first.
     if (outcome.reputation.bounces || outcome.reputation.complaints) {
@@ -73,65 +71,58 @@ async function recordEffects(
 }
 
 /**
- * Applies one SES event: stores it in the email's history (once per SNS message, so a
- * duplicate delivery changes nothing more), strengthens the email's status (recording
- * SES's MessageId), counts the open or click, then the project-level effects: daily
- * counters, the bounce log, suppression of hard-bounced and complaining recipients, and
- * the account's reputation window, re-judged after a bounce or complaint; last, the
- * project's webhooks. Events of mail Mailroom did not send are ignored.
+ * Applies one SES event to its email in one conditional write (see `changeEmail`): the
+ * history line, the status when stronger, the open or click counter. The email is found
+ * from the event's Mailroom tags and the write holds only if the email's own record
+ * agrees (its account, and the SES message the sender recorded), so an event names no
+ * email it was not sent as; each SNS notification is applied once. Then the project-level
+ * effects: daily counters, the bounce log, suppression of hard-bounced and complaining
+ * recipients, the account's reputation window (re-judged after a bounce or complaint);
+ * last, the project's webhooks. Events of mail Mailroom did not send are ignored.
  */
 export async function recordSesEvent(
   notificationId: string,
   event: SesEvent,
   counters: CounterBatch,
 ): Promise<void> {
+  // The sender records SES's acceptance itself; a Send event (a configuration set from
+  // before that) would count the send twice.
+  if (event.eventType === 'Send') return;
   const tag = (name: string) => event.mail.tags[name]?.[0];
   const emailId = tag(systemTags.emailId);
-  if (!emailId) {
-    logger.warn('SES event without a Mailroom email id; ignored', { messageId: event.mail.messageId });
+  const projectId = tag(systemTags.projectId);
+  const accountId = tag(systemTags.accountId);
+  if (!emailId || !projectId || !accountId) {
+    logger.warn('SES event without Mailroom tags; ignored', { messageId: event.mail.messageId });
     return;
   }
-  // Tags ride on the message and a caller could once set them: the email's own record
-  // says whose it is, and which SES message it became.
-  const owner = await getEmailOwner(emailId);
-  const claimed = { projectId: tag(systemTags.projectId), accountId: tag(systemTags.accountId) };
-  if (
-    !owner ||
-    owner.projectId !== claimed.projectId ||
-    owner.accountId !== claimed.accountId ||
-    (owner.messageId !== undefined && owner.messageId !== event.mail.messageId)
-  ) {
+  const outcome = interpretSesEvent(event);
+  const now = new Date().toISOString();
+  const failureReason =
+    outcome.status === 'failed' || outcome.status === 'rejected' ? String(outcome.details.reason) : undefined;
+  const applied = await changeEmail(projectId, emailId, now, {
+    status: outcome.status,
+    failureReason,
+    messageId: event.mail.messageId,
+    accountId,
+    event: { type: outcome.type, createdAt: outcome.at, details: outcome.details },
+    notificationId,
+    counter: outcome.counter,
+  });
+  if (applied === 'unmatched') {
     logger.warn('SES event whose tags do not match the email they name; ignored', {
       emailId,
       messageId: event.mail.messageId,
     });
     return;
   }
-  const outcome = interpretSesEvent(event);
-  const now = new Date().toISOString();
-  const fresh = await putEmailEvent(emailId, notificationId, {
-    type: outcome.type,
-    createdAt: outcome.at,
-    details: outcome.details,
-  });
-  // The status even for a repeat: strengthening it again changes nothing, and a delivery
-  // redelivered after a crash between the history item and here still lands its status.
-  if (outcome.status) {
-    const failureReason =
-      outcome.status === 'failed' || outcome.status === 'rejected'
-        ? String(outcome.details.reason)
-        : undefined;
-    await advanceStatus(emailId, outcome.status, now, { failureReason, messageId: event.mail.messageId });
-  }
-  if (!fresh) return;
-  if (outcome.counter) await countEngagement(emailId, outcome.counter, now);
+  if (applied === 'duplicate') return;
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
-  const { projectId, accountId } = owner;
   await recordEffects({ emailId, projectId, accountId }, event, outcome, now, counters);
   const webhookEvent = webhookEventFor(outcome.type);
-  if (projectId && webhookEvent) {
+  if (webhookEvent) {
     await publishEmailEvent(
       projectId,
       webhookEvent,

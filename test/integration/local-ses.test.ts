@@ -1,4 +1,6 @@
 import {
+  CreateConfigurationSetCommand,
+  CreateConfigurationSetEventDestinationCommand,
   CreateEmailIdentityCommand,
   CreateTenantCommand,
   CreateTenantResourceAssociationCommand,
@@ -277,6 +279,9 @@ type SesEventJson = Record<string, any>;
 describe('local SES: events in SES JSON, through SNS', () => {
   const sqs = new SQSClient({});
   let queueUrl = '';
+  // A configuration set of its own that publishes every event type, Send included
+  // (Mailroom's own does not ask SES for Send events).
+  const probeSet = `probe-${Date.now()}`;
 
   beforeAll(async () => {
     // A queue of our own on the events topic, to read exactly what SES published.
@@ -287,6 +292,18 @@ describe('local SES: events in SES JSON, through SNS', () => {
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
     );
     const topicArn = `arn:aws:sns:us-east-1:000000000000:${sesEventsTopic.name}`;
+    await ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: probeSet }));
+    await ses.send(
+      new CreateConfigurationSetEventDestinationCommand({
+        ConfigurationSetName: probeSet,
+        EventDestinationName: 'probe',
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: ['SEND', ...configurationSet.eventTypes],
+          SnsDestination: { TopicArn: topicArn },
+        },
+      }),
+    );
     await new SNSClient({}).send(
       new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
     );
@@ -298,7 +315,7 @@ describe('local SES: events in SES JSON, through SNS', () => {
         FromEmailAddress: `events@${sender}`,
         Destination: { ToAddresses: [to] },
         Content: { Simple: { Subject: { Data: 'events' }, Body: { Text: { Data: 'x' } } } },
-        ConfigurationSetName: configurationSet.name,
+        ConfigurationSetName: probeSet,
         EmailTags: [{ Name: 'campaign', Value: 'probe' }],
       }),
     );
@@ -332,7 +349,7 @@ describe('local SES: events in SES JSON, through SNS', () => {
       sendingAccountId: '000000000000',
       tags: {
         campaign: ['probe'],
-        'ses:configuration-set': [configurationSet.name],
+        'ses:configuration-set': [probeSet],
         'ses:from-domain': [sender],
       },
       commonHeaders: { subject: 'events' },

@@ -1,9 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   capturedMail,
+  defaultProject,
   eventually,
   otherProjectKey,
   sendAndWait,
@@ -509,7 +509,9 @@ describe('a sender that never doubles an email', () => {
     const { advanceStatus, unknownOutcome } = await import('#shared/emails/email-store.ts');
     // What a redelivered send message finds after a crash: a claim, and no answer from SES.
     expect(
-      await advanceStatus(id, 'failed', new Date().toISOString(), { failureReason: unknownOutcome }),
+      await advanceStatus(defaultProject.id, id, 'failed', new Date().toISOString(), {
+        failureReason: unknownOutcome,
+      }),
     ).toBe(false);
     expect((await api('GET', `/api/v1/emails/${id}`)).body.email.status).toBe('delivered');
   });
@@ -525,14 +527,9 @@ describe('a sender that never doubles an email', () => {
       },
     });
     // An earlier sender claimed it and was killed before SES answered.
-    const { dynamo, tableName } = await import('#shared/aws/dynamodb.ts');
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: `EMAIL#${accepted.body.id}`, sk: 'EMAIL' },
-        UpdateExpression: 'SET sendClaimedAt = :then',
-        ExpressionAttributeValues: { ':then': new Date().toISOString() },
-      }),
+    const { claimForSending } = await import('#shared/emails/email-store.ts');
+    expect(await claimForSending(defaultProject.id, accepted.body.id, new Date().toISOString())).toBe(
+      'claimed',
     );
     const read = await eventually(
       () => api('GET', `/api/v1/emails/${accepted.body.id}`),

@@ -10,8 +10,8 @@ export const handler = apiHandler(
   { route: routeOf('GET /api/v1/emails/{id}') },
   async ({ caller, params }) => {
     const id = params.id ?? '';
-    const found = isId('email', id) ? await getEmailWithEvents(id) : undefined;
-    if (!found || found.email.projectId !== caller.projectId) throw new NotFoundError('Email');
+    const found = isId('email', id) ? await getEmailWithEvents(caller.projectId, id) : undefined;
+    if (!found) throw new NotFoundError('Email');
     return { body: { email: emailView(found.email), events: eventsView(found.email, found.events) } };
   },
 );

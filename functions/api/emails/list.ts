@@ -1,5 +1,5 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { listEmails } from '#shared/emails/email-store.ts';
+import { listEmails } from '#shared/emails/email-list.ts';
 import { emailView } from '#shared/emails/email-view.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';

@@ -38,120 +38,169 @@ async function limitsOf(accountId: string): Promise<AccountLimits> {
   return (await cachedAccount(accountId))?.limits ?? {};
 }
 
+/** One window an allowance is counted in: its attribute prefix, its current index, its limit. */
 interface Counted {
+  /** `s`, `m`, `h`, `d` or `o` (the month): the item holds `<name>i` (window index) and `<name>c` (count). */
+  name: string;
   window: (typeof sendWindows)[number] | 'month';
-  attribute: string;
+  index: number;
   limit: number;
   endsAt: number;
 }
 
 /**
+ * Shards of an account's usage item: a partition takes 1,000 writes a second, so a busy
+ * account's requests spread over several items, each holding its share of every limit.
+ * Every share stays at 250 or more, so a batch of 100 always fits one.
+ */
+const maxShards = 8;
+const minimumShare = 250;
+
+function shardCount(counted: Counted[]): number {
+  const smallest = Math.min(...counted.map((window) => window.limit));
+  return Math.min(maxShards, Math.max(1, Math.floor(smallest / minimumShare)));
+}
+
+function shareOf(limit: number, shard: number, shards: number): number {
+  return Math.floor(limit / shards) + (shard < limit % shards ? 1 : 0);
+}
+
+/** The window indexes each usage shard held at this instance's last write, so the next write knows which windows moved on. */
+const lastSeen = new Map<string, Record<string, number>>();
+
+const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId}`, sk: `W#${shard}` });
+
+/**
  * Counts `emails` against the account's four sending windows (second, minute, hour,
  * day) and, for live keys, its monthly quota. Over a window → 429 with `Retry-After`;
  * over the quota → 402 `quota_exceeded`. Test keys count toward the windows but not the
- * quota.
+ * quota. A refused request counts nowhere.
  *
- * Three small items, each updated with its own condition, in parallel: a transaction
- * would bill every item twice. When one refuses, the others' additions are taken back,
- * so a refused request counts nowhere (a crash in between leaves the account counted a
- * little high: the safe side). Every item stays under 1 KB, so each write is one unit:
- * a minute holds its sixty seconds, a day its twenty-four hours.
+ * One small item per shard holds every window as (index, count): one conditional
+ * write adds to the windows still current, restarts those that have moved on, and
+ * holds only if each stays within its share. When a shard is full, the next is tried;
+ * a request is refused only when none has room.
  *
- * Access patterns (pk / sk), all under USAGE#<accountId>, expiring by TTL:
- * N#<epoch minute> → { s<second of minute>, m }; D#<yyyy-mm-dd> → { h<hour of day>, d };
- * M#<yyyy-mm> → { month }.
+ * Access pattern: USAGE#<accountId> / W#<shard> → { si, sc, mi, mc, hi, hc, di, dc, oi, oc }.
  */
 export async function consumeSendAllowance(caller: Caller, emails: number, now = Date.now()): Promise<void> {
   const limits = await limitsOf(caller.accountId);
-  const at = (seconds: number) => fixedWindow(now, seconds);
-  const day = new Date(now).toISOString().slice(0, 10);
-  const month = day.slice(0, 7);
-  const nextMonth = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 1);
-  const [second, minute, hour, dayWindow] = sendWindows;
-  const windowCount = (window: (typeof sendWindows)[number], attribute: string): Counted => ({
-    window,
-    attribute,
-    limit: limits[window.name] ?? window.fallback(),
-    endsAt: at(window.seconds).endsAt,
+  const date = new Date(now);
+  const nextMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  const counted: Counted[] = sendWindows.map((window) => {
+    const { index, endsAt } = fixedWindow(now, window.seconds);
+    return {
+      name: window.name.charAt(3).toLowerCase(),
+      window,
+      index,
+      limit: limits[window.name] ?? window.fallback(),
+      endsAt,
+    };
   });
-  const items: UsageItem[] = [
-    {
-      sk: `N#${at(60).index}`,
-      expires: Math.ceil(at(60).endsAt / 1000) + 120,
-      counted: [windowCount(second, `s${at(1).index % 60}`), windowCount(minute, 'm')],
-    },
-    {
-      sk: `D#${day}`,
-      expires: Math.ceil(at(86_400).endsAt / 1000) + 86_400,
-      counted: [windowCount(hour, `h${at(3600).index % 24}`), windowCount(dayWindow, 'd')],
-    },
-  ];
   if (caller.mode === 'live') {
-    const quota = limits.monthlyQuota ?? defaultMonthlyQuota();
-    items.push({
-      sk: `M#${month}`,
-      expires: Math.ceil(nextMonth / 1000) + 86_400 * 40,
-      counted: [{ window: 'month', attribute: 'month', limit: quota, endsAt: nextMonth }],
+    counted.push({
+      name: 'o',
+      window: 'month',
+      index: date.getUTCFullYear() * 12 + date.getUTCMonth(),
+      limit: limits.monthlyQuota ?? defaultMonthlyQuota(),
+      endsAt: nextMonth,
     });
   }
   // A request larger than a whole window can never fit (and would pass the condition of an empty one).
-  for (const item of items) {
-    for (const counted of item.counted) {
-      if (emails > counted.limit) refuseWindow(counted, 0, emails, now);
-    }
-  }
-  const key = { pk: `USAGE#${caller.accountId}` };
-  const outcomes = await Promise.allSettled(
-    items.map((item) => countOn({ ...key, sk: item.sk }, item, emails)),
-  );
-  const refusal = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (!refusal) return;
-  // Take back what the other items counted, then say which window refused.
-  await Promise.all(
-    items.map((item, index) =>
-      outcomes[index]?.status === 'fulfilled' ? countOn({ ...key, sk: item.sk }, item, -emails) : undefined,
-    ),
-  );
-  for (const [index, outcome] of outcomes.entries()) {
-    if (outcome.status === 'fulfilled' || !(outcome.reason instanceof ConditionalCheckFailedException))
-      continue;
-    for (const counted of items[index]?.counted ?? []) {
-      const used = Number(outcome.reason.Item?.[counted.attribute]?.N ?? 0);
-      if (used + emails > counted.limit) refuseWindow(counted, used, emails, now);
-    }
-  }
-  throw refusal.reason;
-}
+  for (const window of counted) if (emails > window.limit) refuseWindow(window, 0, emails, now);
 
-interface UsageItem {
-  sk: string;
-  expires: number;
-  counted: Counted[];
+  const shards = shardCount(counted);
+  const first = Math.floor(Math.random() * shards);
+  const used = new Map<string, number>();
+  for (let step = 0; step < shards; step += 1) {
+    const shard = (first + step) % shards;
+    const full = await countOnShard(caller.accountId, shard, shards, counted, emails);
+    if (!full) return;
+    for (const [name, count] of Object.entries(full)) used.set(name, (used.get(name) ?? 0) + count);
+  }
+  // Every shard refused: name the window with the least room across them.
+  const tightest = [...counted].sort(
+    (a, b) => a.limit - (used.get(a.name) ?? 0) - (b.limit - (used.get(b.name) ?? 0)),
+  )[0] as Counted;
+  refuseWindow(tightest, used.get(tightest.name) ?? 0, emails, now);
 }
 
 /**
- * Adds `emails` to an item's counters on condition that each stays within its limit;
- * a negative `emails` takes an addition back, unconditionally.
+ * Counts on one shard; returns undefined when counted, or the shard's current counts
+ * when a window there has no room. A wrong guess of which windows moved on (another
+ * instance wrote since) is corrected from the refused write's old item and tried again.
  */
-async function countOn(key: { pk: string; sk: string }, item: UsageItem, emails: number) {
-  const limited = emails > 0;
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: `ADD ${item.counted.map((_, i) => `#a${i} :n`).join(', ')} SET expiresAt = :expires`,
-      ConditionExpression: limited
-        ? item.counted.map((_, i) => `(attribute_not_exists(#a${i}) OR #a${i} <= :room${i})`).join(' AND ')
-        : undefined,
-      ExpressionAttributeNames: Object.fromEntries(item.counted.map((c, i) => [`#a${i}`, c.attribute])),
-      ExpressionAttributeValues: {
-        ':n': emails,
-        ':expires': item.expires,
-        ...(limited ? Object.fromEntries(item.counted.map((c, i) => [`:room${i}`, c.limit - emails])) : {}),
-      },
-      ReturnValuesOnConditionCheckFailure: limited ? 'ALL_OLD' : undefined,
-    }),
-  );
+async function countOnShard(
+  accountId: string,
+  shard: number,
+  shards: number,
+  counted: Counted[],
+  emails: number,
+): Promise<Record<string, number> | undefined> {
+  const cacheKey = `${accountId}#${shard}`;
+  let known = lastSeen.get(cacheKey) ?? {};
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = { ':n': emails };
+    const adds: string[] = [];
+    const sets: string[] = [];
+    const conditions: string[] = [];
+    for (const window of counted) {
+      const [i, c] = [`#${window.name}i`, `#${window.name}c`];
+      names[i] = `${window.name}i`;
+      names[c] = `${window.name}c`;
+      values[`:${window.name}`] = window.index;
+      if (known[window.name] === window.index) {
+        adds.push(`${c} :n`);
+        conditions.push(`${i} = :${window.name} AND ${c} <= :${window.name}room`);
+        values[`:${window.name}room`] = shareOf(window.limit, shard, shards) - emails;
+      } else {
+        sets.push(`${i} = :${window.name}`, `${c} = :n`);
+        conditions.push(`(attribute_not_exists(${i}) OR ${i} < :${window.name})`);
+      }
+    }
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: usageKey(accountId, shard),
+          UpdateExpression: [
+            adds.length ? `ADD ${adds.join(', ')}` : '',
+            sets.length ? `SET ${sets.join(', ')}` : '',
+          ]
+            .join(' ')
+            .trim(),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      lastSeen.set(cacheKey, Object.fromEntries(counted.map((window) => [window.name, window.index])));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ?? {};
+      const indexOf = (name: string) => Number(old[`${name}i`]?.N ?? Number.NaN);
+      const countOf = (name: string) => Number(old[`${name}c`]?.N ?? 0);
+      const counts = Object.fromEntries(
+        counted.map((window) => [
+          window.name,
+          indexOf(window.name) === window.index ? countOf(window.name) : 0,
+        ]),
+      );
+      const full = counted.some(
+        (window) => (counts[window.name] ?? 0) + emails > shareOf(window.limit, shard, shards),
+      );
+      if (full) return counts;
+      known = Object.fromEntries(counted.map((window) => [window.name, indexOf(window.name)]));
+      // A window this instance's clock has not reached yet (another's is ahead): count into it.
+      for (const window of counted) {
+        if (indexOf(window.name) > window.index) window.index = indexOf(window.name);
+      }
+    }
+  }
+  throw new Error('Could not count the send against the account usage item (contention)');
 }
 
 /** The error for a window `emails` more would overflow: 402 for the month, 429 otherwise. */

@@ -241,6 +241,39 @@ describe('rate limits and quotas', () => {
     expect(full.status).toBe(429);
     expect(full.body.error).toMatch(/5 emails per hour/);
   });
+  it('spreads a busy account over usage shards without letting it past a limit', async () => {
+    const { project } = await otherProjectKey();
+    // 600 a minute: two shards of 300 each, so batches land on either and fall over to the other.
+    await mailroom(
+      'accounts',
+      'limits',
+      'set',
+      project.accountId,
+      '--per-minute',
+      '600',
+      '--per-second',
+      '1000',
+    );
+    const test = await addProjectKey(project, { mode: 'test' });
+    const row = {
+      from: `a@${sandboxDomain}`,
+      to: 'success@simulator.amazonses.com',
+      subject: 'x',
+      text: 'x',
+    };
+    const batch = () =>
+      api('POST', '/api/v1/emails/batch', {
+        key: test,
+        body: { emails: Array.from({ length: 100 }, () => row) },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await batch()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    const over = await batch();
+    expect(over.status).toBe(429);
+    expect(over.body.error).toMatch(/600 emails per minute/);
+    expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
+  });
 });
 
 describe('the mailroom CLI', () => {

@@ -58,6 +58,19 @@ const deploymentConfigSchema = z
         'must be a CloudWatch Logs retention such as 7, 30, 90 or 365',
       )
       .default(30),
+    /**
+     * What the functions log: WARN keeps a busy deployment's log bill to its warnings
+     * and errors (INFO adds a line per email accepted, sent and reported).
+     */
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+    /**
+     * X-Ray active tracing of every function (Lambda samples 1 request a second, then
+     * 5 %): off by default, since at volume it adds about a twentieth of the platform's
+     * own cost per email; turn it on to follow requests across functions.
+     */
+    tracing: onOff.default(false),
+    /** Days an email's record (status, history) is kept before DynamoDB expires it. */
+    emailRetentionDays: count(1).default(90),
     /** Where alarms are e-mailed (an SNS e-mail subscription to confirm); alarms still go to the topic without it. */
     alarmEmail: z.email().optional(),
     /** One SES tenant per account, so SES's reputation policy also keeps accounts apart. */

@@ -13,6 +13,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -66,6 +67,7 @@ export class MailroomStack extends Stack {
     const production = isProduction(config);
     // Every log group of the stack (functions, API access logs, SMTP relay) keeps logs this long.
     Aspects.of(this).add(new LogRetention(config.logRetentionDays));
+    Aspects.of(this).add(new FunctionTelemetry(config.logLevel, config.tracing));
 
     const table = new TableV2(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -231,5 +233,33 @@ class LogRetention implements IAspect {
 
   visit(node: IConstruct) {
     if (node instanceof CfnLogGroup) node.retentionInDays = this.days;
+  }
+}
+
+/**
+ * Every function's logs and traces as the settings say: JSON logs at the chosen level
+ * (Powertools' own level alike), Lambda's START/END/REPORT lines left out (system level
+ * WARN; duration and memory stay in CloudWatch metrics), and X-Ray active tracing or none.
+ */
+class FunctionTelemetry implements IAspect {
+  private readonly level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  private readonly tracing: boolean;
+
+  constructor(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR', tracing: boolean) {
+    this.level = level;
+    this.tracing = tracing;
+  }
+
+  visit(node: IConstruct) {
+    if (!(node instanceof MailroomFunction)) return;
+    node.addEnvironment('POWERTOOLS_LOG_LEVEL', this.level);
+    const cfn = node.node.defaultChild as CfnFunction;
+    cfn.loggingConfig = {
+      ...(cfn.loggingConfig as CfnFunction.LoggingConfigProperty | undefined),
+      logFormat: 'JSON',
+      applicationLogLevel: this.level,
+      systemLogLevel: 'WARN',
+    };
+    cfn.tracingConfig = { mode: this.tracing ? 'Active' : 'PassThrough' };
   }
 }

@@ -78,6 +78,10 @@ export const capabilities = {
     variables: Object.values(defaultLimitVariables),
     summary: 'the deployment’s default account limits',
   },
+  'settings:emailRetention': {
+    variables: ['EMAIL_RETENTION_DAYS'],
+    summary: 'how long an email’s record is kept',
+  },
   'settings:sandbox': {
     variables: ['SANDBOX_DOMAIN'],
     summary: 'the shared sandbox sender domain, when the deployment has one',

@@ -28,6 +28,8 @@ export interface QueueConsumer {
   /** Handler entry, relative to the repository root; exports `handler`. */
   readonly entry: string;
   readonly batchSize: number;
+  /** How long the event source may wait to fill a batch (fewer, fuller invocations); 0 for none. */
+  readonly batchingWindowSeconds: number;
   /** Upper bound on concurrent invocations (SQS event source maximum concurrency, ≥ 2). */
   readonly maxConcurrency: number;
   readonly timeoutSeconds: number;
@@ -57,10 +59,16 @@ export const queues = {
     consumer: {
       entry: 'functions/workers/sender.ts',
       batchSize: 10,
-      maxConcurrency: 2,
+      // Up to a second for a batch to fill: one send-rate reservation, one poll and one
+      // invocation serve ten emails instead of two or three (the batch's sends still go
+      // out at once; a lone email waits at most this second).
+      batchingWindowSeconds: 1,
+      // 20 invocations of 10 sends each keep up with well over 1,000 emails a second;
+      // SES's own MaxSendRate, shared through the send-rate counter, is the real limit.
+      maxConcurrency: 20,
       timeoutSeconds: 30,
-      // A 40 MB message is held several times over while it is decoded and sent.
-      memoryMb: 1024,
+      // A 40 MB message is held a few times over while it is decoded and sent.
+      memoryMb: 512,
       // Held mail (an account that is not active) parks its payload in the bucket.
       capabilities: [
         'sendQueue:consume',
@@ -80,8 +88,12 @@ export const queues = {
     maxReceiveCount: 5,
     consumer: {
       entry: 'functions/workers/ses-events.ts',
-      batchSize: 10,
-      maxConcurrency: 2,
+      // Up to 100 events a batch, gathered for up to a second: the batch's daily counters,
+      // reputation buckets and webhook messages are written once (a batch above 10 needs
+      // a batching window).
+      batchSize: 100,
+      batchingWindowSeconds: 1,
+      maxConcurrency: 20,
       timeoutSeconds: 30,
       capabilities: [
         'sesEventsQueue:consume',
@@ -102,8 +114,9 @@ export const queues = {
     consumer: {
       entry: 'functions/workers/webhooks.ts',
       batchSize: 10,
-      // Receivers are other people's servers: more lanes, so slow ones leave room for the rest.
-      maxConcurrency: 10,
+      batchingWindowSeconds: 1,
+      // Receivers are other people's servers: many lanes, so slow ones leave room for the rest.
+      maxConcurrency: 20,
       timeoutSeconds: 30,
       capabilities: ['webhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
     },
@@ -199,6 +212,7 @@ export const smtpRelayTask = {
     'payloads:write',
     'webhookQueue:send',
     'settings:accountLimits',
+    'settings:emailRetention',
     'settings:sandbox',
   ],
 } as const satisfies { entry: string; capabilities: readonly CapabilityName[] };

@@ -1,5 +1,4 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { sqs } from '#shared/aws/sqs.ts';
 import { deliverEmail, type SendContext, SendDeferredError } from '#shared/emails/deliver-email.ts';
 import { sendMessageSchema } from '#shared/emails/email-payload.ts';
@@ -9,6 +8,7 @@ import { capabilityEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { queues } from '#shared/resources.ts';
+import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('sendQueue:consume', { SEND_QUEUE_URL: z.string().check(z.url()) });
@@ -56,8 +56,8 @@ export const handler = queueWorker(
     }
   },
   {
-    // The batch's recipients share one reservation of SES's budget; its counters are written once.
-    start: (event) => ({ budget: new SendBudget(event.Records.length), counters: new CounterBatch() }),
-    finish: (batch) => batch.counters.flush(),
+    // The batch's recipients share one reservation of SES's budget; its webhook events are queued together.
+    start: (event) => ({ budget: new SendBudget(event.Records.length), webhooks: new WebhookOutbox() }),
+    finish: (batch) => batch.webhooks.flush(),
   },
 );

@@ -1,10 +1,11 @@
 import { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { capabilityEnv } from '#shared/env.ts';
-import { recordSesEvent } from '#shared/events/record-ses-event.ts';
+import { type EventBatch, recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
 import { hasValidSnsSignature } from '#shared/events/sns-signature.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
+import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 
 // Both are required: the stack sets verification on; only the local runtime sets it off.
@@ -19,7 +20,7 @@ const env = capabilityEnv('sesEvents:receive', {
  * a valid SNS signature, are dropped with a log line rather than retried.
  */
 export const handler = queueWorker(
-  async (record, _context, counters: CounterBatch) => {
+  async (record, _context, batch: EventBatch) => {
     const notification = snsEnvelopeSchema.parse(JSON.parse(record.body));
     if (notification.TopicArn !== env().SES_EVENTS_TOPIC_ARN) {
       logger.error('notification from an unexpected topic; dropped', { topicArn: notification.TopicArn });
@@ -34,9 +35,14 @@ export const handler = queueWorker(
     await recordSesEvent(
       notification.MessageId,
       sesEventSchema.parse(JSON.parse(notification.Message)),
-      counters,
+      batch,
     );
   },
-  // Daily counters and reputation buckets of the batch, written once at its end.
-  { start: () => new CounterBatch(), finish: (counters) => counters.flush() },
+  // Daily counters, reputation buckets and webhook events of the batch, written once at its end.
+  {
+    start: () => ({ counters: new CounterBatch(), webhooks: new WebhookOutbox() }),
+    finish: async (batch) => {
+      await Promise.all([batch.counters.flush(), batch.webhooks.flush()]);
+    },
+  },
 );

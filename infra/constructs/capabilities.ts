@@ -92,6 +92,9 @@ const provisions: Record<CapabilityName, Provision> = {
     for (const [name, value] of Object.entries(defaultLimitsEnvironment(config)))
       holder.setVariable(name, value);
   },
+  'settings:emailRetention': (holder, { config }) => {
+    holder.setVariable('EMAIL_RETENTION_DAYS', String(config.emailRetentionDays));
+  },
   'settings:sandbox': (holder, { config }) => {
     if (config.sandboxDomain) holder.setVariable('SANDBOX_DOMAIN', config.sandboxDomain);
   },

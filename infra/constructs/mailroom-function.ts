@@ -52,8 +52,9 @@ export class MailroomFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
+      // No `--enable-source-maps`: it costs every cold start ~14 ms; the maps ship beside
+      // the bundles, so a minified stack trace can still be mapped back when it matters.
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'mailroom',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },

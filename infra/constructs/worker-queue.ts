@@ -51,6 +51,10 @@ export class WorkerQueue extends Construct {
     consumer.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: definition.consumer.batchSize,
+        maxBatchingWindow:
+          definition.consumer.batchingWindowSeconds > 0
+            ? Duration.seconds(definition.consumer.batchingWindowSeconds)
+            : undefined,
         maxConcurrency: definition.consumer.maxConcurrency,
         reportBatchItemFailures: true,
       }),

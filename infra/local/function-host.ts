@@ -15,13 +15,27 @@ export interface HostedFunction {
   timeoutSeconds: number;
 }
 
-/** Told of every finished invocation, its event and its duration (the cost benchmark bills them). */
-export type InvocationObserver = (entry: string, event: unknown, durationMs: number) => void;
+/** Told of every finished invocation: its event, its duration and when it started (the cost benchmark bills them). */
+export type InvocationObserver = (
+  entry: string,
+  event: unknown,
+  durationMs: number,
+  startedAt: number,
+) => void;
 const observers = new Set<InvocationObserver>();
 
 export function observeInvocations(observer: InvocationObserver): () => void {
   observers.add(observer);
   return () => observers.delete(observer);
+}
+
+/** Told of every chunk a function writes to stdout or stderr (the cost benchmark prices log ingestion). */
+export type OutputObserver = (entry: string, bytes: number) => void;
+const outputObservers = new Set<OutputObserver>();
+
+export function observeOutput(observer: OutputObserver): () => void {
+  outputObservers.add(observer);
+  return () => outputObservers.delete(observer);
 }
 
 interface Pending {
@@ -63,7 +77,7 @@ export class FunctionHost {
       });
     } finally {
       const durationMs = performance.now() - started;
-      for (const observer of observers) observer(this.fn.entry, event, durationMs);
+      for (const observer of observers) observer(this.fn.entry, event, durationMs, started);
     }
   }
 
@@ -91,8 +105,12 @@ export class FunctionHost {
         stdout: true,
         stderr: true,
       });
-      worker.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
-      worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+      const copy = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+        to.write(chunk);
+        for (const observer of outputObservers) observer(this.fn.entry, chunk.length);
+      };
+      worker.stdout.on('data', copy(process.stdout));
+      worker.stderr.on('data', copy(process.stderr));
       this.worker = worker;
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) resolve(worker);

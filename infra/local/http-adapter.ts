@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';
 import type { Route } from '../../functions/routes.ts';
 import { routeFunctionId } from '../function-catalogue.ts';
-import { readBody, sendJson } from './http-util.ts';
+import { keepIdleConnections, readBody, sendJson } from './http-util.ts';
 
 interface CompiledRoute {
   route: Route;
@@ -126,49 +126,51 @@ export function createApiServer(
   extra?: ExtraHandler,
 ): Server {
   const compiled = routes.map(compile).sort((a, b) => b.specificity - a.specificity);
-  return createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    try {
-      if (extra?.(request, response, url)) return;
-      const method = request.method ?? 'GET';
-      let matched: CompiledRoute | undefined;
-      let values: RegExpExecArray | null = null;
-      for (const candidate of compiled) {
-        if (candidate.route.method !== method && candidate.route.method !== 'ANY') continue;
-        values = candidate.pattern.exec(url.pathname);
-        if (values) {
-          matched = candidate;
-          break;
+  return keepIdleConnections(
+    createServer(async (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      try {
+        if (extra?.(request, response, url)) return;
+        const method = request.method ?? 'GET';
+        let matched: CompiledRoute | undefined;
+        let values: RegExpExecArray | null = null;
+        for (const candidate of compiled) {
+          if (candidate.route.method !== method && candidate.route.method !== 'ANY') continue;
+          values = candidate.pattern.exec(url.pathname);
+          if (values) {
+            matched = candidate;
+            break;
+          }
         }
-      }
-      if (!matched || !values) {
-        sendJson(response, 404, { error: 'Not found.', code: 'not_found' });
-        return;
-      }
-      // API Gateway refuses these before any function runs (with its own body on AWS).
-      const body = await readBody(request, restBodyLimitBytes);
-      if (body === 'too_large') {
-        sendJson(response, 413, {
-          error: `Request body exceeds 10 MB. ${largeEmailAdvice}`,
-          code: 'payload_too_large',
+        if (!matched || !values) {
+          sendJson(response, 404, { error: 'Not found.', code: 'not_found' });
+          return;
+        }
+        // API Gateway refuses these before any function runs (with its own body on AWS).
+        const body = await readBody(request, restBodyLimitBytes);
+        if (body === 'too_large') {
+          sendJson(response, 413, {
+            error: `Request body exceeds 10 MB. ${largeEmailAdvice}`,
+            code: 'payload_too_large',
+          });
+          return;
+        }
+        const params: Record<string, string> = {};
+        matched.names.forEach((name, index) => {
+          params[name] = decodedOrAsSent(values?.[index + 1] ?? '');
         });
-        return;
+        const event = toEvent(request, url, matched, params, body);
+        writeResult(
+          response,
+          await invoke(routeFunctionId(matched.route), event, event.requestContext.requestId),
+        );
+      } catch (error) {
+        // What API Gateway answers when the integration fails.
+        console.error('local API: handler failed', error);
+        if (!response.headersSent)
+          sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
+        else response.end();
       }
-      const params: Record<string, string> = {};
-      matched.names.forEach((name, index) => {
-        params[name] = decodedOrAsSent(values?.[index + 1] ?? '');
-      });
-      const event = toEvent(request, url, matched, params, body);
-      writeResult(
-        response,
-        await invoke(routeFunctionId(matched.route), event, event.requestContext.requestId),
-      );
-    } catch (error) {
-      // What API Gateway answers when the integration fails.
-      console.error('local API: handler failed', error);
-      if (!response.headersSent)
-        sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
-      else response.end();
-    }
-  });
+    }),
+  );
 }

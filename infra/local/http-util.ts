@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /**
  * Reads a request body whole, refusing more than `limit` bytes. An oversize body is
@@ -22,4 +22,16 @@ export function sendJson(
 ) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * Keeps idle keep-alive connections open for ten minutes instead of Node's 5 seconds, as
+ * AWS endpoints do. With the short default, a client that reuses a connection just as
+ * the server closes it (an SDK sending a 54 MB SES request five seconds after its last)
+ * gets EPIPE mid-request: a failure AWS would not have caused.
+ */
+export function keepIdleConnections<T extends Server>(server: T): T {
+  server.keepAliveTimeout = 600_000;
+  server.headersTimeout = 601_000;
+  return server;
 }

@@ -19,6 +19,7 @@ import {
   queues,
   sesEventsTopic,
 } from '#shared/resources.ts';
+import { keepIdleConnections } from './http-util.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 
 export interface Messaging {
@@ -77,6 +78,7 @@ export async function startMessaging(options: {
   // `http://127.0.0.1:PORT/000000000000/<name>` form, which the SDK uses as the endpoint.
   const app = buildApp({ logger: false, host: 'localhost', ...(durable ? { stores: durable.stores } : {}) });
   await app.listen({ port: options.port, host: '127.0.0.1' });
+  keepIdleConnections(app.server);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const endpoint = `http://127.0.0.1:${port}`;

@@ -45,12 +45,13 @@ export interface QueuePoller {
 }
 
 /**
- * What Lambda's SQS event source does, locally: long-polls the queue with the CDK
- * batch size and concurrency, invokes the consumer with an `SQSEvent`, deletes the
- * records it did not list in `batchItemFailures`, and leaves the rest to reappear after
- * the visibility timeout (and reach the DLQ after maxReceiveCount). If the handler
- * throws, the whole batch stays, as on AWS. Like the event source, it polls with the
- * consumer's own role: `sqs` signs as the consumer.
+ * What Lambda's SQS event source does, locally: long-polls the queue, gathers up to the
+ * CDK batch size (waiting up to the batching window for a fuller batch), invokes the
+ * consumer with an `SQSEvent`, at most `maxConcurrency` at once, deletes the records it
+ * did not list in `batchItemFailures`, and leaves the rest to reappear after the
+ * visibility timeout (and reach the DLQ after maxReceiveCount). If the handler throws,
+ * the whole batch stays, as on AWS. Like the event source, it polls with the consumer's
+ * own role: `sqs` signs as the consumer.
  */
 export function startQueuePoller(
   sqs: SQSClient,
@@ -61,19 +62,42 @@ export function startQueuePoller(
   const { consumer } = queue;
   const queueArn = `arn:aws:sqs:${localAws.region}:${localAccountId}:${queue.name}`;
   let running = true;
+  const inFlight = new Set<Promise<void>>();
 
-  const pollOnce = async () => {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: consumer.batchSize,
-        WaitTimeSeconds: 1,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length === 0) return;
-    const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, queueArn)) };
+  const receiveUpTo = async (max: number, waitSeconds: number) =>
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: max,
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      )
+    ).Messages ?? [];
+
+  /** A batch: the first messages, then more until the batch is full or its window has passed. */
+  const gather = async (): Promise<Message[]> => {
+    // SQS hands out at most 10 messages a receive; larger batches take several.
+    const receive = (max: number, waitSeconds: number) => receiveUpTo(Math.min(10, max), waitSeconds);
+    const messages = await receive(consumer.batchSize, 1);
+    const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
+    while (
+      running &&
+      messages.length > 0 &&
+      messages.length < consumer.batchSize &&
+      Date.now() < windowEnds
+    ) {
+      const more = await receive(consumer.batchSize - messages.length, 0);
+      if (more.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      messages.push(...more);
+    }
+    return messages;
+  };
+
+  const handle = async (messages: Message[]) => {
+    const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queueArn)) };
     let failed: Set<string>;
     try {
       const result = (await invoke(event, randomUUID())) as SQSBatchResponse | undefined;
@@ -84,18 +108,32 @@ export function startQueuePoller(
     }
     const done = event.Records.filter((record) => !failed.has(record.messageId));
     if (done.length === 0) return;
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-      }),
-    );
+    // SQS deletes at most 10 messages a request.
+    for (let start = 0; start < done.length; start += 10) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done
+            .slice(start, start + 10)
+            .map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+    }
   };
 
   const loop = async () => {
     while (running) {
       try {
-        await pollOnce();
+        if (inFlight.size >= consumer.maxConcurrency) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const messages = await gather();
+        if (messages.length === 0) continue;
+        const invocation = handle(messages)
+          .catch((error: unknown) => console.error(`local ${queue.name} poller failed`, error))
+          .finally(() => inFlight.delete(invocation));
+        inFlight.add(invocation);
       } catch (error) {
         if (running) {
           console.error(`local ${queue.name} poller failed; retrying`, error);
@@ -104,12 +142,13 @@ export function startQueuePoller(
       }
     }
   };
-  const loops = Array.from({ length: consumer.maxConcurrency }, loop);
+  const receiving = loop();
 
   return {
     stop: async () => {
       running = false;
-      await Promise.allSettled(loops);
+      await receiving;
+      await Promise.allSettled(inFlight);
     },
   };
 }

@@ -29,6 +29,7 @@ import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
 import { type FunctionDeployment, functionDeployments, type LocalResource } from './deployment.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-adapter.ts';
+import { keepIdleConnections } from './http-util.ts';
 import { IamGateway } from './iam/gateway.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 import { credentialsOf, eventSourceId, LocalFunctions, localEnvironment } from './local-functions.ts';
@@ -211,7 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       dataDir: dir('ses'),
     });
-    const sesServer = createServer(sesRequestListener(localSes));
+    const sesServer = keepIdleConnections(createServer(sesRequestListener(localSes)));
     const sesPort = await listen(sesServer, options.servicePorts?.ses ?? 0);
     const sesUrl = `http://127.0.0.1:${sesPort}`;
     stops.push(async () => {

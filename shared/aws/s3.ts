@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -55,4 +56,10 @@ export async function putObject(bucket: string, key: string, body: Buffer, conte
       .catch(() => undefined);
     throw error;
   }
+}
+
+/** An object's body as text. */
+export async function getObjectText(bucket: string, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToString()) ?? '';
 }

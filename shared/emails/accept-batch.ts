@@ -1,5 +1,6 @@
 import { acceptEmail } from '#shared/emails/accept-email.ts';
 import { maxBatchSize, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { batchedQueue, type QueueEmail } from '#shared/emails/send-queue.ts';
 import { ApiError } from '#shared/errors.ts';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import type { Caller } from '#shared/http/types.ts';
@@ -30,12 +31,17 @@ function echoOf(to: unknown): unknown {
   return null;
 }
 
-async function acceptRow(caller: Caller, row: unknown, batchId: string): Promise<BatchRow> {
+async function acceptRow(
+  caller: Caller,
+  row: unknown,
+  batchId: string,
+  queue: QueueEmail,
+): Promise<BatchRow> {
   const to = typeof row === 'object' && row !== null ? echoOf((row as { to?: unknown }).to) : null;
   const parsed = sendEmailSchema.safeParse(row);
   try {
     if (!parsed.success) throw toValidationError(parsed.error);
-    const accepted = await acceptEmail(caller, parsed.data, { batchId, allowanceTaken: true });
+    const accepted = await acceptEmail(caller, parsed.data, { batchId, allowanceTaken: true, queue });
     return {
       id: accepted.id,
       to,
@@ -75,10 +81,17 @@ export async function acceptBatch(caller: Caller, rows: unknown[]) {
   await consumeSendAllowance(caller, rows.length);
   const batchId = newId('batch');
   const results: BatchRow[] = new Array(rows.length);
+  // The rows' queue messages go ten to a request.
+  let accepting = 0;
+  const queue = batchedQueue(() => accepting);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < rows.length; index = next++) {
-      results[index] = await acceptRow(caller, rows[index], batchId);
+      accepting += 1;
+      results[index] = await acceptRow(caller, rows[index], batchId, queue).finally(() => {
+        accepting -= 1;
+        queue.settle();
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));

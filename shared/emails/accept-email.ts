@@ -1,6 +1,4 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { queueBody } from '#shared/aws/queue-body.ts';
-import { sqs } from '#shared/aws/sqs.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
@@ -14,6 +12,7 @@ import {
 } from '#shared/emails/email-payload.ts';
 import { deleteEmail, type EmailRecord, putEmail } from '#shared/emails/email-store.ts';
 import { asList, type SendEmailInput } from '#shared/emails/send-email-schema.ts';
+import { type QueueEmail, queueEmail } from '#shared/emails/send-queue.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { ApiError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
@@ -22,10 +21,12 @@ import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
-import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
+import { publishEmailEvent, subscribers } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 
-const env = capabilityEnv('sendQueue:send', { SEND_QUEUE_URL: z.string().check(z.url()) });
+const retentionEnv = capabilityEnv('settings:emailRetention', {
+  EMAIL_RETENTION_DAYS: z.coerce.number().check(z.int(), z.gte(1)),
+});
 
 export interface AcceptedEmail {
   id: string;
@@ -73,11 +74,15 @@ export async function acceptEmail(
   options: {
     batchId?: string;
     allowanceTaken?: boolean;
+    /** How the email goes on the send queue (a batch groups its rows' messages). */
+    queue?: QueueEmail;
     /** A complete MIME message to send as it is (the SMTP relay); `input` carries its envelope. */
     raw?: { mime: Buffer; subject: string };
   } = {},
 ): Promise<AcceptedEmail> {
-  // Three independent reads at once; their errors keep this order of precedence.
+  // The reads, and the count against the account's windows, at once: one round trip.
+  // Their errors keep this order of precedence; a count made for a request refused
+  // after all is given back.
   const authorized = authorizeSender(caller, input.from.address);
   const resolved: Promise<EmailContent> = options.raw
     ? Promise.resolve({ subject: options.raw.subject })
@@ -87,22 +92,37 @@ export async function acceptEmail(
     ...asList(input.cc),
     ...asList(input.bcc),
   ]);
-  await firstFailureInOrder([authorized, resolved, suppression]);
+  // Read now for `email.queued`; if the read fails, publishing reads again.
+  const queuedWebhooks = subscribers(caller.projectId, 'email.queued').catch(() => undefined);
+  const allowance = options.allowanceTaken ? undefined : consumeSendAllowance(caller, 1);
+  const giveBack = async () => {
+    const taken = await allowance?.catch(() => undefined);
+    await taken?.giveBack();
+  };
+  try {
+    await firstFailureInOrder([authorized, resolved, suppression, ...(allowance ? [allowance] : [])]);
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
   const content = await resolved;
   const suppressed = await suppression;
   const to = withoutSuppressed(asList(input.to), suppressed);
   const cc = withoutSuppressed(asList(input.cc), suppressed);
   const bcc = withoutSuppressed(asList(input.bcc), suppressed);
   if (to.length + cc.length + bcc.length === 0) {
+    await giveBack();
     throw new ApiError('all_recipients_suppressed', 'Every recipient is on the suppression list.', {
       field: 'to',
       suppressed: [...suppressed],
     });
   }
-
-  // Counted once every check has passed; a batch takes the account's allowance for all its rows.
-  if (!options.allowanceTaken) await consumeSendAllowance(caller, 1);
-  if ((await authorized) === 'sandbox') await useSandboxAllowance(caller.projectId);
+  if ((await authorized) === 'sandbox') {
+    await useSandboxAllowance(caller.projectId).catch(async (error: unknown) => {
+      await giveBack();
+      throw error;
+    });
+  }
 
   const now = Date.now();
   const sendAt = input.scheduled_at === undefined ? now : Date.parse(input.scheduled_at);
@@ -132,6 +152,7 @@ export async function acceptEmail(
     scheduledAt: delaySeconds > 0 ? new Date(sendAt).toISOString() : undefined,
     createdAt: new Date(now).toISOString(),
     updatedAt: new Date(now).toISOString(),
+    expiresAt: Math.floor(Math.max(now, sendAt) / 1000) + retentionEnv().EMAIL_RETENTION_DAYS * 86_400,
   };
   const result = { id: email.id, status: email.status, suppressed: email.suppressed };
   if (email.status === 'test') {
@@ -170,13 +191,7 @@ export async function acceptEmail(
   await putEmail(email, { waitsForRelease });
   if (!waitsForRelease) {
     try {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: env().SEND_QUEUE_URL,
-          MessageBody: queueBody(message),
-          DelaySeconds: delaySeconds,
-        }),
-      );
+      await (options.queue ?? queueEmail)(message, delaySeconds);
     } catch (error) {
       logger.error('could not queue email; removing its record', { emailId: email.id, error });
       await deleteEmail(email.projectId, email.id);
@@ -196,6 +211,7 @@ export async function acceptEmail(
       status: email.status,
     },
     email.createdAt,
+    await queuedWebhooks,
   ).catch((error: unknown) => logger.error('could not publish email.queued', { emailId: email.id, error }));
   return accepted(email, result);
 }

@@ -1,5 +1,4 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import type { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
@@ -16,11 +15,9 @@ import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/e
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
-import { reputationCount } from '#shared/reputation/reputation-store.ts';
-import { dailyCount } from '#shared/stats/stats-store.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
 import { associateWithTenant, sesTenantsEnabled, tenantNameOf } from '#shared/tenancy/ses-tenants.ts';
-import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
+import type { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 
 /** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
 export class SendDeferredError extends Error {
@@ -39,14 +36,19 @@ export class EmailMissingError extends Error {
 }
 
 /** Marks the email failed and tells the project's webhooks (`email.failed`). */
-async function fail(message: SendMessage, payload: EmailPayload, reason: string): Promise<void> {
+async function fail(
+  message: SendMessage,
+  payload: EmailPayload,
+  reason: string,
+  context: SendContext,
+): Promise<void> {
   const at = new Date().toISOString();
   const event = { type: 'failed', createdAt: at, details: { reason } };
   if (
     !(await advanceStatus(message.projectId, message.emailId, 'failed', at, { failureReason: reason, event }))
   )
     return;
-  await publishEmailEvent(
+  await context.webhooks.publish(
     message.projectId,
     'email.failed',
     {
@@ -58,8 +60,6 @@ async function fail(message: SendMessage, payload: EmailPayload, reason: string)
       reason,
     },
     at,
-  ).catch((error: unknown) =>
-    logger.error('could not publish email.failed', { emailId: message.emailId, error }),
   );
 }
 
@@ -68,10 +68,15 @@ const addressOf = (mailbox: string) => parseMailbox(mailbox).address;
 /** SES calls one invocation makes for one email before handing it back to the queue. */
 const attemptsPerInvocation = 3;
 
-/** Connection errors that prove the request never reached SES, so a retry cannot double-send. */
+/**
+ * Connection errors that prove SES never had the whole request, so a retry cannot
+ * double-send: nothing listened, the name did not resolve, or the connection broke
+ * while the request was still being written (EPIPE: a reused connection the other end
+ * had just closed).
+ */
 function neverLeft(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EPIPE';
 }
 
 async function sendCommand(message: SendMessage, payload: EmailPayload): Promise<SendEmailCommand> {
@@ -99,17 +104,16 @@ function recipientCount(payload: EmailPayload): number {
   return payload.to.length + payload.cc.length + payload.bcc.length;
 }
 
-/** What one sender invocation shares across its batch: the SES budget, and counters written once at its end. */
+/** What one sender invocation shares across its batch: the SES budget, and the webhook events sent at its end. */
 export interface SendContext {
   budget: SendBudget;
-  counters: CounterBatch;
+  webhooks: WebhookOutbox;
 }
 
 /**
- * What SES's acceptance means beyond the email itself, recorded by the sender (SES's own
- * `Send` event is not published, which halves the event traffic): the project's daily
- * `sent` counter and the account's reputation window (its sends, the rates' denominator)
- * in the invocation's counter batch, and `email.sent` for the project's webhooks.
+ * Records SES's acceptance (SES's own `Send` event is not published, which halves the
+ * event traffic): the email becomes `sent` with SES's MessageId, and the project's
+ * webhooks get `email.sent`.
  */
 async function recordSent(
   message: SendMessage,
@@ -118,15 +122,12 @@ async function recordSent(
   context: SendContext,
 ) {
   const at = new Date().toISOString();
-  const recipients = recipientCount(payload);
   await changeEmail(message.projectId, message.emailId, at, {
     status: 'sent',
     messageId,
     event: { type: 'sent', createdAt: at },
   });
-  context.counters.add(dailyCount(message.projectId, at, 'sent', recipients));
-  context.counters.add(reputationCount(message.accountId, Date.parse(at), { sends: recipients }));
-  await publishEmailEvent(
+  await context.webhooks.publish(
     message.projectId,
     'email.sent',
     {
@@ -137,8 +138,6 @@ async function recordSent(
       tags: payload.tags,
     },
     at,
-  ).catch((error: unknown) =>
-    logger.error('could not publish email.sent', { emailId: message.emailId, error }),
   );
 }
 
@@ -183,7 +182,7 @@ export async function deliverEmail(
   if (claim === 'settled') return;
   if (claim === 'in_doubt') {
     logger.warn('found an unfinished send attempt; not sending again', { emailId: message.emailId });
-    await fail(message, payload, unknownOutcome);
+    await fail(message, payload, unknownOutcome, context);
     return;
   }
 
@@ -214,11 +213,11 @@ export async function deliverEmail(
         throw new SendDeferredError(`SES declined for now: ${(error as Error).name}`, { cause: error });
       }
       if (error instanceof SESv2ServiceException) {
-        await fail(message, payload, `${error.name}: ${error.message}`);
+        await fail(message, payload, `${error.name}: ${error.message}`, context);
         return;
       }
       logger.error('SES call ended without an answer', { emailId: message.emailId, error });
-      await fail(message, payload, unknownOutcome);
+      await fail(message, payload, unknownOutcome, context);
       return;
     }
   }

@@ -1,5 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { putObject, s3 } from '#shared/aws/s3.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { payloadBucket } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
@@ -59,10 +57,21 @@ export function payloadKeyOf(emailId: string): string {
   return `${payloadBucket.keyPrefix}${emailId}.json`;
 }
 
+/**
+ * The S3 client, loaded at first use: only payloads over the inline limit go through S3,
+ * and an accepting function that never meets one should not pay for loading it.
+ */
+const objects = () => import('#shared/aws/s3.ts');
+
 /** Stores a payload in S3 and returns its key. */
 export async function storePayload(emailId: string, payload: EmailPayload): Promise<string> {
   const key = payloadKeyOf(emailId);
-  await putObject(writerEnv().PAYLOAD_BUCKET, key, Buffer.from(JSON.stringify(payload)), 'application/json');
+  await (await objects()).putObject(
+    writerEnv().PAYLOAD_BUCKET,
+    key,
+    Buffer.from(JSON.stringify(payload)),
+    'application/json',
+  );
   return key;
 }
 
@@ -70,10 +79,6 @@ export async function storePayload(emailId: string, payload: EmailPayload): Prom
 export async function payloadOf(message: SendMessage): Promise<EmailPayload> {
   if (message.payload) return message.payload;
   if (!message.payloadKey) throw new Error(`Send message for ${message.emailId} carries no payload`);
-  const object = await s3.send(
-    new GetObjectCommand({ Bucket: readerEnv().PAYLOAD_BUCKET, Key: message.payloadKey }),
-  );
-  return emailPayloadSchema.parse(
-    JSON.parse(await (object.Body?.transformToString() ?? Promise.resolve('{}'))),
-  );
+  const text = await (await objects()).getObjectText(readerEnv().PAYLOAD_BUCKET, message.payloadKey);
+  return emailPayloadSchema.parse(JSON.parse(text));
 }

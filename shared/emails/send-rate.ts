@@ -55,6 +55,8 @@ interface Reservation {
 export class SendBudget {
   private reservation: Reservation | undefined;
   private wanted: number;
+  /** Slots are handed out one request at a time, so the batch's parallel sends share one reservation. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   /** `expected`: the recipients this invocation expects to send to (its batch). */
   constructor(expected: number) {
@@ -63,6 +65,14 @@ export class SendBudget {
 
   /** Waits for `recipients` slots (at most a second's worth), or throws `NoSendCapacityError` at `deadline`. */
   async acquire(recipients: number, deadline: number): Promise<void> {
+    const assigned = this.turn.then(() => this.assign(recipients, deadline));
+    this.turn = assigned.catch(() => undefined);
+    const sendAt = await assigned;
+    if (sendAt > Date.now()) await sleep(sendAt - Date.now());
+  }
+
+  /** The time of this send's slot, reserving more of the shared budget when the held slots run out. */
+  private async assign(recipients: number, deadline: number): Promise<number> {
     const rate = await maxSendRate();
     const take = Math.min(recipients, rate);
     const held = this.reservation;
@@ -74,8 +84,7 @@ export class SendBudget {
     const slot = reservation.next;
     reservation.next += take;
     this.wanted = Math.max(0, this.wanted - take);
-    const sendAt = reservation.second * 1000 + (slot * 1000) / rate;
-    if (sendAt > Date.now()) await sleep(sendAt - Date.now());
+    return reservation.second * 1000 + (slot * 1000) / rate;
   }
 }
 

@@ -12,8 +12,15 @@ export interface EmailOutcome {
   details: Record<string, unknown>;
   /** Recipients to put on the project's suppression list, and why. */
   suppress?: { reason: 'bounce' | 'complaint'; recipients: string[]; detail?: string };
-  /** What the event adds to the account's 24-hour reputation window. */
-  reputation?: { sends?: number; bounces?: number; complaints?: number };
+  /** What the event adds to the account's 24-hour reputation window (its bounces and complaints). */
+  reputation?: { bounces?: number; complaints?: number };
+  /**
+   * Recipients SES is done with (delivered, or bounced): each is counted as sent, in the
+   * project's daily counter and the reputation window's denominator, when SES reports
+   * on it, beside the bounces of the same report. (SES's `Send` event, the moment it
+   * took the message, is not published: it would double the event traffic.)
+   */
+  sends?: number;
   /** How many recipients the event is about (for the daily counters). */
   recipientCount: number;
 }
@@ -29,6 +36,7 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         at: event.delivery?.timestamp ?? at,
         details: { recipients: event.delivery?.recipients ?? [] },
         recipientCount: event.delivery?.recipients.length ?? 1,
+        sends: event.delivery?.recipients.length ?? 1,
       };
     case 'DeliveryDelay':
       return {
@@ -58,6 +66,7 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
           diagnosticCode: bounce?.bouncedRecipients[0]?.diagnosticCode,
         },
         recipientCount: recipients.length,
+        sends: recipients.length,
         ...(lasting
           ? {
               suppress: { reason: 'bounce' as const, recipients, detail: bounce?.bounceSubType },

@@ -10,7 +10,7 @@ import { evaluateReputation } from '#shared/reputation/reputation-service.ts';
 import { reputationCount } from '#shared/reputation/reputation-store.ts';
 import { type DailyCounter, dailyCount, dailyCounters, logBounce } from '#shared/stats/stats-store.ts';
 import { addSuppression } from '#shared/suppressions/suppression-store.ts';
-import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
+import type { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 import { webhookEventFor } from '#shared/webhooks/webhook-events.ts';
 
 /** The SES outcomes counted as CloudWatch metrics. */
@@ -41,6 +41,7 @@ async function recordEffects(
   if ((dailyCounters as readonly string[]).includes(outcome.type)) {
     counters.add(dailyCount(projectId, outcome.at, outcome.type as DailyCounter, outcome.recipientCount));
   }
+  if (outcome.sends) counters.add(dailyCount(projectId, outcome.at, 'sent', outcome.sends));
   for (const recipient of event.bounce?.bouncedRecipients ?? []) {
     await logBounce(projectId, {
       emailId,
@@ -60,14 +61,21 @@ async function recordEffects(
       createdAt: now,
     });
   }
-  if (outcome.reputation) {
-    counters.add(reputationCount(accountId, Date.parse(outcome.at), outcome.reputation));
+  if (outcome.reputation || outcome.sends) {
+    const figures = { ...outcome.reputation, sends: outcome.sends };
+    counters.add(reputationCount(accountId, Date.parse(outcome.at), figures));
     // The verdict needs this bounce or complaint counted: write the batch's counters first.
-    if (outcome.reputation.bounces || outcome.reputation.complaints) {
+    if (figures.bounces || figures.complaints) {
       await counters.flush();
       await evaluateReputation(accountId);
     }
   }
+}
+
+/** What the events of one worker invocation share: counters and webhook events written at its end. */
+export interface EventBatch {
+  counters: CounterBatch;
+  webhooks: WebhookOutbox;
 }
 
 /**
@@ -83,7 +91,7 @@ async function recordEffects(
 export async function recordSesEvent(
   notificationId: string,
   event: SesEvent,
-  counters: CounterBatch,
+  batch: EventBatch,
 ): Promise<void> {
   // The sender records SES's acceptance itself; a Send event (a configuration set from
   // before that) would count the send twice.
@@ -120,10 +128,10 @@ export async function recordSesEvent(
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
-  await recordEffects({ emailId, projectId, accountId }, event, outcome, now, counters);
+  await recordEffects({ emailId, projectId, accountId }, event, outcome, now, batch.counters);
   const webhookEvent = webhookEventFor(outcome.type);
   if (webhookEvent) {
-    await publishEmailEvent(
+    await batch.webhooks.publish(
       projectId,
       webhookEvent,
       { ...emailSummary(emailId, event), ...outcome.details },

@@ -68,7 +68,7 @@ function shareOf(limit: number, shard: number, shards: number): number {
 /** The window indexes each usage shard held at this instance's last write, so the next write knows which windows moved on. */
 const lastSeen = new Map<string, Record<string, number>>();
 
-const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId}`, sk: `W#${shard}` });
+const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId}#${shard}`, sk: 'WINDOWS' });
 
 /**
  * Counts `emails` against the account's four sending windows (second, minute, hour,
@@ -81,9 +81,14 @@ const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId
  * holds only if each stays within its share. When a shard is full, the next is tried;
  * a request is refused only when none has room.
  *
- * Access pattern: USAGE#<accountId> / W#<shard> → { si, sc, mi, mc, hi, hc, di, dc, oi, oc }.
+ * Access pattern: USAGE#<accountId>#<shard> / WINDOWS → { si, sc, mi, mc, hi, hc, di, dc, oi, oc }
+ * (the shard in the partition key, so each shard is a partition of its own).
  */
-export async function consumeSendAllowance(caller: Caller, emails: number, now = Date.now()): Promise<void> {
+export async function consumeSendAllowance(
+  caller: Caller,
+  emails: number,
+  now = Date.now(),
+): Promise<AllowanceTaken> {
   const limits = await limitsOf(caller.accountId);
   const date = new Date(now);
   const nextMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
@@ -115,7 +120,7 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
   for (let step = 0; step < shards; step += 1) {
     const shard = (first + step) % shards;
     const full = await countOnShard(caller.accountId, shard, shards, counted, emails);
-    if (!full) return;
+    if (!full) return { giveBack: () => giveBack(caller.accountId, shard, counted, emails) };
     for (const [name, count] of Object.entries(full)) used.set(name, (used.get(name) ?? 0) + count);
   }
   // Every shard refused: name the window with the least room across them.
@@ -123,6 +128,32 @@ export async function consumeSendAllowance(caller: Caller, emails: number, now =
     (a, b) => a.limit - (used.get(a.name) ?? 0) - (b.limit - (used.get(b.name) ?? 0)),
   )[0] as Counted;
   refuseWindow(tightest, used.get(tightest.name) ?? 0, emails, now);
+}
+
+/** What was counted, so a request refused for another reason afterwards can give it back. */
+export interface AllowanceTaken {
+  giveBack: () => Promise<void>;
+}
+
+/** Takes `emails` back from the windows of a shard that are still the ones they were counted in. */
+async function giveBack(accountId: string, shard: number, counted: Counted[], emails: number) {
+  for (const window of counted) {
+    await dynamo
+      .send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: usageKey(accountId, shard),
+          UpdateExpression: 'ADD #c :minus',
+          ConditionExpression: '#i = :index',
+          ExpressionAttributeNames: { '#i': `${window.name}i`, '#c': `${window.name}c` },
+          ExpressionAttributeValues: { ':minus': -emails, ':index': window.index },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The window has moved on: there is nothing of this request left in it to take back.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
 }
 
 /**

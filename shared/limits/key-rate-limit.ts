@@ -11,9 +11,30 @@ const windowKey = (keyId: string, rateClass: string, index: number) => ({
 });
 
 /**
+ * Counts of windows that have ended, per key and class: final once read (a straggler
+ * at the boundary aside), so each instance reads a key's previous window once.
+ */
+const endedWindows = new Map<string, number>();
+const endedWindowsKept = 10_000;
+
+async function endedWindowCount(keyId: string, rateClass: string, index: number): Promise<number> {
+  const cacheKey = `${keyId}#${rateClass}#${index}`;
+  const cached = endedWindows.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: windowKey(keyId, rateClass, index) }),
+  );
+  const count = Number(Item?.count ?? 0);
+  if (endedWindows.size >= endedWindowsKept) endedWindows.clear();
+  endedWindows.set(cacheKey, count);
+  return count;
+}
+
+/**
  * Counts one request of an API key against its route class's sliding window: a read of
  * the previous window and one conditional write to the current one. Past the limit → 429
- * `rate_limited` with `Retry-After`.
+ * `rate_limited` with `Retry-After`. The previous window's count is read once per
+ * instance (see `endedWindowCount`), so a request is usually one write.
  *
  * Access pattern: RATE#<keyId>#<class> / W#<window index> → { count, expiresAt }.
  */
@@ -25,10 +46,8 @@ export async function consumeKeyRate(
   const window = rateLimitClasses[rateClass];
   if (!window) return undefined;
   const { index, elapsed, endsAt } = fixedWindow(now, window.windowSeconds);
-  const { Item: previous } = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: windowKey(keyId, rateClass, index - 1) }),
-  );
-  const allowance = currentAllowance(window.limit, Number(previous?.count ?? 0), elapsed);
+  const previous = await endedWindowCount(keyId, rateClass, index - 1);
+  const allowance = currentAllowance(window.limit, previous, elapsed);
   const reset = Math.ceil(endsAt / 1000);
   try {
     const { Attributes } = await dynamo.send(

@@ -11,6 +11,7 @@ import {
   type NewDelivery,
   recordAttempt,
   recordOutcome,
+  type WebhookRecord,
 } from '#shared/webhooks/webhook-store.ts';
 
 /** The pause before the next attempt, ±10 % so retries of many deliveries spread out. */
@@ -34,8 +35,15 @@ async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean
 export async function deliverWebhook(
   message: WebhookMessage,
   attempt: number,
+  /** The webhooks this invocation read already (a batch is mostly one webhook's events). */
+  read: Map<string, Promise<WebhookRecord | undefined>> = new Map(),
 ): Promise<{ retryInSeconds?: number }> {
-  const webhook = await getWebhook(message.webhookId);
+  let reading = read.get(message.webhookId);
+  if (!reading) {
+    reading = getWebhook(message.webhookId);
+    read.set(message.webhookId, reading);
+  }
+  const webhook = await reading;
   if (!webhook) return {};
   const delivery: NewDelivery = {
     id: message.deliveryId,
@@ -79,7 +87,10 @@ export async function deliverWebhook(
       webhookConfig(),
     );
     if (response.status >= 200 && response.status < 300) {
-      await log({ status: 'succeeded' });
+      // The log is for what went wrong (failed deliveries, listed and replayed): a first
+      // attempt that succeeds leaves no record, which saves a write per event; a retry
+      // or a replay closes the record it came from.
+      if (attempt > 1 || message.replay) await log({ status: 'succeeded' });
       // A success ends a failure run; most webhooks have none to end.
       if (webhook.consecutiveFailures > 0) {
         await recordOutcome(webhook.id, true, webhookConfig().deactivateAfter, new Date().toISOString());

@@ -17,6 +17,8 @@ export const webhookMessageSchema = z.object({
   eventId: z.string(),
   eventType: z.string(),
   body: z.string(),
+  /** A replay of a logged delivery: its outcome always goes to the log. */
+  replay: z.optional(z.boolean()),
 });
 
 export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
@@ -26,7 +28,7 @@ export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
  * strongly consistent read): a cache would miss a webhook created, or keep one deleted
  * or paused, for as long as it lived.
  */
-async function subscribers(projectId: string, event: WebhookEvent): Promise<string[]> {
+export async function subscribers(projectId: string, event: WebhookEvent): Promise<string[]> {
   const subscriptions = await projectSubscriptions(projectId);
   return [...subscriptions].filter(([, events]) => events.includes(event)).map(([id]) => id);
 }
@@ -49,6 +51,19 @@ export async function enqueueWebhookMessages(messages: WebhookMessage[], delaySe
   }
 }
 
+/** The queue messages of one event for the webhooks that subscribe to it (sharing its `evt_…` id). */
+function messagesOf(webhooks: string[], event: WebhookEvent, data: Record<string, unknown>, at: string) {
+  const eventId = newId('event');
+  const body = JSON.stringify({ id: eventId, event, timestamp: at, data });
+  return webhooks.map((webhookId) => ({
+    webhookId,
+    deliveryId: newId('webhookDelivery'),
+    eventId,
+    eventType: event,
+    body,
+  }));
+}
+
 /**
  * Fans an email event out to the project's active webhooks that subscribe to it, one
  * queue message each, so a slow customer endpoint never slows the caller. The event's
@@ -59,18 +74,37 @@ export async function publishEmailEvent(
   event: WebhookEvent,
   data: Record<string, unknown>,
   at: string,
+  /** The event's subscribers when the caller read them already (alongside its other reads). */
+  known?: string[],
 ): Promise<void> {
-  const webhooks = await subscribers(projectId, event);
+  const webhooks = known ?? (await subscribers(projectId, event));
   if (webhooks.length === 0) return;
-  const eventId = newId('event');
-  const body = JSON.stringify({ id: eventId, event, timestamp: at, data });
-  await enqueueWebhookMessages(
-    webhooks.map((webhookId) => ({
-      webhookId,
-      deliveryId: newId('webhookDelivery'),
-      eventId,
-      eventType: event,
-      body,
-    })),
-  );
+  await enqueueWebhookMessages(messagesOf(webhooks, event, data, at));
+}
+
+/**
+ * The webhook events of one worker invocation (a batch of SES events, a batch of
+ * sends): each project's registry is read once for the batch, and the messages go to
+ * the queue ten to a request when the batch is done.
+ */
+export class WebhookOutbox {
+  private readonly registries = new Map<string, Promise<Map<string, WebhookEvent[]>>>();
+  private messages: WebhookMessage[] = [];
+
+  async publish(projectId: string, event: WebhookEvent, data: Record<string, unknown>, at: string) {
+    let registry = this.registries.get(projectId);
+    if (!registry) {
+      registry = projectSubscriptions(projectId);
+      this.registries.set(projectId, registry);
+      registry.catch(() => this.registries.delete(projectId));
+    }
+    const webhooks = [...(await registry)].filter(([, events]) => events.includes(event)).map(([id]) => id);
+    this.messages.push(...messagesOf(webhooks, event, data, at));
+  }
+
+  async flush() {
+    const messages = this.messages;
+    this.messages = [];
+    await enqueueWebhookMessages(messages);
+  }
 }

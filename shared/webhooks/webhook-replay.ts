@@ -19,6 +19,7 @@ async function replay(delivery: DeliveryRecord): Promise<void> {
       eventId: delivery.eventId,
       eventType: delivery.eventType,
       body: delivery.body,
+      replay: true,
     },
   ]);
 }

@@ -9,7 +9,8 @@
  *   transaction as the webhook, read strongly consistent by every event: a webhook gets
  *   every event after its creation answered, none after its deletion or pause, and the
  *   per-project cap holds under concurrent creates.
- * - deliveries of a webhook ... WEBHOOK#<webhookId> / DELIVERY#<deliveryId> (ids are ULIDs: time order; 30-day TTL)
+ * - deliveries of a webhook ... WEBHOOK#<webhookId>#DELIVERIES#<shard> / DELIVERY#<deliveryId> (ids are
+ *   ULIDs: time order; 30-day TTL; four shards, merged when listed)
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -55,7 +56,14 @@ export interface DeliveryRecord {
 }
 
 const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
-const deliveryKey = (webhookId: string, id: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: `DELIVERY#${id}` });
+/** Partitions a webhook's delivery log spreads over, so a busy webhook's log is never one hot key. */
+const deliveryShards = 4;
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const deliveryPartition = (webhookId: string, shard: number) => `WEBHOOK#${webhookId}#DELIVERIES#${shard}`;
+const deliveryKey = (webhookId: string, id: string) => ({
+  pk: deliveryPartition(webhookId, Math.max(0, crockford.indexOf(id.at(-1) ?? '0')) % deliveryShards),
+  sk: `DELIVERY#${id}`,
+});
 const deliveryRetentionSeconds = 30 * 86_400;
 
 const registryKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'WEBHOOKS' });
@@ -381,28 +389,36 @@ export async function markReplayed(webhookId: string, id: string): Promise<void>
   );
 }
 
-/** A webhook's deliveries in a state, newest first. */
+/** A webhook's deliveries in a state, newest first: each shard of the log read, the pages merged. */
 export async function listDeliveries(
   webhookId: string,
   status: DeliveryStatus,
   limit: number,
   since?: string,
 ) {
-  const page = await queryPage(
-    {
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: since ? '#status = :status AND createdAt >= :since' : '#status = :status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':pk': `WEBHOOK#${webhookId}`,
-        ':prefix': 'DELIVERY#',
-        ':status': status,
-        ...(since ? { ':since': since } : {}),
-      },
-      ScanIndexForward: false,
-    },
-    limit,
+  const pages = await Promise.all(
+    Array.from({ length: deliveryShards }, (_, shard) =>
+      queryPage(
+        {
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: since ? '#status = :status AND createdAt >= :since' : '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': deliveryPartition(webhookId, shard),
+            ':prefix': 'DELIVERY#',
+            ':status': status,
+            ...(since ? { ':since': since } : {}),
+          },
+          ScanIndexForward: false,
+        },
+        limit,
+      ),
+    ),
   );
-  return { deliveries: page.items.map((item) => withoutKeys<DeliveryRecord>(item)), hasMore: page.hasMore };
+  const merged = pages.flatMap((page) => page.items).sort((a, b) => String(b.sk).localeCompare(String(a.sk)));
+  return {
+    deliveries: merged.slice(0, limit).map((item) => withoutKeys<DeliveryRecord>(item)),
+    hasMore: merged.length > limit || pages.some((page) => page.hasMore),
+  };
 }

@@ -1,3 +1,5 @@
+import { parseDeploymentConfig } from '../../infra/config.ts';
+
 /**
  * Public on-demand prices, us-east-1, in US dollars (AWS pricing pages, checked
  * 2026-11; first-tier rates, no free tier). The cost benchmark multiplies the usage it
@@ -22,6 +24,27 @@ export const awsPrices = {
   /** S3 Standard: per PUT and per GET. */
   s3Put: 0.005 / 1000,
   s3Get: 0.0004 / 1000,
+  /** X-Ray: per trace recorded. */
+  xrayTrace: 5.0 / 1e6,
+  /** CloudWatch Logs: per GB ingested (standard class). */
+  logsIngestedGb: 0.5,
+} as const;
+
+/** A deployment with every setting at its default. */
+export const defaultDeployment = parseDeploymentConfig(() => undefined);
+
+/**
+ * What the functions' tracing and logs cost beside their requests, as the stack's
+ * defaults configure them: with tracing on, Lambda's X-Ray sampling (1 request a second,
+ * then 5 %) traces about 5 % of invocations at production volume; with JSON logs at
+ * system level WARN, Lambda writes no START/END/REPORT lines, so the logs are what the
+ * functions write themselves, at the default level.
+ */
+export const observability = {
+  tracing: defaultDeployment.tracing,
+  tracedShare: defaultDeployment.tracing ? 0.05 : 0,
+  logLevel: defaultDeployment.logLevel,
+  platformLogBytesPerInvocation: 0,
 } as const;
 
 /** Fixed monthly costs of a deployment, whatever the volume (shown beside the per-email figure). */

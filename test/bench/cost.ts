@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { queues } from '#shared/resources.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
-import { awsPrices, fixedMonthly } from './aws-prices.ts';
+import { awsPrices, fixedMonthly, observability } from './aws-prices.ts';
+import { printHotKeys, printRoundTrips, sequentialRoundTrips } from './hot-keys.ts';
 import { lambdaFunctions } from './lambda-bundles.ts';
 import { smtpClient } from './smtp-relay.ts';
 import { meterPlatform, printUsage, type UsageMeter } from './usage-meter.ts';
@@ -13,6 +15,11 @@ const totalEmails = workload.single + workload.batch + workload.smtp;
 const waitLimitMs = 180_000;
 /** The budget: $0.006 per 1,000 emails on top of SES's own $0.10. */
 const budgetPer1000 = 0.006;
+/** The machine's 1, 5 and 15 minute load averages, printed beside every figure. */
+const load = () =>
+  `load ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`;
 
 /**
  * 2 % hard bounces, 0.2 % complaints, the rest delivered: the events a real sender sees.
@@ -37,7 +44,8 @@ export async function benchCost() {
     apiPort: 0,
     ses: { verificationDelayMs: 0, outcomeDelayMs: 20, maxSendRate: 1000 },
     scheduleIntervalSeconds: 3600,
-    logLevel: 'WARN',
+    // What the functions log, as deployed: the cost of log ingestion is measured.
+    logLevel: observability.logLevel,
   });
   const webhookReceiver = createServer((request, response) => {
     request.resume();
@@ -56,12 +64,18 @@ export async function benchCost() {
     if (!project) throw new Error('the local project is missing');
     // The reputation machine still runs on every bounce and complaint, but never pauses this account.
     await setReputationOverrides(runtime.credentials.accountId, { minimumSends: 1e9 });
-    const keys: string[] = [];
-    for (let i = 0; i < workload.clients; i += 1) {
-      const key = generateApiKey('live');
-      await storeApiKey(project, key, { name: `cost bench ${i}`, scopes: ['full_access'] });
-      keys.push(key.secret);
-    }
+    // Keys of their own for the API and SMTP clients: each key's send window is 100 a minute.
+    const newKeys = async (purpose: string) => {
+      const secrets: string[] = [];
+      for (let i = 0; i < workload.clients; i += 1) {
+        const key = generateApiKey('live');
+        await storeApiKey(project, key, { name: `cost bench ${purpose} ${i}`, scopes: ['full_access'] });
+        secrets.push(key.secret);
+      }
+      return secrets;
+    };
+    const keys = await newKeys('api');
+    const smtpKeys = await newKeys('smtp');
     let apiRequests = 0;
     const post = async (path: string, body: unknown, key = runtime.credentials.liveKey) => {
       apiRequests += 1;
@@ -96,54 +110,86 @@ export async function benchCost() {
         : {}),
     });
 
+    /** Sends `single` API emails over the clients, `batches` batches of 100, `smtp` SMTP messages; numbered from `first`. */
+    const run = async (first: number, single: number, batches: number, smtp: number) => {
+      let next = first;
+      await Promise.all(
+        keys.map(async (key) => {
+          for (let n = next++; n < first + single; n = next++) await post('/api/v1/emails', email(n), key);
+        }),
+      );
+      for (let batch = 0; batch < batches; batch += 1) {
+        const start = first + single + batch * 100;
+        const rows = Array.from({ length: 100 }, (_, i) => {
+          const { attachments: _large, ...row } = email(start + i);
+          return row;
+        });
+        await post('/api/v1/emails/batch', { emails: rows });
+      }
+      const perConnection = smtp / workload.clients;
+      await Promise.all(
+        smtpKeys.map(async (password, connection) => {
+          const client = smtpClient(runtime, password);
+          for (let i = 0; i < perConnection; i += 1) {
+            const n = first + single + batches * 100 + connection * perConnection + i;
+            await client.sendMail({
+              from: `bench@${domain}`,
+              to: recipient(n),
+              subject: `cost ${n}`,
+              text: 'Hello over SMTP.',
+            });
+          }
+          client.close();
+        }),
+      );
+    };
+    const drained = async (expected: number, deadline: number) => {
+      let captured = 0;
+      for (;;) {
+        const mail = (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as { subject: string }[];
+        captured = mail.filter((m) => m.subject.startsWith('cost ')).length;
+        if (captured >= expected || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await meter.settled(4000, deadline);
+      return captured;
+    };
+
+    // Warm-up: DynamoDB Local (a JVM) and every function JIT-compile their hot paths on
+    // the first few hundred requests; AWS's services are always warm.
+    console.log(`\n  warming up (${load()})`);
+    const warmUp = { single: 200, batches: 1, smtp: 100 };
+    await run(100_000, warmUp.single, warmUp.batches, warmUp.smtp);
+    await drained(warmUp.single + warmUp.batches * 100 + warmUp.smtp, Date.now() + waitLimitMs);
+
+    // The accept path's round trips: single sends one at a time, each request's AWS calls in waves.
+    meter.reset();
+    meter.trace = true;
+    const waves: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      await post('/api/v1/emails', { ...email(200_000 + i), to: 'success@simulator.amazonses.com' });
+      waves.push(sequentialRoundTrips(meter.traced, 'route:POST /api/v1/emails'));
+      meter.traced.length = 0;
+    }
+    meter.trace = false;
+    await drained(warmUp.single + warmUp.batches * 100 + warmUp.smtp + 5, Date.now() + waitLimitMs);
+
     meter.reset();
     apiRequests = 0;
+    const loadBefore = load();
     const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      keys.map(async (key) => {
-        for (let n = next++; n < workload.single; n = next++) await post('/api/v1/emails', email(n), key);
-      }),
-    );
-    for (let start = 0; start < workload.batch; start += 100) {
-      const rows = Array.from({ length: 100 }, (_, i) => {
-        const { attachments: _large, ...row } = email(workload.single + start + i);
-        return row;
-      });
-      await post('/api/v1/emails/batch', { emails: rows });
-    }
-    const perConnection = workload.smtp / workload.clients;
-    await Promise.all(
-      keys.map(async (password, connection) => {
-        const client = smtpClient(runtime, password);
-        for (let i = 0; i < perConnection; i += 1) {
-          const n = workload.single + workload.batch + connection * perConnection + i;
-          await client.sendMail({
-            from: `bench@${domain}`,
-            to: recipient(n),
-            subject: `cost ${n}`,
-            text: 'Hello over SMTP.',
-          });
-        }
-        client.close();
-      }),
-    );
-
+    await run(0, workload.single, workload.batch / 100, workload.smtp);
     // Drained: every email reached SES and every event, status and webhook ran.
-    const deadline = Date.now() + waitLimitMs;
-    let captured = 0;
-    for (;;) {
-      const mail = (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as { subject: string }[];
-      captured = mail.filter((m) => m.subject.startsWith('cost ')).length;
-      if (captured >= totalEmails || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    await meter.settled(4000, deadline);
+    const before = warmUp.single + warmUp.batches * 100 + warmUp.smtp + 5;
+    const captured = (await drained(before + totalEmails, Date.now() + waitLimitMs)) - before;
     const seconds = (performance.now() - started) / 1000;
     meter.stop();
     if (captured < totalEmails)
       console.log(`\n  only ${captured}/${totalEmails} emails reached SES before the deadline`);
+    console.log(`\n  measured from ${loadBefore} to ${load()}`);
     printCost(meter, apiRequests, seconds);
+    printHotKeys(meter, totalEmails);
+    printRoundTrips(waves);
   } finally {
     webhookReceiver.close();
     await runtime.stop();
@@ -155,12 +201,17 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
   const workerEntries = new Set<string>(Object.values(queues).map((queue) => queue.consumer.entry));
   let invocations = 0;
   let gbSeconds = 0;
+  let gbSecondsUpperBound = 0;
   let pollerRequests = 0;
+  let logBytes = 0;
   for (const [entry, row] of meter.invocations) {
     invocations += row.count;
-    gbSeconds += (row.billedMs / 1000) * ((memoryOf.get(entry) ?? 256) / 1024);
-    // Lambda's SQS poller: one ReceiveMessage per batch it delivers, one DeleteMessageBatch after.
-    if (workerEntries.has(entry)) pollerRequests += 2 * row.count;
+    const gb = (memoryOf.get(entry) ?? 256) / 1024;
+    gbSeconds += (meter.busyMs(entry) / 1000) * gb;
+    gbSecondsUpperBound += (row.billedMs / 1000) * gb;
+    logBytes += row.logBytes + row.count * observability.platformLogBytesPerInvocation;
+    // Lambda's SQS poller: a ReceiveMessage and a DeleteMessageBatch per 10 records (at least one each per batch).
+    if (workerEntries.has(entry)) pollerRequests += 2 * Math.max(row.count, Math.ceil(row.records / 10));
   }
   // Every SES event is one SNS publish, delivered to the events queue by one SQS SendMessage.
   const snsPublishes = meter.invocations.get(queues.sesEvents.consumer.entry)?.records ?? 0;
@@ -175,31 +226,53 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
     ['SNS publishes', snsPublishes, awsPrices.snsPublish],
     ['S3 PUT', meter.count('S3', 'PutObject'), awsPrices.s3Put],
     ['S3 GET', meter.count('S3', 'GetObject'), awsPrices.s3Get],
+    [
+      observability.tracing ? 'X-Ray traces (5 % sampled)' : 'X-Ray traces (tracing off)',
+      invocations * observability.tracedShare,
+      awsPrices.xrayTrace,
+    ],
+    ['CloudWatch Logs GB in', logBytes / 1e9, awsPrices.logsIngestedGb],
   ] as const;
   const per1000 = 1000 / totalEmails;
   console.log(
     `\nCost per 1,000 emails (${totalEmails} mixed: ${workload.single} API, ${workload.batch} batch, ${workload.smtp} SMTP; ${seconds.toFixed(0)} s; us-east-1 prices, SES fee aside)`,
   );
-  console.log(`  ${'usage / 1,000 emails'.padStart(36)} ${'$ / 1,000 emails'.padStart(18)}`);
+  console.log(`  ${'usage / 1,000 emails'.padStart(39)} ${'$ / 1,000 emails'.padStart(15)}`);
   let total = 0;
   for (const [name, usage, price] of rows) {
     const cost = usage * per1000 * price;
     total += cost;
     console.log(
-      `  ${name.padEnd(26)} ${(usage * per1000).toFixed(2).padStart(9)} ${cost.toFixed(6).padStart(18)}`,
+      `  ${name.padEnd(26)} ${(usage * per1000).toPrecision(6).padStart(12)} ${cost.toFixed(6).padStart(15)}`,
     );
   }
   const verdict = total <= budgetPer1000 ? 'within' : 'over';
   console.log(
-    `  ${'total'.padEnd(26)} ${''.padStart(9)} ${total.toFixed(6).padStart(18)}  (${verdict} the $${budgetPer1000} budget)`,
+    `  ${'total'.padEnd(26)} ${''.padStart(12)} ${total.toFixed(6).padStart(15)}  (${verdict} the $${budgetPer1000} budget)`,
   );
+  // The floor: the API requests, plus one durable write and one queue message per email.
+  const floor =
+    apiRequests * per1000 * (awsPrices.apiGatewayRequest + awsPrices.lambdaRequest) +
+    1000 * (awsPrices.dynamoWriteUnit + awsPrices.sqsRequest);
+  console.log(
+    `  ${(total / floor).toFixed(1)}× the physical floor of $${floor.toFixed(6)} (the API requests, one write unit and one queue message per email)`,
+  );
+  console.log(
+    `  Lambda billed on the time each function was busy; the sum of invocation durations (concurrent ones overlap in one local environment) would be ${(gbSecondsUpperBound * per1000).toFixed(1)} GB-s, $${(gbSecondsUpperBound * per1000 * awsPrices.lambdaArmGbSecond).toFixed(6)}`,
+  );
+  if (!observability.tracing)
+    console.log(
+      `  with tracing on (-c tracing=on), X-Ray adds about $${(invocations * per1000 * 0.05 * awsPrices.xrayTrace).toFixed(6)}`,
+    );
   console.log(
     `  fixed, per month whatever the volume: KMS key $${fixedMonthly.kmsKey.toFixed(2)}, $${fixedMonthly.alarm.toFixed(2)} per alarm, SMTP relay (when on) $${fixedMonthly.smtpRelay.toFixed(0)}`,
   );
-  console.log('\n  per function: invocations, billed ms, records / 1,000 emails');
+  console.log(
+    '\n  per function, per 1,000 emails: invocations, busy ms (sum of durations), records, log bytes',
+  );
   for (const [entry, row] of [...meter.invocations].sort((a, b) => b[1].billedMs - a[1].billedMs)) {
     console.log(
-      `    ${entry.padEnd(44)} ${(row.count * per1000).toFixed(1).padStart(7)} ${(row.billedMs * per1000).toFixed(0).padStart(9)} ms ${(row.records * per1000).toFixed(0).padStart(6)}`,
+      `    ${entry.padEnd(44)} ${(row.count * per1000).toFixed(1).padStart(7)} ${(meter.busyMs(entry) * per1000).toFixed(0).padStart(7)} ms (${(row.billedMs * per1000).toFixed(0)}) ${(row.records * per1000).toFixed(0).padStart(6)} ${(row.logBytes * per1000).toFixed(0).padStart(8)} B`,
     );
   }
   printUsage(meter, totalEmails / 1000, 'per 1,000 emails', 0);

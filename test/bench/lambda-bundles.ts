@@ -34,7 +34,7 @@ export function lambdaFunctions(): LambdaFunction[] {
       name: `consumer of ${queue.name}`,
       entry: queue.consumer.entry,
       kind: 'worker' as const,
-      memoryMb: defaultMemoryMb,
+      memoryMb: 'memoryMb' in queue.consumer ? queue.consumer.memoryMb : defaultMemoryMb,
     })),
     ...Object.values(scheduledJobs).map((job) => ({
       name: `every ${job.rateMinutes} min: ${job.entry.split('/').pop()}`,

@@ -1,5 +1,5 @@
 import { deployedFunction } from '../../infra/function-catalogue.ts';
-import { observeInvocations } from '../../infra/local/function-host.ts';
+import { observeInvocations, observeOutput } from '../../infra/local/function-host.ts';
 import type { GatewayRequest, IamGateway } from '../../infra/local/iam/gateway.ts';
 
 const writeOperations = new Set([
@@ -23,6 +23,8 @@ export interface Invocations {
   count: number;
   /** Lambda bills each invocation's duration rounded up to the millisecond. */
   billedMs: number;
+  /** Bytes the function wrote to stdout and stderr: its log lines. */
+  logBytes: number;
   /** SQS records (or SNS notifications) delivered in those invocations. */
   records: number;
 }
@@ -46,7 +48,14 @@ export class UsageMeter {
   /** Write units by function entry, to see where they go. */
   readonly writeUnitsBy = new Map<string, number>();
   readonly invocations = new Map<string, Invocations>();
+  /** Write units by partition (`table:<pk>`, `gsi1:<gsi1pk>`…), for the hot-key report. */
+  readonly partitionUnits = new Map<string, number>();
+  /** Every request with its timing, by function id, while `trace` is on (the round-trip probe). */
+  readonly traced: GatewayRequest[] = [];
+  trace = false;
   private readonly gateway: IamGateway;
+  /** Per entry: each invocation's [start, end]. */
+  private readonly spans = new Map<string, [number, number][]>();
   private stopObserving: () => void = () => undefined;
   private lastInvocationAt = Date.now();
 
@@ -56,6 +65,7 @@ export class UsageMeter {
 
   private record(request: GatewayRequest) {
     if (request.denied || request.functionId.endsWith('#eventSource')) return;
+    if (this.trace) this.traced.push(request);
     const entry = deployedFunction(request.functionId).entry;
     const service = serviceNames[request.service] ?? request.service;
     const key = `${entry}\t${service}\t${request.operation}`;
@@ -73,22 +83,33 @@ export class UsageMeter {
     const billed = Math.max(reported, 2 * (request.transactionItems ?? 0));
     this.dynamo.writeUnits += billed;
     this.writeUnitsBy.set(entry, (this.writeUnitsBy.get(entry) ?? 0) + billed);
+    const partitions = request.partitions ?? [];
+    for (const partition of partitions) {
+      const share = billed / partitions.length;
+      this.partitionUnits.set(partition, (this.partitionUnits.get(partition) ?? 0) + share);
+    }
   }
 
   /** Counts from now until `stop()`. */
   start() {
     const stopRequests = this.gateway.observe((request) => this.record(request));
-    const stopInvocations = observeInvocations((entry, event, durationMs) => {
-      const row = this.invocations.get(entry) ?? { count: 0, billedMs: 0, records: 0 };
+    const stopOutput = observeOutput((entry, bytes) => {
+      this.rowOf(entry).logBytes += bytes;
+    });
+    const stopInvocations = observeInvocations((entry, event, durationMs, startedAt) => {
+      const row = this.rowOf(entry);
       row.count += 1;
       row.billedMs += Math.ceil(durationMs);
+      const spans = this.spans.get(entry) ?? [];
+      spans.push([startedAt, startedAt + durationMs]);
+      this.spans.set(entry, spans);
       row.records += (event as { Records?: unknown[] } | undefined)?.Records?.length ?? 0;
-      this.invocations.set(entry, row);
       this.lastInvocationAt = Date.now();
     });
     this.stopObserving = () => {
       stopRequests();
       stopInvocations();
+      stopOutput();
     };
   }
 
@@ -96,12 +117,42 @@ export class UsageMeter {
     this.stopObserving();
   }
 
+  private rowOf(entry: string): Invocations {
+    let row = this.invocations.get(entry);
+    if (!row) {
+      row = { count: 0, billedMs: 0, logBytes: 0, records: 0 };
+      this.invocations.set(entry, row);
+    }
+    return row;
+  }
+
   reset() {
     this.requests.clear();
     this.invocations.clear();
     this.writeUnitsBy.clear();
+    this.partitionUnits.clear();
+    this.spans.clear();
+    this.traced.length = 0;
     this.dynamo.readUnits = 0;
     this.dynamo.writeUnits = 0;
+  }
+
+  /**
+   * The time at least one invocation of `entry` ran. Locally, concurrent invocations
+   * share one environment (and its CPU), so their durations overlap and their sum
+   * overstates what Lambda, with an environment each, would bill; this understates it
+   * when they overlap only waiting on I/O. The bench bills this and prints the sum beside it.
+   */
+  busyMs(entry: string): number {
+    const spans = [...(this.spans.get(entry) ?? [])].sort((a, b) => a[0] - b[0]);
+    let busy = 0;
+    let until = Number.NEGATIVE_INFINITY;
+    for (const [start, end] of spans) {
+      if (end <= until) continue;
+      busy += end - Math.max(start, until);
+      until = end;
+    }
+    return busy;
   }
 
   /** Resolves once no function has run for `quietMs` (the pipeline has drained), or at `deadline`. */

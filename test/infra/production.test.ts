@@ -235,11 +235,12 @@ describe('settings', () => {
     synth({ ...certificate, smtp: 'off' }).template.resourceCountIs('AWS::ECS::Service', 0);
   });
 
-  it('gives the default limits and the sandbox domain to every path that accepts mail', () => {
+  it('gives the default limits, the retention and the sandbox domain to every path that accepts mail', () => {
     const { resources } = synth({
       sandboxDomain: 'sandbox.example.com',
       monthlyQuota: 2500,
       sendsPerSecond: 7,
+      emailRetentionDays: 30,
     });
     const send = ofType(resources, 'AWS::Lambda::Function').find(
       (fn) => fn.Properties.Description === 'POST /api/v1/emails',
@@ -247,8 +248,21 @@ describe('settings', () => {
     expect(send?.Properties.Environment.Variables).toMatchObject({
       DEFAULT_MONTHLY_QUOTA: '2500',
       DEFAULT_SENDS_PER_SECOND: '7',
+      EMAIL_RETENTION_DAYS: '30',
       SANDBOX_DOMAIN: 'sandbox.example.com',
     });
+  });
+
+  it('traces and logs as set: X-Ray active and INFO logs when asked', () => {
+    const { resources } = synth({ tracing: 'on', logLevel: 'INFO' });
+    for (const fn of ofType(resources, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig).toMatchObject({
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'WARN',
+      });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    }
   });
 
   it('rejects bad settings at synth, naming each one', () => {

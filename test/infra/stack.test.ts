@@ -46,14 +46,20 @@ describe('API', () => {
     }
   });
 
-  it('runs every function on Node.js 24, arm64, with tracing and a log group', () => {
+  it('runs every function on Node.js 24, arm64, with JSON logs at WARN in a log group of its own, untraced by default', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogGroup: expect.anything() },
+        TracingConfig: { Mode: 'PassThrough' },
+        LoggingConfig: {
+          LogGroup: expect.anything(),
+          LogFormat: 'JSON',
+          ApplicationLogLevel: 'WARN',
+          SystemLogLevel: 'WARN',
+        },
       });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('WARN');
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
@@ -155,7 +161,7 @@ describe('payloads and scheduled sends', () => {
 });
 
 describe('SES and its events', () => {
-  it('sends every configuration-set event type to the topic, which feeds the events queue', () => {
+  it('sends every configuration-set event type but Send (the sender records it) to the topic, which feeds the events queue', () => {
     const destinations = ofType('AWS::SES::ConfigurationSetEventDestination');
     expect(destinations).toHaveLength(1);
     const [, destination] = destinations[0] as [string, Resource];
@@ -163,8 +169,9 @@ describe('SES and its events', () => {
     expect(EventDestination.Enabled).toBe(true);
     expect(EventDestination.MatchingEventTypes).toHaveLength(configurationSet.eventTypes.length);
     expect(EventDestination.MatchingEventTypes).toEqual(
-      expect.arrayContaining(['send', 'delivery', 'bounce', 'complaint', 'reject', 'open', 'click']),
+      expect.arrayContaining(['delivery', 'bounce', 'complaint', 'reject', 'open', 'click']),
     );
+    expect(EventDestination.MatchingEventTypes).not.toContain('send');
     const topicId: string = EventDestination.SnsDestination.TopicARN.Ref;
     expect(resources[topicId]?.Type).toBe('AWS::SNS::Topic');
 

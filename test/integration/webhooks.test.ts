@@ -205,9 +205,13 @@ describe('deliveries', () => {
       () => api('GET', `/api/v1/webhooks/${id}/deliveries`),
       (response) => response.body.data.length === 0,
     );
-    const got = receiver
-      .events('email.queued')
-      .filter((r) => JSON.parse(r.body).data.email_id === first.body.id);
+    // The replay arrives: a fourth request for the event, after its three failed attempts.
+    const ofFirst = () =>
+      receiver.events('email.queued').filter((r) => JSON.parse(r.body).data.email_id === first.body.id);
+    const got = await eventually(
+      async () => ofFirst(),
+      (requests) => requests.length === 4,
+    );
     expect(got.at(-1)?.headers['x-webhook-id']).toBe(delivery.event_id);
 
     // Two more events that never get through make six failed attempts in a row: off.

@@ -9,7 +9,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../http-util.ts';
+import { keepIdleConnections, readBody } from '../http-util.ts';
 import { isAllowed, type Permission, type PolicyStatement } from './policy.ts';
 import { type Arns, type AwsRequest, requestedAccess } from './requests.ts';
 
@@ -34,6 +34,50 @@ export interface GatewayRequest {
   errorType?: string;
   /** Items of a DynamoDB transaction (billed twice each). */
   transactionItems?: number;
+  /** DynamoDB writes only, while metering: the partition keys written (table and index). */
+  partitions?: string[];
+  /** While metering: when the request came in and when its answer was complete (`performance.now()`). */
+  startedAt?: number;
+  endedAt?: number;
+}
+
+type AttributeMap = Record<string, { S?: string } | undefined>;
+
+/**
+ * The partitions a DynamoDB write touches, as `<index>:<partition key>`: the table's
+ * `pk` of each item, and the index keys an item put carries (an update's index keys are
+ * not in the request; Mailroom's updates leave them as they are).
+ */
+function writtenPartitions(operation: string, input: Record<string, unknown>): string[] {
+  const ofItem = (item: AttributeMap | undefined) => {
+    if (!item) return [];
+    const keys = [`table:${item.pk?.S}`];
+    for (const index of ['gsi1', 'gsi2'])
+      if (item[`${index}pk`]?.S) keys.push(`${index}:${item[`${index}pk`]?.S}`);
+    return keys;
+  };
+  if (operation === 'PutItem') return ofItem(input.Item as AttributeMap);
+  if (operation === 'UpdateItem' || operation === 'DeleteItem') return ofItem(input.Key as AttributeMap);
+  if (operation === 'BatchWriteItem') {
+    const requests = Object.values(
+      (input.RequestItems ?? {}) as Record<
+        string,
+        Record<string, { Item?: AttributeMap; Key?: AttributeMap }>[]
+      >,
+    ).flat();
+    return requests.flatMap((request) => ofItem(request.PutRequest?.Item ?? request.DeleteRequest?.Key));
+  }
+  if (operation === 'TransactWriteItems') {
+    const items = (input.TransactItems ?? []) as Record<
+      string,
+      { Item?: AttributeMap; Key?: AttributeMap }
+    >[];
+    return items.flatMap((item) => {
+      const write = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
+      return ofItem(write?.Item ?? write?.Key);
+    });
+  }
+  return [];
 }
 
 export type GatewayObserver = (request: GatewayRequest) => void;
@@ -140,15 +184,17 @@ export class IamGateway {
   private constructor(upstreams: Record<string, string>, arns: Arns) {
     this.upstreams = upstreams;
     this.arns = arns;
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // A caller that went away (a function timed out, the platform is stopping) needs no answer.
-        if (request.destroyed || response.destroyed) return;
-        console.error('local IAM gateway failed', error);
-        if (!response.headersSent) response.writeHead(502);
-        response.end();
-      });
-    });
+    this.server = keepIdleConnections(
+      createServer((request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          // A caller that went away (a function timed out, the platform is stopping) needs no answer.
+          if (request.destroyed || response.destroyed) return;
+          console.error('local IAM gateway failed', error);
+          if (!response.headersSent) response.writeHead(502);
+          response.end();
+        });
+      }),
+    );
   }
 
   /** Starts the gateway on 127.0.0.1 in front of each service's stand-in endpoint. */
@@ -242,10 +288,13 @@ export class IamGateway {
     const metering = this.observers.size > 0;
     let body = request.body;
     let transactionItems: number | undefined;
+    let partitions: string[] | undefined;
+    const startedAt = performance.now();
     if (metering && request.service === 'dynamodb' && capacityOperations.has(operation)) {
       const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       input.ReturnConsumedCapacity = 'TOTAL';
       transactionItems = (input.TransactItems as unknown[] | undefined)?.length;
+      partitions = writtenPartitions(operation, input);
       body = Buffer.from(JSON.stringify(input));
     }
     const headers = { ...incoming.headers };
@@ -270,7 +319,12 @@ export class IamGateway {
           answer.once('error', reject);
           answer.once('end', () => {
             response.end();
-            this.report(principal, request, operation, Buffer.concat(chunks), transactionItems);
+            this.report(principal, request, operation, Buffer.concat(chunks), {
+              transactionItems,
+              partitions,
+              startedAt,
+              endedAt: performance.now(),
+            });
             resolve();
           });
         },
@@ -286,9 +340,15 @@ export class IamGateway {
     request: AwsRequest,
     operation: string,
     answer: Buffer,
-    transactionItems: number | undefined,
+    metered: Pick<GatewayRequest, 'transactionItems' | 'partitions' | 'startedAt' | 'endedAt'>,
   ) {
-    const seen: GatewayRequest = { functionId: principal.functionId, service: request.service, operation };
+    const { transactionItems, ...timing } = metered;
+    const seen: GatewayRequest = {
+      functionId: principal.functionId,
+      service: request.service,
+      operation,
+      ...timing,
+    };
     if (request.service === 'dynamodb') {
       try {
         const output = JSON.parse(answer.toString('utf8')) as {

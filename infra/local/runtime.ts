@@ -23,7 +23,7 @@ import {
   table,
 } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
-import type { DeploymentSettings } from '../config.ts';
+import { type DeploymentSettings, parseDeploymentConfig } from '../config.ts';
 import { jobFunctionId, queueFunctionId, smtpTaskId } from '../function-catalogue.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
 import { type FunctionDeployment, functionDeployments, type LocalResource } from './deployment.ts';
@@ -258,6 +258,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [payloadBucket.envVar]: payloadBucket.name,
       [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
       SES_TENANTS: options.sesTenants ? 'on' : 'off',
+      EMAIL_RETENTION_DAYS: String(parseDeploymentConfig(() => undefined).emailRetentionDays),
       SES_ARN_PREFIX: `arn:aws:ses:${localAws.region}:${localAccountId}:`,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -172,7 +172,7 @@ export async function measureColdStarts(bundles: LambdaBundle[], runtime: LocalR
 
 export function printColdStarts(results: Map<string, ColdStart>, runs: number) {
   console.log(
-    `\nCold starts (fresh Node ${process.versions.node} process per run, p50 of ${runs} runs; target ≤ 200 ms for sending)`,
+    `\nCold starts (fresh Node ${process.versions.node} process per run, p50 of ${runs} runs; target ≤ 130 ms for POST /api/v1/emails)`,
   );
   console.log(`  ${'load'.padStart(8)} ${'1st event'.padStart(10)} ${'total'.padStart(8)}  function`);
   for (const [name, { loadMs, firstEventMs }] of results) {

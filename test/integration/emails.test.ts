@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   capturedMail,
+  defaultProject,
   eventually,
   otherProjectKey,
   sendAndWait,
@@ -44,6 +45,19 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
       subject: 'First slice',
       tags: { mailroom_email_id: id },
     });
+  });
+
+  it('keeps the email for the retention period (90 days by default), then lets DynamoDB expire it', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { id } = await sendAndWait(
+      { from, to: 'success@simulator.amazonses.com', subject: 'Kept', text: 'x' },
+      'delivered',
+    );
+    const { getEmailWithEvents } = await import('#shared/emails/email-store.ts');
+    const stored = await getEmailWithEvents(defaultProject.id, id);
+    const ninetyDays = 90 * 86_400;
+    expect(stored?.email.expiresAt).toBeGreaterThanOrEqual(before + ninetyDays);
+    expect(stored?.email.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + ninetyDays);
   });
 
   it('answers the contract shape on acceptance', async () => {

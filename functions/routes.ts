@@ -42,12 +42,13 @@ export interface Route {
   readonly memoryMb?: number;
 }
 
-/** What every path that accepts mail needs: the queue, big payloads, webhook events, limits, retention, the sandbox domain. */
+/** What every path that accepts mail needs: the queue, big payloads, webhook events, account and key limits, retention, the sandbox domain. */
 const acceptsMail: readonly CapabilityName[] = [
   'sendQueue:send',
   'payloads:write',
   'webhookQueue:send',
   'settings:accountLimits',
+  'settings:keyLimits',
   'settings:emailRetention',
   'settings:sandbox',
 ];

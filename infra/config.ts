@@ -83,6 +83,9 @@ const deploymentConfigSchema = z
     sendsPerMinute: count(1).default(5_000),
     sendsPerHour: count(1).default(50_000),
     sendsPerDay: count(1).default(500_000),
+    /** Per API key: single sends (REST and SMTP messages) and batch requests a minute. */
+    keySendsPerMinute: count(1).default(100),
+    keyBatchesPerMinute: count(1).default(10),
   })
   .superRefine((config, context) => {
     if (config.smtp && !config.smtpCertificateSecretArn) {

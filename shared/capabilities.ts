@@ -78,6 +78,10 @@ export const capabilities = {
     variables: Object.values(defaultLimitVariables),
     summary: 'the deployment’s default account limits',
   },
+  'settings:keyLimits': {
+    variables: ['KEY_SENDS_PER_MINUTE', 'KEY_BATCHES_PER_MINUTE'],
+    summary: 'the deployment’s per-key sending limits',
+  },
   'settings:emailRetention': {
     variables: ['EMAIL_RETENTION_DAYS'],
     summary: 'how long an email’s record is kept',

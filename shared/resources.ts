@@ -212,6 +212,7 @@ export const smtpRelayTask = {
     'payloads:write',
     'webhookQueue:send',
     'settings:accountLimits',
+    'settings:keyLimits',
     'settings:emailRetention',
     'settings:sandbox',
   ],

@@ -92,6 +92,10 @@ const provisions: Record<CapabilityName, Provision> = {
     for (const [name, value] of Object.entries(defaultLimitsEnvironment(config)))
       holder.setVariable(name, value);
   },
+  'settings:keyLimits': (holder, { config }) => {
+    holder.setVariable('KEY_SENDS_PER_MINUTE', String(config.keySendsPerMinute));
+    holder.setVariable('KEY_BATCHES_PER_MINUTE', String(config.keyBatchesPerMinute));
+  },
   'settings:emailRetention': (holder, { config }) => {
     holder.setVariable('EMAIL_RETENTION_DAYS', String(config.emailRetentionDays));
   },

@@ -1,9 +1,28 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { capabilityEnv } from '#shared/env.ts';
 import { RateLimitedError } from '#shared/errors.ts';
-import { rateLimitClasses } from '#shared/limits/rate-limit-classes.ts';
+import { rateLimitClasses, type WindowLimit } from '#shared/limits/rate-limit-classes.ts';
 import { currentAllowance, fixedWindow, type LimitReport } from '#shared/limits/window-math.ts';
+import * as z from '#shared/zod.ts';
+
+const limit = z.optional(z.coerce.number().check(z.int(), z.gte(1)));
+/** The deployment's per-key sending limits (stack settings); the table's figures when unset. */
+const sendingLimits = capabilityEnv('settings:keyLimits', {
+  KEY_SENDS_PER_MINUTE: limit,
+  KEY_BATCHES_PER_MINUTE: limit,
+});
+
+/** A class's window, with the deployment's own figure for the sending classes. */
+function windowOf(rateClass: string): WindowLimit | undefined {
+  const window = rateLimitClasses[rateClass];
+  if (!window) return undefined;
+  if (rateClass === 'send') return { ...window, limit: sendingLimits().KEY_SENDS_PER_MINUTE ?? window.limit };
+  if (rateClass === 'batch')
+    return { ...window, limit: sendingLimits().KEY_BATCHES_PER_MINUTE ?? window.limit };
+  return window;
+}
 
 const windowKey = (keyId: string, rateClass: string, index: number) => ({
   pk: `RATE#${keyId}#${rateClass}`,
@@ -43,7 +62,7 @@ export async function consumeKeyRate(
   rateClass: string,
   now = Date.now(),
 ): Promise<LimitReport | undefined> {
-  const window = rateLimitClasses[rateClass];
+  const window = windowOf(rateClass);
   if (!window) return undefined;
   const { index, elapsed, endsAt } = fixedWindow(now, window.windowSeconds);
   const previous = await endedWindowCount(keyId, rateClass, index - 1);

@@ -9,7 +9,9 @@ export interface WindowLimit {
  * windows): single send 100/min, batch 10/min, the listed reads (template list) 60/min,
  * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour. Creating keys, not in the table,
  * follows its creation rows, 20/hour. Routes the table does not list share a generous
- * `api` window, so every keyed response still reports one.
+ * `api` window, so every keyed response still reports one. The two sending classes'
+ * figures are defaults: the stack settings `keySendsPerMinute` and `keyBatchesPerMinute`
+ * replace them (see `consumeKeyRate`).
  */
 export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
   api: { limit: 1000, windowSeconds: 60 },

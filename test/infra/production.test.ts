@@ -235,12 +235,13 @@ describe('settings', () => {
     synth({ ...certificate, smtp: 'off' }).template.resourceCountIs('AWS::ECS::Service', 0);
   });
 
-  it('gives the default limits, the retention and the sandbox domain to every path that accepts mail', () => {
+  it('gives the default account and key limits, the retention and the sandbox domain to every path that accepts mail', () => {
     const { resources } = synth({
       sandboxDomain: 'sandbox.example.com',
       monthlyQuota: 2500,
       sendsPerSecond: 7,
       emailRetentionDays: 30,
+      keySendsPerMinute: 600,
     });
     const send = ofType(resources, 'AWS::Lambda::Function').find(
       (fn) => fn.Properties.Description === 'POST /api/v1/emails',
@@ -249,6 +250,8 @@ describe('settings', () => {
       DEFAULT_MONTHLY_QUOTA: '2500',
       DEFAULT_SENDS_PER_SECOND: '7',
       EMAIL_RETENTION_DAYS: '30',
+      KEY_SENDS_PER_MINUTE: '600',
+      KEY_BATCHES_PER_MINUTE: '10',
       SANDBOX_DOMAIN: 'sandbox.example.com',
     });
   });

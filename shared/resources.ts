@@ -69,9 +69,11 @@ export const queues = {
       timeoutSeconds: 30,
       // A 40 MB message is held a few times over while it is decoded and sent.
       memoryMb: 512,
-      // Held mail (an account that is not active) parks its payload in the bucket.
+      // Held mail (an account that is not active) parks its payload in the bucket; an
+      // email deferred for want of SES capacity goes back on the queue as a new message.
       capabilities: [
         'sendQueue:consume',
+        'sendQueue:send',
         'table:readWrite',
         'payloads:readWrite',
         'ses:send',

@@ -1,30 +1,38 @@
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '#shared/aws/sqs.ts';
 import { deliverEmail, type SendContext, SendDeferredError } from '#shared/emails/deliver-email.ts';
-import { sendMessageSchema } from '#shared/emails/email-payload.ts';
+import { type SendMessage, sendMessageSchema } from '#shared/emails/email-payload.ts';
 import { advanceStatus } from '#shared/emails/email-store.ts';
+import { queueEmail } from '#shared/emails/send-queue.ts';
 import { SendBudget } from '#shared/emails/send-rate.ts';
-import { capabilityEnv } from '#shared/env.ts';
 import { logger } from '#shared/logger.ts';
 import { queueWorker } from '#shared/queue-worker.ts';
 import { queues } from '#shared/resources.ts';
 import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
-import * as z from '#shared/zod.ts';
-
-const env = capabilityEnv('sendQueue:consume', { SEND_QUEUE_URL: z.string().check(z.url()) });
 
 /** Leave this much of the invocation for the bookkeeping after the last send. */
 const safetyMs = 3000;
 
-/** A deferred message comes back after a short, growing, jittered pause instead of the full visibility timeout. */
-function backoffSeconds(receiveCount: number): number {
-  return Math.min(60, 2 ** Math.min(receiveCount, 6)) + Math.floor(Math.random() * 3);
+/** A deferred email waits a short, growing, jittered pause (at most a minute) per deferral. */
+function backoffSeconds(deferrals: number): number {
+  return Math.min(60, 2 ** Math.min(deferrals, 6)) + Math.floor(Math.random() * 3);
+}
+
+/** Deferrals before an email is given up on: about a day of waiting for SES's capacity. */
+const maxDeferrals = 1440;
+
+async function fail(message: SendMessage, reason: string) {
+  const at = new Date().toISOString();
+  await advanceStatus(message.projectId, message.emailId, 'failed', at, {
+    failureReason: reason,
+    event: { type: 'failed', createdAt: at, details: { reason } },
+  });
 }
 
 /**
- * Send queue → SES, paced to the account's rate. A deferred message returns soon; one
- * that fails on its last receive marks its email `failed` before resting in the DLQ, so
- * every accepted email ends in a visible status.
+ * Send queue → SES, paced to the account's rate. An email SES has no room for yet goes
+ * back on the queue as a new message after a pause: waiting for capacity (many senders,
+ * a low MaxSendRate) is not a failure, so it never uses up the message's receives. A
+ * message that fails otherwise on its last receive marks its email `failed` before
+ * resting in the DLQ, so every accepted email ends in a visible status.
  */
 export const handler = queueWorker(
   async (record, context, batch: SendContext) => {
@@ -35,22 +43,20 @@ export const handler = queueWorker(
     try {
       await deliverEmail(message, Date.now() + context.getRemainingTimeInMillis() - safetyMs, batch);
     } catch (error) {
+      if (error instanceof SendDeferredError) {
+        const deferrals = (message.deferrals ?? 0) + 1;
+        if (deferrals > maxDeferrals) {
+          logger.error('giving up on email after a day of deferrals', { emailId: message.emailId, error });
+          await fail(message, `deferred_too_long: ${error.message}`);
+          return;
+        }
+        // If this fails, the message itself comes back after its visibility timeout.
+        await queueEmail({ ...message, deferrals }, backoffSeconds(deferrals));
+        return;
+      }
       if (receiveCount >= queues.send.maxReceiveCount) {
         logger.error('giving up on email after its last receive', { emailId: message.emailId, error });
-        const at = new Date().toISOString();
-        const reason = `retries_exhausted: ${(error as Error).message}`;
-        await advanceStatus(message.projectId, message.emailId, 'failed', at, {
-          failureReason: reason,
-          event: { type: 'failed', createdAt: at, details: { reason } },
-        });
-      } else if (error instanceof SendDeferredError) {
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: env().SEND_QUEUE_URL,
-            ReceiptHandle: record.receiptHandle,
-            VisibilityTimeout: backoffSeconds(receiveCount),
-          }),
-        );
+        await fail(message, `retries_exhausted: ${(error as Error).message}`);
       }
       throw error;
     }

@@ -43,6 +43,8 @@ export const sendMessageSchema = z.object({
   accountId: z.string(),
   payload: z.optional(emailPayloadSchema),
   payloadKey: z.optional(z.string()),
+  /** How many times the sender put it back for want of SES capacity. */
+  deferrals: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 
 export type SendMessage = z.infer<typeof sendMessageSchema>;

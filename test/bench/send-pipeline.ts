@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
 import { meterPlatform, printUsage } from './usage-meter.ts';
@@ -13,6 +14,11 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** The machine's 1, 5 and 15 minute load averages, printed beside the figures. */
+const load = () =>
+  `load ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`;
 
 /**
  * The send pipeline on this machine: emails/s accepted through the API (single and
@@ -74,9 +80,21 @@ export async function benchSendPipeline() {
       }
     };
 
-    // Warm every function once, as a deployed stack would be.
-    await post('/api/v1/emails', email(0, 'warmup'));
-    await waitForCapture('warmup', 1);
+    // Warm-up: DynamoDB Local (a JVM) and every function JIT-compile their hot paths on
+    // the first hundred-odd requests; AWS's services are always warm.
+    const warmUp = 100;
+    let warming = 0;
+    await Promise.all(
+      clientKeys.map(async (key) => {
+        for (let n = warming++; n < warmUp; n = warming++)
+          await post('/api/v1/emails', email(n, 'warmup'), key);
+      }),
+    );
+    await post('/api/v1/emails/batch', {
+      emails: Array.from({ length: 100 }, (_, i) => email(warmUp + i, 'warmup')),
+    });
+    await waitForCapture('warmup', warmUp + 100);
+    const loadBefore = load();
 
     // Single sends, `concurrency` at a time.
     meter.reset();
@@ -116,7 +134,7 @@ export async function benchSendPipeline() {
     const batchSeconds = (performance.now() - batchStarted) / 1000;
     const batchMail = await waitForCapture(batchRun, batchRows);
 
-    console.log('\nSend pipeline (local runtime, this machine)');
+    console.log(`\nSend pipeline (local runtime, this machine; measured from ${loadBefore} to ${load()})`);
     console.log(
       `  single sends    ${(singleEmails / acceptSeconds).toFixed(0)} emails/s accepted (${singleEmails} emails, ${concurrency} at a time)`,
     );

@@ -32,6 +32,18 @@ export function newId(kind: IdKind, now = Date.now()): string {
 
 const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/** Crockford's base 32, the alphabet of ULIDs, in sort order. */
+export const ulidAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * Which of `shards` partitions an id belongs to, from its last character (random, or
+ * counting up within a millisecond), so a resource's items spread evenly and an id alone
+ * finds its partition.
+ */
+export function shardOfId(id: string, shards: number): number {
+  return Math.max(0, ulidAlphabet.indexOf(id.at(-1) ?? '0')) % shards;
+}
+
 /** Whether `value` is a well-formed id of `kind` (prefix and ULID both checked). */
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = idPrefixes[kind];

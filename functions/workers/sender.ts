@@ -1,6 +1,6 @@
 import { deliverEmail, type SendContext, SendDeferredError } from '#shared/emails/deliver-email.ts';
-import { type SendMessage, sendMessageSchema } from '#shared/emails/email-payload.ts';
-import { advanceStatus } from '#shared/emails/email-store.ts';
+import { sendMessageSchema } from '#shared/emails/email-payload.ts';
+import { markFailed } from '#shared/emails/email-store.ts';
 import { queueEmail } from '#shared/emails/send-queue.ts';
 import { SendBudget } from '#shared/emails/send-rate.ts';
 import { logger } from '#shared/logger.ts';
@@ -16,16 +16,10 @@ function backoffSeconds(deferrals: number): number {
   return Math.min(60, 2 ** Math.min(deferrals, 6)) + Math.floor(Math.random() * 3);
 }
 
+const now = () => new Date().toISOString();
+
 /** Deferrals before an email is given up on: about a day of waiting for SES's capacity. */
 const maxDeferrals = 1440;
-
-async function fail(message: SendMessage, reason: string) {
-  const at = new Date().toISOString();
-  await advanceStatus(message.projectId, message.emailId, 'failed', at, {
-    failureReason: reason,
-    event: { type: 'failed', createdAt: at, details: { reason } },
-  });
-}
 
 /**
  * Send queue → SES, paced to the account's rate. An email SES has no room for yet goes
@@ -47,7 +41,7 @@ export const handler = queueWorker(
         const deferrals = (message.deferrals ?? 0) + 1;
         if (deferrals > maxDeferrals) {
           logger.error('giving up on email after a day of deferrals', { emailId: message.emailId, error });
-          await fail(message, `deferred_too_long: ${error.message}`);
+          await markFailed(message.projectId, message.emailId, `deferred_too_long: ${error.message}`, now());
           return;
         }
         // If this fails, the message itself comes back after its visibility timeout.
@@ -56,7 +50,12 @@ export const handler = queueWorker(
       }
       if (receiveCount >= queues.send.maxReceiveCount) {
         logger.error('giving up on email after its last receive', { emailId: message.emailId, error });
-        await fail(message, `retries_exhausted: ${(error as Error).message}`);
+        await markFailed(
+          message.projectId,
+          message.emailId,
+          `retries_exhausted: ${(error as Error).message}`,
+          now(),
+        );
       }
       throw error;
     }

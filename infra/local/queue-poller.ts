@@ -64,12 +64,13 @@ export function startQueuePoller(
   let running = true;
   const inFlight = new Set<Promise<void>>();
 
-  const receiveUpTo = async (max: number, waitSeconds: number) =>
+  /** Up to `max` messages; SQS hands out at most 10 a receive, so larger batches take several. */
+  const receive = async (max: number, waitSeconds: number) =>
     (
       await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
-          MaxNumberOfMessages: max,
+          MaxNumberOfMessages: Math.min(10, max),
           WaitTimeSeconds: waitSeconds,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
@@ -79,8 +80,6 @@ export function startQueuePoller(
 
   /** A batch: the first messages, then more until the batch is full or its window has passed. */
   const gather = async (): Promise<Message[]> => {
-    // SQS hands out at most 10 messages a receive; larger batches take several.
-    const receive = (max: number, waitSeconds: number) => receiveUpTo(Math.min(10, max), waitSeconds);
     const messages = await receive(consumer.batchSize, 1);
     const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
     while (

@@ -4,9 +4,9 @@ import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import {
-  advanceStatus,
   changeEmail,
   claimForSending,
+  markFailed,
   releaseClaim,
   unknownOutcome,
 } from '#shared/emails/email-store.ts';
@@ -43,11 +43,7 @@ async function fail(
   context: SendContext,
 ): Promise<void> {
   const at = new Date().toISOString();
-  const event = { type: 'failed', createdAt: at, details: { reason } };
-  if (
-    !(await advanceStatus(message.projectId, message.emailId, 'failed', at, { failureReason: reason, event }))
-  )
-    return;
+  if (!(await markFailed(message.projectId, message.emailId, reason, at))) return;
   await context.webhooks.publish(
     message.projectId,
     'email.failed',

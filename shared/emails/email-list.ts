@@ -6,7 +6,8 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, queryPage, tableName } from '#shared/aws/dynamodb.ts';
 import type { EmailStatus } from '#shared/emails/email-status.ts';
-import { type EmailRecord, emailPartition, emailShards } from '#shared/emails/email-store.ts';
+import { type EmailRecord, emailOf, emailPartition, emailShards } from '#shared/emails/email-store.ts';
+import { ulidAlphabet } from '#shared/ids.ts';
 
 export interface EmailListQuery {
   projectId: string;
@@ -22,8 +23,6 @@ export interface EmailListQuery {
   toId?: string;
 }
 
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** The smallest key above `id`: ids have one length and sort below `~`. */
 function idAfter(id: string): string {
   return `${id}~`;
@@ -33,13 +32,13 @@ function idAfter(id: string): string {
 function idBefore(id: string): string {
   const chars = [...id];
   for (let i = chars.length - 1; i >= 0; i -= 1) {
-    const index = crockford.indexOf(chars[i] ?? '');
+    const index = ulidAlphabet.indexOf(chars[i] ?? '');
     if (index < 0) return id.slice(0, i);
     if (index > 0) {
-      chars[i] = crockford[index - 1] ?? '0';
+      chars[i] = ulidAlphabet[index - 1] ?? '0';
       return chars.join('');
     }
-    chars[i] = crockford.at(-1) ?? 'Z';
+    chars[i] = ulidAlphabet.at(-1) ?? 'Z';
   }
   return '';
 }
@@ -47,36 +46,7 @@ function idBefore(id: string): string {
 const maxOf = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
 const minOf = (a: string | undefined, b: string) => (a !== undefined && a < b ? a : b);
 
-/** The history and notification ids stay in the table: a list page shows records only. */
-const listedAttributes = [
-  'id',
-  'projectId',
-  'accountId',
-  'keyId',
-  'mode',
-  'batchId',
-  'from',
-  'fromDomain',
-  'to',
-  'cc',
-  'bcc',
-  'replyTo',
-  'subject',
-  'tags',
-  'templateId',
-  'suppressed',
-  'status',
-  'opens',
-  'clicks',
-  'scheduledAt',
-  'createdAt',
-  'updatedAt',
-  'messageId',
-  'heldAt',
-  'failureReason',
-];
-
-/** The page query (from the cursor, listed attributes only), or the count query (the whole range). */
+/** The page query (from the cursor), or the count query (the whole range). */
 function listQuery(query: EmailListQuery, shard: number, purpose: 'page' | 'count'): QueryCommandInput {
   const withCursor = purpose === 'page';
   const names: Record<string, string> = {};
@@ -119,18 +89,11 @@ function listQuery(query: EmailListQuery, shard: number, purpose: 'page' | 'coun
       values[':tagValue'] = value;
     }
   }
-  if (purpose === 'page') {
-    listedAttributes.forEach((attribute, index) => {
-      names[`#p${index}`] = attribute;
-    });
-  }
   return {
     TableName: tableName(),
     KeyConditionExpression: key,
     FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-    ...(purpose === 'page'
-      ? { ProjectionExpression: listedAttributes.map((_, index) => `#p${index}`).join(', ') }
-      : { Select: 'COUNT' as const }),
+    ...(purpose === 'count' ? { Select: 'COUNT' as const } : {}),
     ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
     ExpressionAttributeValues: values,
     ScanIndexForward: query.order === 'asc',
@@ -153,8 +116,8 @@ export async function listEmails(
   const direction = query.order === 'asc' ? 1 : -1;
   const merged = pages
     .flatMap((page) => page.items)
-    .sort((a, b) => direction * String(a.id).localeCompare(String(b.id)));
-  const emails = merged.slice(0, query.limit) as unknown as EmailRecord[];
+    .sort((a, b) => direction * String(a.sk).localeCompare(String(b.sk)));
+  const emails = merged.slice(0, query.limit).map((item) => emailOf(item).email);
   const hasMore = merged.length > query.limit || pages.some((page) => page.hasMore);
   return { emails, hasMore, total: counts.reduce((sum, count) => sum + count, 0) };
 }

@@ -22,6 +22,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { KeyMode } from '#shared/auth/api-keys.ts';
 import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
+import { shardOfId } from '#shared/ids.ts';
 
 export interface EmailRecord {
   id: string;
@@ -69,15 +70,11 @@ export const unknownOutcome = 'unknown_outcome';
 
 /** Partitions a project's emails spread over: 8 × 1,000 write units a second. */
 export const emailShards = 8;
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** The shard of an email id: its last (random) character, so ids spread evenly. */
-function shardOf(id: string): number {
-  return Math.max(0, crockford.indexOf(id.at(-1) ?? '0')) % emailShards;
-}
-
 export const emailPartition = (projectId: string, shard: number) => `EMAILS#${projectId}#${shard}`;
-const emailKey = (projectId: string, id: string) => ({ pk: emailPartition(projectId, shardOf(id)), sk: id });
+const emailKey = (projectId: string, id: string) => ({
+  pk: emailPartition(projectId, shardOfId(id, emailShards)),
+  sk: id,
+});
 const scheduledPartition = 'SCHEDULED';
 
 /** What the store keeps besides the record: the history and the SNS notifications already applied. */
@@ -107,6 +104,12 @@ export async function deleteEmail(projectId: string, id: string): Promise<void> 
   await dynamo.send(new DeleteCommand({ TableName: tableName(), Key: emailKey(projectId, id) }));
 }
 
+/** An email item as its record and its history, the store's own bookkeeping (`seen`) left out. */
+export function emailOf(item: Record<string, unknown>): { email: EmailRecord; history: EmailEventRecord[] } {
+  const { history = [], seen: _seen, ...email } = withoutKeys<StoredEmail>(item);
+  return { email, history };
+}
+
 /** The project's email and its history (oldest first), or undefined. */
 export async function getEmailWithEvents(
   projectId: string,
@@ -116,7 +119,7 @@ export async function getEmailWithEvents(
     new GetCommand({ TableName: tableName(), Key: emailKey(projectId, id), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  const { history = [], seen: _seen, ...email } = withoutKeys<StoredEmail>(Item);
+  const { email, history } = emailOf(Item);
   const events = [...history].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return { email, events };
 }
@@ -324,6 +327,12 @@ export async function advanceStatus(
   extra: { failureReason?: string; messageId?: string; event?: EmailEventRecord } = {},
 ): Promise<boolean> {
   return (await changeEmail(projectId, id, now, { status, ...extra })) === 'changed';
+}
+
+/** Marks the email `failed` for `reason`, in its status and its history; false when a stronger status stands. */
+export function markFailed(projectId: string, id: string, reason: string, at: string): Promise<boolean> {
+  const event = { type: 'failed', createdAt: at, details: { reason } };
+  return advanceStatus(projectId, id, 'failed', at, { failureReason: reason, event });
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';

@@ -67,6 +67,8 @@ function shareOf(limit: number, shard: number, shards: number): number {
 
 /** The window indexes each usage shard held at this instance's last write, so the next write knows which windows moved on. */
 const lastSeen = new Map<string, Record<string, number>>();
+/** Accounts one instance remembers; past that it starts afresh (a wrong guess costs one retried write). */
+const lastSeenKept = 10_000;
 
 const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId}#${shard}`, sk: 'WINDOWS' });
 
@@ -207,6 +209,7 @@ async function countOnShard(
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      if (lastSeen.size >= lastSeenKept) lastSeen.clear();
       lastSeen.set(cacheKey, Object.fromEntries(counted.map((window) => [window.name, window.index])));
       return undefined;
     } catch (error) {

@@ -29,7 +29,11 @@ export type WebhookMessage = z.infer<typeof webhookMessageSchema>;
  * or paused, for as long as it lived.
  */
 export async function subscribers(projectId: string, event: WebhookEvent): Promise<string[]> {
-  const subscriptions = await projectSubscriptions(projectId);
+  return subscribedTo(await projectSubscriptions(projectId), event);
+}
+
+/** The webhooks of a project's subscriptions that take `event`. */
+function subscribedTo(subscriptions: Map<string, WebhookEvent[]>, event: WebhookEvent): string[] {
   return [...subscriptions].filter(([, events]) => events.includes(event)).map(([id]) => id);
 }
 
@@ -98,8 +102,7 @@ export class WebhookOutbox {
       this.registries.set(projectId, registry);
       registry.catch(() => this.registries.delete(projectId));
     }
-    const webhooks = [...(await registry)].filter(([, events]) => events.includes(event)).map(([id]) => id);
-    this.messages.push(...messagesOf(webhooks, event, data, at));
+    this.messages.push(...messagesOf(subscribedTo(await registry, event), event, data, at));
   }
 
   async flush() {

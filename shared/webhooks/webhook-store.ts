@@ -15,6 +15,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { shardOfId } from '#shared/ids.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
 export interface WebhookRecord {
@@ -58,10 +59,9 @@ export interface DeliveryRecord {
 const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
 /** Partitions a webhook's delivery log spreads over, so a busy webhook's log is never one hot key. */
 const deliveryShards = 4;
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const deliveryPartition = (webhookId: string, shard: number) => `WEBHOOK#${webhookId}#DELIVERIES#${shard}`;
 const deliveryKey = (webhookId: string, id: string) => ({
-  pk: deliveryPartition(webhookId, Math.max(0, crockford.indexOf(id.at(-1) ?? '0')) % deliveryShards),
+  pk: deliveryPartition(webhookId, shardOfId(id, deliveryShards)),
   sk: `DELIVERY#${id}`,
 });
 const deliveryRetentionSeconds = 30 * 86_400;

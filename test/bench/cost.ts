@@ -97,8 +97,6 @@ export async function benchCost() {
       url: `http://127.0.0.1:${port}/mailroom`,
       events: ['email.delivered', 'email.bounced', 'email.complained'],
     });
-    // Webhook configuration is cached for 5 s; start once every function sees it.
-    await new Promise((resolve) => setTimeout(resolve, 5500));
     const attachment = Buffer.alloc(250 * 1024, 'mailroom').toString('base64');
     const email = (n: number) => ({
       from: `Cost bench <bench@${domain}>`,

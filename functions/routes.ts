@@ -22,7 +22,15 @@ export type RateLimitClass =
   | 'stats'
   | 'domain_create'
   | 'key_create'
-  | 'webhook_create';
+  | 'webhook_create'
+  | 'contacts_list'
+  | 'contact_read'
+  | 'contact_create'
+  | 'contact_update'
+  | 'contact_delete'
+  | 'contacts_import'
+  | 'lists_read'
+  | 'list_create';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -222,6 +230,97 @@ export const routes: readonly Route[] = [
     scope: 'suppressions.write',
     rateLimit: 'api',
     capabilities: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/lists',
+    entry: 'functions/api/lists/create.ts',
+    scope: 'contacts.write',
+    rateLimit: 'list_create',
+    capabilities: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/lists',
+    entry: 'functions/api/lists/list.ts',
+    scope: 'contacts.read',
+    rateLimit: 'lists_read',
+    capabilities: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/lists/{id}',
+    entry: 'functions/api/lists/get.ts',
+    scope: 'contacts.read',
+    rateLimit: 'api',
+    capabilities: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/lists/{id}',
+    entry: 'functions/api/lists/update.ts',
+    scope: 'contacts.write',
+    rateLimit: 'api',
+    capabilities: [],
+  },
+  // The list goes at once; its contacts are purged in the background (`listPurge`).
+  {
+    method: 'DELETE',
+    path: '/api/v1/lists/{id}',
+    entry: 'functions/api/lists/delete.ts',
+    scope: 'contacts.write',
+    rateLimit: 'api',
+    capabilities: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/contacts',
+    entry: 'functions/api/contacts/create.ts',
+    scope: 'contacts.write',
+    rateLimit: 'contact_create',
+    capabilities: ['webhookQueue:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/contacts',
+    entry: 'functions/api/contacts/list.ts',
+    scope: 'contacts.read',
+    rateLimit: 'contacts_list',
+    capabilities: [],
+  },
+  // Up to 10,000 rows in one request: more memory is more CPU for parsing and checking them.
+  {
+    method: 'POST',
+    path: '/api/v1/contacts/import',
+    entry: 'functions/api/contacts/import.ts',
+    scope: 'contacts.write',
+    rateLimit: 'contacts_import',
+    capabilities: [],
+    memoryMb: 1024,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/contacts/{id}',
+    entry: 'functions/api/contacts/get.ts',
+    scope: 'contacts.read',
+    rateLimit: 'contact_read',
+    capabilities: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/contacts/{id}',
+    entry: 'functions/api/contacts/update.ts',
+    scope: 'contacts.write',
+    rateLimit: 'contact_update',
+    capabilities: ['webhookQueue:send'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/contacts/{id}',
+    entry: 'functions/api/contacts/delete.ts',
+    scope: 'contacts.write',
+    rateLimit: 'contact_delete',
+    capabilities: ['webhookQueue:send'],
   },
   {
     method: 'GET',

@@ -159,6 +159,7 @@ export class MailroomStack extends Stack {
 
     this.scheduledFunction('DomainVerifier', 'domainVerification', 're-check pending domains', resources);
     this.scheduledFunction('ScheduledRelease', 'scheduledRelease', 'release scheduled emails', resources);
+    this.scheduledFunction('ListPurge', 'listPurge', 'delete the contacts of deleted lists', resources);
 
     alarms.functions(
       this.node

@@ -200,6 +200,13 @@ export const scheduledJobs = {
     timeoutSeconds: 60,
     capabilities: ['table:readWrite', 'sendQueue:send'],
   },
+  /** Deletes the contacts of deleted lists, a bounded share each run, then the lists themselves. */
+  listPurge: {
+    entry: 'functions/workers/list-purge.ts',
+    rateMinutes: 5,
+    timeoutSeconds: 60,
+    capabilities: ['table:readWrite'],
+  },
 } as const satisfies Record<string, ScheduledJob>;
 
 /**

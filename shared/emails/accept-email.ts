@@ -56,7 +56,7 @@ function withoutRelayOnlyHeaders(mime: Buffer): Buffer {
 }
 
 /** Drops suppressed addresses from a list, keeping the caller's spelling of the rest. */
-function withoutSuppressed(addresses: string[], suppressed: Set<string>): string[] {
+function withoutSuppressed(addresses: string[], suppressed: ReadonlyMap<string, unknown>): string[] {
   return addresses.filter((address) => !suppressed.has(normaliseAddress(address)));
 }
 
@@ -114,7 +114,7 @@ export async function acceptEmail(
     await giveBack();
     throw new ApiError('all_recipients_suppressed', 'Every recipient is on the suppression list.', {
       field: 'to',
-      suppressed: [...suppressed],
+      suppressed: [...suppressed.keys()],
     });
   }
   if ((await authorized) === 'sandbox') {
@@ -145,7 +145,7 @@ export async function acceptEmail(
     subject: content.subject,
     tags: input.tags ?? {},
     templateId: input.template_id,
-    suppressed: [...suppressed],
+    suppressed: [...suppressed.keys()],
     status: caller.mode === 'test' ? 'test' : delaySeconds > 0 ? 'scheduled' : 'queued',
     opens: 0,
     clicks: 0,

@@ -1,4 +1,5 @@
 import type { CounterBatch } from '#shared/aws/counter-batch.ts';
+import { markAddressContacts } from '#shared/contacts/contact-service.ts';
 import { displayOf } from '#shared/emails/address.ts';
 import { changeEmail } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
@@ -28,14 +29,14 @@ interface Origin {
 
 /**
  * The project-level effects of one event: counters (added to the batch's `counters`,
- * written once per batch), bounce log, suppressions, reputation.
+ * written once per batch), bounce log, suppressions and the address's contacts, reputation.
  */
 async function recordEffects(
   origin: Origin,
   event: SesEvent,
   outcome: EmailOutcome,
   now: string,
-  counters: CounterBatch,
+  { counters, webhooks }: EventBatch,
 ) {
   const { projectId, accountId, emailId } = origin;
   if ((dailyCounters as readonly string[]).includes(outcome.type)) {
@@ -60,6 +61,13 @@ async function recordEffects(
       sourceEmailId: emailId,
       createdAt: now,
     });
+    // The address's contacts in every list of the project, so campaigns skip it.
+    await markAddressContacts(
+      projectId,
+      email,
+      outcome.suppress?.reason === 'complaint' ? 'complained' : 'bounced',
+      (...args) => webhooks.publish(...args),
+    );
   }
   if (outcome.reputation || outcome.sends) {
     const figures = { ...outcome.reputation, sends: outcome.sends };
@@ -128,7 +136,7 @@ export async function recordSesEvent(
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
-  await recordEffects({ emailId, projectId, accountId }, event, outcome, now, batch.counters);
+  await recordEffects({ emailId, projectId, accountId }, event, outcome, now, batch);
   const webhookEvent = webhookEventFor(outcome.type);
   if (webhookEvent) {
     await batch.webhooks.publish(

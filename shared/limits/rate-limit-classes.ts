@@ -7,7 +7,9 @@ export interface WindowLimit {
 /**
  * The AutoRelay rate-limit table, per API key and route class, as enforced (sliding
  * windows): single send 100/min, batch 10/min, the listed reads (template list) 60/min,
- * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour. Creating keys, not in the table,
+ * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour;
+ * contacts: listing and reading one 60/min each, creating, updating and deleting 30/min
+ * each, importing 5/hour; lists: listing 60/min, creating 20/hour. Creating keys, not in the table,
  * follows its creation rows, 20/hour. Routes the table does not list share a generous
  * `api` window, so every keyed response still reports one. The two sending classes'
  * figures are defaults: the stack settings `keySendsPerMinute` and `keyBatchesPerMinute`
@@ -23,5 +25,13 @@ export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
   domain_create: { limit: 10, windowSeconds: 3600 },
   key_create: { limit: 20, windowSeconds: 3600 },
   webhook_create: { limit: 20, windowSeconds: 3600 },
+  contacts_list: { limit: 60, windowSeconds: 60 },
+  contact_read: { limit: 60, windowSeconds: 60 },
+  contact_create: { limit: 30, windowSeconds: 60 },
+  contact_update: { limit: 30, windowSeconds: 60 },
+  contact_delete: { limit: 30, windowSeconds: 60 },
+  contacts_import: { limit: 5, windowSeconds: 3600 },
+  lists_read: { limit: 60, windowSeconds: 60 },
+  list_create: { limit: 20, windowSeconds: 3600 },
   none: undefined,
 };

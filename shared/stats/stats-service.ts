@@ -1,3 +1,4 @@
+import { countProjectContacts } from '#shared/contacts/contact-service.ts';
 import { listProjectDomains } from '#shared/domains/domain-store.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { rates } from '#shared/reputation/reputation-policy.ts';
@@ -40,18 +41,19 @@ export function withRates(figures: ReturnType<typeof totals>) {
 /** `GET /api/v1/stats`: the AutoRelay shape plus the reputation figures. */
 export async function projectStats(caller: Caller, now = Date.now()) {
   const monthStart = `${day(now).slice(0, 7)}-01`;
-  const [month, last30, window, domains, status] = await Promise.all([
+  const [month, last30, window, domains, status, contacts] = await Promise.all([
     dailyStats(caller.projectId, monthStart, day(now)),
     dailyStats(caller.projectId, day(now - 29 * 86_400_000), day(now)),
     windowFigures(caller.accountId, now),
     listProjectDomains(caller.projectId),
     accountStatus(caller.accountId),
+    countProjectContacts(caller.projectId),
   ]);
   const thirty = totals(last30);
   const day24 = rates(window);
   return {
-    // Contacts and campaigns arrive with their own resources.
-    contacts: 0,
+    contacts,
+    // Campaigns arrive with their own resource.
     campaigns: { total: 0, sending: 0, completed: 0 },
     emailsThisMonth: totals(month).sent,
     domains: domains.length,

@@ -83,10 +83,13 @@ export async function removeSuppression(projectId: string, address: string): Pro
   }
 }
 
-/** Which of these addresses the project has suppressed (normalised), in one round trip per 100. */
-export async function suppressedAmong(projectId: string, addresses: string[]): Promise<Set<string>> {
+/** Which of these addresses the project has suppressed (normalised), and why, in one round trip per 100. */
+export async function suppressedAmong(
+  projectId: string,
+  addresses: string[],
+): Promise<Map<string, SuppressionType>> {
   const unique = [...new Set(addresses.map(normaliseAddress))];
-  const found = new Set<string>();
+  const found = new Map<string, SuppressionType>();
   for (let start = 0; start < unique.length; start += 100) {
     let keys: Record<string, unknown>[] | undefined = unique
       .slice(start, start + 100)
@@ -95,7 +98,8 @@ export async function suppressedAmong(projectId: string, addresses: string[]): P
       const result: BatchGetCommandOutput = await dynamo.send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
       );
-      for (const item of result.Responses?.[tableName()] ?? []) found.add(String(item.sk));
+      for (const item of result.Responses?.[tableName()] ?? [])
+        found.set(String(item.sk), item.type as SuppressionType);
       keys = result.UnprocessedKeys?.[tableName()]?.Keys;
     }
   }

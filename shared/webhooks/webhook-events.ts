@@ -11,6 +11,9 @@ export const webhookEvents = [
   'email.clicked',
   'email.failed',
   'email.unsubscribed',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
 ] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];

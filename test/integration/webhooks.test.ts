@@ -1,45 +1,12 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson } from '#shared/webhooks/webhook-http.ts';
 import { verifyWebhookSignature } from '#shared/webhooks/webhook-signature.ts';
 import { api, eventually, freshKey, sandboxDomain, useLocalAws } from './support.ts';
+import { Receiver } from './webhook-receiver.ts';
 
 useLocalAws();
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP receiver on 127.0.0.1 whose answers a test can script. */
-class Receiver {
-  readonly received: Received[] = [];
-  answer: (count: number) => number = () => 200;
-  private server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(this.answer(this.received.length));
-      response.end('ok');
-    });
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  stop() {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(resolve));
-  }
-
-  events(type: string) {
-    return this.received.filter((request) => request.headers['x-webhook-event'] === type);
-  }
-}
 
 const receiver = new Receiver();
 let url = '';

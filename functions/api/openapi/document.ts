@@ -1,4 +1,11 @@
 import { routes } from '#functions/routes.ts';
+import {
+  createContactSchema,
+  importContactsDocumentation,
+  listContactsSchema,
+  listSchema,
+  updateContactSchema,
+} from '#shared/contacts/contact-schema.ts';
 import { createDomainSchema } from '#shared/domains/domain-schema.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { batchDocumentation, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
@@ -25,6 +32,12 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject }>
   'POST /api/v1/templates': { body: createTemplateSchema },
   'PUT /api/v1/templates/{id}': { body: updateTemplateSchema },
   'POST /api/v1/suppressions': { body: addSuppressionsSchema },
+  'POST /api/v1/lists': { body: listSchema },
+  'PUT /api/v1/lists/{id}': { body: listSchema },
+  'POST /api/v1/contacts': { body: createContactSchema },
+  'GET /api/v1/contacts': { query: listContactsSchema },
+  'PUT /api/v1/contacts/{id}': { body: updateContactSchema },
+  'POST /api/v1/contacts/import': { body: importContactsDocumentation },
   'GET /api/v1/suppressions': { query: listSuppressionsSchema },
   'GET /api/v1/analytics/summary': { query: summaryQuerySchema },
   'GET /api/v1/analytics/bounces': { query: bouncesQuerySchema },

@@ -48,6 +48,8 @@ export interface Route {
   readonly capabilities: readonly CapabilityName[];
   /** Memory for the function, when the house default (256 MB) is not right. */
   readonly memoryMb?: number;
+  /** Timeout, when the house default (10 s) is too short; API Gateway waits 29 s at most. */
+  readonly timeoutSeconds?: number;
 }
 
 /** What every path that accepts mail needs: the queue, big payloads, webhook events, account and key limits, retention, the sandbox domain. */
@@ -297,6 +299,7 @@ export const routes: readonly Route[] = [
     rateLimit: 'contacts_import',
     capabilities: [],
     memoryMb: 1024,
+    timeoutSeconds: 28,
   },
   {
     method: 'GET',

@@ -37,7 +37,7 @@ export const deployedFunctions: readonly DeployedFunction[] = [
     kind: 'route' as const,
     entry: route.entry,
     capabilities: routeCapabilities(route),
-    timeoutSeconds: routeTimeoutSeconds,
+    timeoutSeconds: route.timeoutSeconds ?? routeTimeoutSeconds,
   })),
   ...(Object.keys(queues) as QueueKey[]).map((key) => ({
     id: queueFunctionId(key),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { encodeTime, monotonicFactory } from 'ulid';
 
 /** Every id prefix of the contract; an id is the prefix followed by a ULID. */
@@ -56,4 +57,19 @@ export function isId(kind: IdKind, value: string): boolean {
  */
 export function idBoundAt(kind: IdKind, time: number, edge: 'first' | 'last'): string {
   return `${idPrefixes[kind]}${encodeTime(time, 10)}${(edge === 'first' ? '0' : 'Z').repeat(16)}`;
+}
+
+/**
+ * An id of `kind` fixed by `seed`: the time part of `timeOf` (another id, whose ULID
+ * time it borrows) and 80 bits of the seed's SHA-256 as the rest, so the same seed always
+ * names the same item and a conditional write on it is a uniqueness check.
+ */
+export function derivedId(kind: IdKind, timeOf: string, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let bits = 0n;
+  for (const byte of digest.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte);
+  let rest = '';
+  for (let shift = 75n; shift >= 0n; shift -= 5n) rest += ulidAlphabet[Number((bits >> shift) & 31n)];
+  const time = timeOf.slice(timeOf.indexOf('_') + 1, timeOf.indexOf('_') + 11);
+  return `${idPrefixes[kind]}${time}${rest}`;
 }

@@ -9,6 +9,7 @@ import type {
   UpdateContactInput,
 } from '#shared/contacts/contact-schema.ts';
 import { importRowSchema } from '#shared/contacts/contact-schema.ts';
+import { emailKeyOf, slotState, slotStates } from '#shared/contacts/contact-slots.ts';
 import { type ContactStatus, markApplies, type PlatformMark } from '#shared/contacts/contact-status.ts';
 import {
   ContactChangedError,
@@ -19,10 +20,7 @@ import {
   contactsPerInsert,
   countContacts,
   deleteContact,
-  emailKeyOf,
-  existingAddresses,
   getContact,
-  inParallel,
   insertContacts,
   ListGoneError,
   purgeContacts,
@@ -43,6 +41,7 @@ import {
 } from '#shared/contacts/list-store.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { newId } from '#shared/ids.ts';
+import { inParallel } from '#shared/in-parallel.ts';
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
@@ -107,27 +106,30 @@ export async function createContact(
   input: CreateContactInput,
   publish: ContactEventSink = publishNow,
 ): Promise<ContactRecord> {
-  const [, suppression] = await Promise.all([
+  const [, suppression, slot] = await Promise.all([
     findList(projectId, input.listId),
     suppressionOf(projectId, input.email),
+    slotState(input.listId, input.email),
   ]);
+  const taken = () => new ConflictError(`${input.email} is already in this list.`);
+  if ('holder' in slot) throw taken();
   const now = new Date().toISOString();
   const contact: ContactRecord = {
-    id: newId('contact'),
+    id: slot.free,
     projectId,
     listId: input.listId,
     email: input.email,
     ...(input.name ? { name: input.name } : {}),
     ...(input.company ? { company: input.company } : {}),
     status: startingStatus(suppression),
+    slot: slot.free,
     createdAt: now,
     updatedAt: now,
   };
   try {
     await insertContacts(projectId, input.listId, [contact]);
   } catch (error) {
-    if (error instanceof ContactExistsError)
-      throw new ConflictError(`${input.email} is already in this list.`);
+    if (error instanceof ContactExistsError) throw taken();
     if (error instanceof ListGoneError) throw new NotFoundError('List');
     throw error;
   }
@@ -166,7 +168,7 @@ export async function updateContact(
   const { name: _name, company: _company, ...kept } = before;
   const name = input.name === undefined ? before.name : input.name;
   const company = input.company === undefined ? before.company : input.company;
-  const after: ContactRecord = {
+  const changed: ContactRecord = {
     ...kept,
     email,
     ...(name ? { name } : {}),
@@ -175,8 +177,9 @@ export async function updateContact(
     status: input.status ?? before.status,
     updatedAt: now,
   };
+  let after: ContactRecord;
   try {
-    await replaceContact(before, after);
+    after = await replaceContact(before, changed);
   } catch (error) {
     if (error instanceof ContactExistsError) throw new ConflictError(`${email} is already in that list.`);
     if (error instanceof ContactChangedError)
@@ -232,7 +235,7 @@ export interface ImportResult {
  * in the same request) is skipped, and the existing contact is never changed; an invalid
  * row is skipped and reported. Addresses that bounced or complained before arrive as
  * `bounced` / `complained`. Rows are written a shard at a time in transactions of up to
- * 49 contacts with their counters, shards side by side; a row another request adds
+ * 99 contacts with their counter, shards side by side; a row another request adds
  * meanwhile is skipped like any existing one.
  */
 export async function importContacts(projectId: string, input: ImportContactsInput): Promise<ImportResult> {
@@ -251,8 +254,11 @@ export async function importContacts(projectId: string, input: ImportContactsInp
     if (!rows.has(key))
       rows.set(key, { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) });
   });
-  const [existing, suppressed] = await Promise.all([
-    existingAddresses(input.listId, [...rows.keys()]),
+  const [slots, suppressed] = await Promise.all([
+    slotStates(
+      input.listId,
+      [...rows.values()].map((row) => row.email),
+    ),
     suppressedAmong(
       projectId,
       [...rows.values()].map((row) => row.email),
@@ -261,13 +267,15 @@ export async function importContacts(projectId: string, input: ImportContactsInp
   const now = new Date().toISOString();
   const byShard = new Map<number, ContactRecord[]>();
   for (const [key, row] of rows) {
-    if (existing.has(key)) continue;
+    const slot = slots.get(key);
+    if (!slot || 'holder' in slot) continue;
     const contact: ContactRecord = {
-      id: newId('contact'),
+      id: slot.free,
       projectId,
       listId: input.listId,
       ...row,
       status: startingStatus(suppressed.get(normaliseAddress(row.email))),
+      slot: slot.free,
       createdAt: now,
       updatedAt: now,
     };
@@ -320,23 +328,21 @@ export async function markAddressContacts(
   mark: PlatformMark,
   publish: ContactEventSink = publishNow,
 ): Promise<void> {
-  for (const indexed of await contactsOfAddress(projectId, email)) {
-    // The index lags behind the table: the contact itself decides.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const contact = await getContact(projectId, indexed.id);
-      if (!contact || !markApplies(contact.status, mark)) break;
+  const lists = (await listProjectLists(projectId)).map((list) => list.id);
+  for (const found of await contactsOfAddress(projectId, lists, email)) {
+    let contact: ContactRecord | undefined = found;
+    for (let attempt = 0; contact && markApplies(contact.status, mark) && attempt < 3; attempt++) {
       const now = new Date().toISOString();
-      const after = { ...contact, status: mark, updatedAt: now };
       try {
-        await replaceContact(contact, after);
+        const after = await replaceContact(contact, { ...contact, status: mark, updatedAt: now });
+        await publish(projectId, 'contact.updated', contactView(after), now);
+        break;
       } catch (error) {
-        if (error instanceof ContactChangedError) continue;
         // Its list was deleted meanwhile.
         if (error instanceof ListGoneError) break;
-        throw error;
+        if (!(error instanceof ContactChangedError)) throw error;
+        contact = await getContact(projectId, contact.id);
       }
-      await publish(projectId, 'contact.updated', contactView(after), now);
-      break;
     }
   }
 }

@@ -3,22 +3,18 @@
  * two lists is two contacts.
  *
  * Access patterns (pk / sk):
+ * - a contact by id ........ CONTACT#<contactId> / CONTACT
  * - a list's contacts, by address, over `contactShards` partitions
- *   ........................ LIST#<listId>#<shard> / <lower-cased address>
- *   (the key is the uniqueness rule: one contact per address and list)
- * - a contact by id ........ CONTACT#<contactId> / CONTACT → where it lives
- * - an address's contacts across the project's lists (bounces, complaints)
- *   ........................ gsi1: CONTACTS#<projectId>#<lower-cased address> / <listId>
+ *   ........................ gsi1: LIST#<listId>#<shard> / <lower-cased address>
+ * - an address in a list ... its slots (`contact-slots.ts`), also CONTACT#<slot> / CONTACT
  *
  * Every write that adds, removes or re-labels a contact adjusts its shard's counter (see
  * `list-store.ts`) in the same transaction, so a list's counts are exact without a scan.
- * The shard comes from a hash of the address, so a bulk import spreads its writes over
- * several partitions instead of one.
+ * The shard comes from a hash of the address, so a bulk import's counter updates and index
+ * writes spread over several partitions.
  */
 import { createHash } from 'node:crypto';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   BatchWriteCommand,
   GetCommand,
   QueryCommand,
@@ -26,9 +22,11 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { contactKey, emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
 import type { ContactStatus } from '#shared/contacts/contact-status.ts';
 import { contactShards, counterKey, type ListCounts } from '#shared/contacts/list-store.ts';
+import { inParallel } from '#shared/in-parallel.ts';
 
 export interface ContactRecord {
   id: string;
@@ -38,41 +36,47 @@ export interface ContactRecord {
   name?: string;
   company?: string;
   status: ContactStatus;
+  /** The slot holding its list and address: its own id, or a marker's (`contact-slots.ts`). */
+  slot: string;
   createdAt: string;
   updatedAt: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The address as contacts are keyed: `Jane@Example.com` and `jane@example.com` are one contact. */
-export const emailKeyOf = (email: string) => email.trim().toLowerCase();
-
 /** Which of a list's partitions an address lives in. */
 export function shardOfEmail(emailKey: string): number {
   return (createHash('sha256').update(emailKey).digest()[0] ?? 0) % contactShards;
 }
 
-const contactKey = (listId: string, emailKey: string) => ({
-  pk: `LIST#${listId}#${shardOfEmail(emailKey)}`,
-  sk: emailKey,
-});
-const pointerKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'CONTACT' });
+const listPartition = (listId: string, shard: number) => `LIST#${listId}#${shard}`;
 
 function itemOf(contact: ContactRecord) {
   const emailKey = emailKeyOf(contact.email);
   return {
-    ...contactKey(contact.listId, emailKey),
-    gsi1pk: `CONTACTS#${contact.projectId}#${emailKey}`,
-    gsi1sk: contact.listId,
+    ...contactKey(contact.id),
+    kind: 'contact',
+    gsi1pk: listPartition(contact.listId, shardOfEmail(emailKey)),
+    gsi1sk: emailKey,
     ...contact,
     // What `search` matches: the address and the name, lower-cased.
     search: `${emailKey}\n${(contact.name ?? '').toLowerCase()}`,
   };
 }
 
+/** The marker by which a moved contact holds the slot of its new list and address. */
+const movedMarker = (contact: ContactRecord) => ({
+  ...contactKey(contact.slot),
+  kind: 'moved',
+  contactId: contact.id,
+  projectId: contact.projectId,
+  listId: contact.listId,
+  emailKey: emailKeyOf(contact.email),
+});
+
 function recordOf(item: Record<string, unknown>): ContactRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, search: _search, ...record } = item;
-  return record as unknown as ContactRecord;
+  const { pk: _pk, sk: _sk, kind: _kind, search: _search, ...rest } = item;
+  return withoutKeys<ContactRecord>(rest);
 }
 
 /** Thrown when a list's counters are gone: the list was deleted. */
@@ -166,12 +170,12 @@ async function transact(items: TransactItem[]): Promise<string[] | undefined> {
 
 const countDelta = (status: ContactStatus, sign: 1 | -1): CountDelta => ({ total: sign, [status]: sign });
 
-/** Most contacts one insert transaction holds: two items each, and the counter (100 items at most). */
-export const contactsPerInsert = 49;
+/** Most contacts one insert transaction holds, with their shard's counter (100 items at most). */
+export const contactsPerInsert = 99;
 
 /**
- * Adds new contacts of one list shard in one transaction: each with its id pointer, on the
- * condition that the address is not in the list yet, and the shard's counter. Throws
+ * Adds new contacts of one list shard in one transaction, each on the free slot of its
+ * address (its id) on the condition that the slot is still free, and the shard's counter. Throws
  * `ContactExistsError` naming the addresses already there (nothing is written) and
  * `ListGoneError` when the list was deleted.
  */
@@ -180,31 +184,19 @@ export async function insertContacts(projectId: string, listId: string, contacts
   const added: Record<string, number> = {};
   for (const contact of contacts) {
     if (shardOfEmail(emailKeyOf(contact.email)) !== shard) throw new Error('contacts of one shard only');
+    if (contact.id !== contact.slot) throw new Error('a new contact takes its slot as id');
     for (const [name, value] of Object.entries(countDelta(contact.status, 1)))
       added[name] = (added[name] ?? 0) + (value ?? 0);
   }
-  const items: TransactItem[] = contacts.flatMap((contact) => [
-    {
-      Put: {
-        TableName: tableName(),
-        Item: itemOf(contact),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Put: {
-        TableName: tableName(),
-        Item: { ...pointerKey(contact.id), projectId, listId, emailKey: emailKeyOf(contact.email) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ]);
+  const items: TransactItem[] = contacts.map((contact) => ({
+    Put: { TableName: tableName(), Item: itemOf(contact), ConditionExpression: 'attribute_not_exists(pk)' },
+  }));
   items.push(counterUpdate(projectId, listId, shard, added));
   const reasons = await transact(items);
   if (!reasons) return;
   if (reasons.at(-1) === 'ConditionalCheckFailed') throw new ListGoneError();
   const taken = contacts
-    .filter((_, index) => reasons[index * 2] === 'ConditionalCheckFailed')
+    .filter((_, index) => reasons[index] === 'ConditionalCheckFailed')
     .map((contact) => emailKeyOf(contact.email));
   if (taken.length > 0) throw new ContactExistsError(taken);
   throw new Error(`Contact insert cancelled: ${reasons.join(', ')}`);
@@ -212,154 +204,129 @@ export async function insertContacts(projectId: string, listId: string, contacts
 
 /** The contact with this id in the project, or nothing (a deleted list's contacts included). */
 export async function getContact(projectId: string, contactId: string): Promise<ContactRecord | undefined> {
-  const { Item: pointer } = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: pointerKey(contactId), ConsistentRead: true }),
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: contactKey(contactId), ConsistentRead: true }),
   );
-  if (!pointer || pointer.projectId !== projectId) return undefined;
-  const listId = String(pointer.listId);
-  const [{ Item }, { Item: counter }] = await Promise.all([
-    dynamo.send(
-      new GetCommand({
-        TableName: tableName(),
-        Key: contactKey(listId, String(pointer.emailKey)),
-        ConsistentRead: true,
-      }),
-    ),
-    // A deleted list loses its counters at once and its contacts later, in the background.
-    dynamo.send(
-      new GetCommand({
-        TableName: tableName(),
-        Key: counterKey(projectId, listId, shardOfEmail(String(pointer.emailKey))),
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-      }),
-    ),
-  ]);
-  if (!Item || Item.id !== contactId || !counter) return undefined;
-  return recordOf(Item);
-}
-
-/** The addresses of `emailKeys` that are already contacts of the list (strongly consistent). */
-export async function existingAddresses(listId: string, emailKeys: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  const chunks: string[][] = [];
-  for (let start = 0; start < emailKeys.length; start += 100)
-    chunks.push(emailKeys.slice(start, start + 100));
-  await inParallel(chunks, 8, async (chunk) => {
-    let keys: Record<string, unknown>[] | undefined = chunk.map((emailKey) => contactKey(listId, emailKey));
-    while (keys && keys.length > 0) {
-      const answer: BatchGetCommandOutput = await dynamo.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'sk' },
-          },
-        }),
-      );
-      for (const item of answer.Responses?.[tableName()] ?? []) found.add(String(item.sk));
-      keys = answer.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  });
-  return found;
+  if (Item?.kind !== 'contact' || Item.projectId !== projectId) return undefined;
+  const contact = recordOf(Item);
+  // A deleted list loses its counters at once and its contacts later, in the background.
+  const { Item: counter } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: counterKey(projectId, contact.listId, shardOfEmail(emailKeyOf(contact.email))),
+      ConsistentRead: true,
+      ProjectionExpression: 'pk',
+    }),
+  );
+  return counter ? contact : undefined;
 }
 
 /**
- * Replaces a contact with its changed self in one transaction: in place when its address
- * and list stay, otherwise moved to its new key (which must be free: `ContactExistsError`)
- * with its id pointer following. Counters move with it. Holds only if the contact is still
- * as read (`ContactChangedError`); a deleted target list is `ListGoneError`.
+ * Replaces a contact with its changed self in one transaction. When its address or list
+ * changes it keeps its id, takes the first free slot of the new pair with a marker (a
+ * pair another contact holds is `ContactExistsError`) and frees the marker it held, if
+ * any. Counters move with it. Holds only if the contact is still as read
+ * (`ContactChangedError`); a deleted list is `ListGoneError`.
  */
-export async function replaceContact(before: ContactRecord, after: ContactRecord): Promise<void> {
-  const beforeKey = emailKeyOf(before.email);
-  const afterKey = emailKeyOf(after.email);
-  const moved = beforeKey !== afterKey || before.listId !== after.listId;
+export async function replaceContact(before: ContactRecord, changed: ContactRecord): Promise<ContactRecord> {
+  const moved = before.listId !== changed.listId || emailKeyOf(before.email) !== emailKeyOf(changed.email);
+  let after = { ...changed, slot: before.slot };
   const items: TransactItem[] = [];
   if (moved) {
-    items.push(
-      {
-        Delete: {
-          TableName: tableName(),
-          Key: contactKey(before.listId, beforeKey),
-          ConditionExpression: 'id = :id AND #status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':id': before.id, ':status': before.status },
-        },
-      },
-      {
-        Put: {
-          TableName: tableName(),
-          Item: itemOf(after),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...pointerKey(after.id),
-            projectId: after.projectId,
-            listId: after.listId,
-            emailKey: afterKey,
-          },
-        },
-      },
-    );
-  } else {
+    const state = await slotState(changed.listId, changed.email);
+    if ('holder' in state) throw new ContactExistsError([emailKeyOf(changed.email)]);
+    after = { ...changed, slot: state.free };
     items.push({
       Put: {
         TableName: tableName(),
-        Item: itemOf(after),
-        ConditionExpression: 'id = :id AND #status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':id': before.id, ':status': before.status },
+        Item: movedMarker(after),
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
+    if (before.slot !== before.id)
+      items.push({ Delete: { TableName: tableName(), Key: contactKey(before.slot) } });
   }
-  const counters = mergeDeltas([
-    { listId: before.listId, shard: shardOfEmail(beforeKey), delta: countDelta(before.status, -1) },
-    { listId: after.listId, shard: shardOfEmail(afterKey), delta: countDelta(after.status, 1) },
-  ]);
-  const counterItems = counters.map(({ listId, shard, delta }) =>
-    counterUpdate(after.projectId, listId, shard, delta),
-  );
+  items.unshift({
+    Put: {
+      TableName: tableName(),
+      Item: itemOf(after),
+      ConditionExpression: 'kind = :contact AND #status = :status AND listId = :list AND email = :email',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':contact': 'contact',
+        ':status': before.status,
+        ':list': before.listId,
+        ':email': before.email,
+      },
+    },
+  });
+  const counterItems = mergeDeltas([
+    {
+      listId: before.listId,
+      shard: shardOfEmail(emailKeyOf(before.email)),
+      delta: countDelta(before.status, -1),
+    },
+    {
+      listId: after.listId,
+      shard: shardOfEmail(emailKeyOf(after.email)),
+      delta: countDelta(after.status, 1),
+    },
+  ]).map(({ listId, shard, delta }) => counterUpdate(after.projectId, listId, shard, delta));
   const reasons = await transact([...items, ...counterItems]);
-  if (!reasons) return;
+  if (!reasons) return after;
   if (reasons[0] === 'ConditionalCheckFailed') throw new ContactChangedError();
-  if (moved && reasons[1] === 'ConditionalCheckFailed') throw new ContactExistsError([afterKey]);
+  if (moved && reasons[1] === 'ConditionalCheckFailed')
+    throw new ContactExistsError([emailKeyOf(after.email)]);
   if (reasons.slice(items.length).includes('ConditionalCheckFailed')) throw new ListGoneError();
   throw new Error(`Contact update cancelled: ${reasons.join(', ')}`);
 }
 
-/** Deletes a contact, its pointer and its count, if it is still as read (`ContactChangedError`). */
+/** Deletes a contact, the marker it holds its slot by (if it moved), and its count, if it is still as read. */
 export async function deleteContact(contact: ContactRecord): Promise<void> {
-  const emailKey = emailKeyOf(contact.email);
   const reasons = await transact([
     {
       Delete: {
         TableName: tableName(),
-        Key: contactKey(contact.listId, emailKey),
-        ConditionExpression: 'id = :id AND #status = :status',
+        Key: contactKey(contact.id),
+        ConditionExpression: 'kind = :contact AND #status = :status AND listId = :list AND email = :email',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':id': contact.id, ':status': contact.status },
+        ExpressionAttributeValues: {
+          ':contact': 'contact',
+          ':status': contact.status,
+          ':list': contact.listId,
+          ':email': contact.email,
+        },
       },
     },
-    { Delete: { TableName: tableName(), Key: pointerKey(contact.id) } },
-    counterUpdate(contact.projectId, contact.listId, shardOfEmail(emailKey), countDelta(contact.status, -1)),
+    counterUpdate(
+      contact.projectId,
+      contact.listId,
+      shardOfEmail(emailKeyOf(contact.email)),
+      countDelta(contact.status, -1),
+    ),
+    ...(contact.slot === contact.id
+      ? []
+      : [{ Delete: { TableName: tableName(), Key: contactKey(contact.slot) } }]),
   ]);
   if (!reasons) return;
   if (reasons[0] === 'ConditionalCheckFailed') throw new ContactChangedError();
-  if (reasons[2] === 'ConditionalCheckFailed') throw new ListGoneError();
+  if (reasons[1] === 'ConditionalCheckFailed') throw new ListGoneError();
   throw new Error(`Contact delete cancelled: ${reasons.join(', ')}`);
 }
 
-/** Every contact of an address in the project, one per list (eventually consistent). */
-export async function contactsOfAddress(projectId: string, email: string): Promise<ContactRecord[]> {
-  const items = await queryAll({
-    TableName: tableName(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': `CONTACTS#${projectId}#${emailKeyOf(email)}` },
+/** The contacts of an address in these lists of the project (at most one per list). */
+export async function contactsOfAddress(
+  projectId: string,
+  listIds: string[],
+  email: string,
+): Promise<ContactRecord[]> {
+  const found: ContactRecord[] = [];
+  await inParallel(listIds, 8, async (listId) => {
+    const state = await slotState(listId, email);
+    const contact = 'holder' in state ? await getContact(projectId, state.holder) : undefined;
+    if (contact) found.push(contact);
   });
-  return items.map(recordOf);
+  return found;
 }
 
 /** What a page of a list may be narrowed to. */
@@ -372,7 +339,7 @@ export interface ContactFilter {
 function shardQuery(listId: string, shard: number, filter: ContactFilter): QueryCommandInput {
   const conditions: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': `LIST#${listId}#${shard}` };
+  const values: Record<string, unknown> = { ':pk': listPartition(listId, shard) };
   if (filter.status) {
     conditions.push('#status = :status');
     names['#status'] = 'status';
@@ -385,11 +352,11 @@ function shardQuery(listId: string, shard: number, filter: ContactFilter): Query
   }
   return {
     TableName: tableName(),
-    KeyConditionExpression: 'pk = :pk',
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
     ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
-    ConsistentRead: true,
   };
 }
 
@@ -433,7 +400,7 @@ export async function contactsPage(
     let smallest = -1;
     heads.forEach((head, index) => {
       const best = heads[smallest];
-      if (head && (!best || String(head.sk) < String(best.sk))) smallest = index;
+      if (head && (!best || String(head.gsi1sk) < String(best.gsi1sk))) smallest = index;
     });
     const taken = heads[smallest];
     if (!taken) break;
@@ -468,8 +435,8 @@ export async function countContacts(listId: string, filter: ContactFilter): Prom
 }
 
 /**
- * Deletes up to `max` of a deleted list's contacts and their pointers (25 items a
- * request); returns how many it deleted, 0 when the list is empty.
+ * Deletes up to `max` of a deleted list's contacts and the markers of those that moved into it (25
+ * items a request); returns how many contacts it deleted, 0 when the list is empty.
  */
 export async function purgeContacts(listId: string, max: number): Promise<number> {
   let purged = 0;
@@ -477,13 +444,18 @@ export async function purgeContacts(listId: string, max: number): Promise<number
     const { Items = [] } = await dynamo.send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `LIST#${listId}#${shard}` },
-        ProjectionExpression: 'pk, sk, id',
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
+        ProjectionExpression: 'id, slot',
         Limit: Math.min(max - purged, 500),
       }),
     );
-    const keys = Items.flatMap((item) => [{ pk: item.pk, sk: item.sk }, pointerKey(String(item.id))]);
+    const keys = Items.flatMap((item) =>
+      item.slot === item.id
+        ? [contactKey(String(item.id))]
+        : [contactKey(String(item.id)), contactKey(String(item.slot))],
+    );
     const chunks: Record<string, unknown>[][] = [];
     for (let start = 0; start < keys.length; start += 25) chunks.push(keys.slice(start, start + 25));
     await inParallel(chunks, 4, async (chunk) => {
@@ -498,14 +470,4 @@ export async function purgeContacts(listId: string, max: number): Promise<number
     purged += Items.length;
   }
   return purged;
-}
-
-/** Runs `work` over `items` with at most `lanes` at a time. */
-export async function inParallel<T>(items: T[], lanes: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(lanes, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }

@@ -17,6 +17,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { inParallel } from '#shared/in-parallel.ts';
 
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 
@@ -83,17 +84,19 @@ export async function removeSuppression(projectId: string, address: string): Pro
   }
 }
 
-/** Which of these addresses the project has suppressed (normalised), and why, in one round trip per 100. */
+/** Which of these addresses the project has suppressed (normalised), and why: one request per 100, eight at a time. */
 export async function suppressedAmong(
   projectId: string,
   addresses: string[],
 ): Promise<Map<string, SuppressionType>> {
   const unique = [...new Set(addresses.map(normaliseAddress))];
   const found = new Map<string, SuppressionType>();
-  for (let start = 0; start < unique.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique
-      .slice(start, start + 100)
-      .map((address) => suppressionKey(projectId, address));
+  const chunks: string[][] = [];
+  for (let start = 0; start < unique.length; start += 100) chunks.push(unique.slice(start, start + 100));
+  await inParallel(chunks, 8, async (chunk) => {
+    let keys: Record<string, unknown>[] | undefined = chunk.map((address) =>
+      suppressionKey(projectId, address),
+    );
     while (keys && keys.length > 0) {
       const result: BatchGetCommandOutput = await dynamo.send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
@@ -102,7 +105,7 @@ export async function suppressedAmong(
         found.set(String(item.sk), item.type as SuppressionType);
       keys = result.UnprocessedKeys?.[tableName()]?.Keys;
     }
-  }
+  });
   return found;
 }
 

@@ -232,7 +232,9 @@ describe('contacts', () => {
       company: 'Acme',
       listId,
     });
+    // The old address is free again in the list; the new one is taken by the moved contact.
     expect((await addContact(listId, 'mover@example.com')).status).toBe(200);
+    expect((await addContact(listId, 'JANE@example.com')).status).toBe(409);
 
     expect(
       (await api('PUT', `/api/v1/contacts/${id}`, { body: { listId: 'lst_01JD8X3M4Q5R6S7T8V9W0XYZAB' } }))

@@ -1,0 +1,9 @@
+/** Runs `work` over `items` with at most `lanes` at a time. */
+export async function inParallel<T>(items: T[], lanes: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(lanes, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}

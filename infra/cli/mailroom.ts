@@ -25,6 +25,10 @@ Usage:
   mailroom keys list <projectId>
   mailroom keys revoke <projectId> <keyId>
   mailroom domains list <projectId>
+  mailroom lists list <projectId>
+  mailroom lists create <projectId> <name>
+  mailroom contacts list <projectId> <listId> [--page n] [--page-size n] [--status s] [--search text]
+  mailroom contacts import <projectId> <listId> <file.csv>   a header row names the columns: email, name
 
 Options:
   --json   machine-readable output
@@ -113,6 +117,29 @@ type Command = (
 ) => Promise<Record<string, unknown> | Record<string, unknown>[]>;
 
 const tenancy = () => import('#shared/tenancy/tenancy-store.ts');
+const contacts = () => import('#shared/contacts/contact-service.ts');
+
+/** The project, or a usage error naming it. */
+async function projectOf(projectId: string | undefined) {
+  const project = await (await tenancy()).getProject(need(projectId, 'the project id'));
+  if (!project) throw new UsageError(`No project ${projectId}.`);
+  return project;
+}
+
+/** The rows of a CSV file with a header row (`email`, optionally `name`; other columns are ignored). */
+async function csvRows(file: string): Promise<{ email: string; name?: string }[]> {
+  if (!existsSync(file)) throw new UsageError(`No file ${file}.`);
+  const { parse } = await import('csv-parse/sync');
+  const records = parse(readFileSync(file), {
+    columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()),
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  }) as Record<string, string>[];
+  if (records.length > 0 && !('email' in (records[0] ?? {})))
+    throw new UsageError('The CSV needs a header row with an "email" column.');
+  return records.map(({ email = '', name }) => (name ? { email, name } : { email }));
+}
 
 const commands: Record<string, Command> = {
   init: async ([accountName], options) => {
@@ -276,6 +303,70 @@ const commands: Record<string, Command> = {
       }),
     );
   },
+  'lists list': async ([projectId]) => {
+    const project = await projectOf(projectId);
+    return (await (await contacts()).listLists(project.id)).map(({ id, name, counts, createdAt }) => ({
+      id,
+      name,
+      contacts: counts.total,
+      subscribed: counts.subscribed,
+      createdAt,
+    }));
+  },
+  'lists create': async ([projectId, name]) => {
+    const project = await projectOf(projectId);
+    const list = await (await contacts()).createList(project.id, need(name, 'the list name'));
+    return { id: list.id, name: list.name, createdAt: list.createdAt };
+  },
+  'contacts list': async ([projectId, listId], options) => {
+    const project = await projectOf(projectId);
+    const { listContactsSchema } = await import('#shared/contacts/contact-schema.ts');
+    const query = listContactsSchema.safeParse({
+      listId: need(listId, 'the list id'),
+      page: options.page,
+      pageSize: options['page-size'],
+      status: options.status,
+      search: options.search,
+    });
+    if (!query.success)
+      throw new UsageError(
+        query.error.issues.map((issue) => `--${String(issue.path[0])} ${issue.message}`).join('; '),
+      );
+    const service = await contacts();
+    await service.findList(project.id, query.data.listId).catch(() => {
+      throw new UsageError(`Project ${project.id} has no list ${listId}.`);
+    });
+    const { contacts: page } = await service.pageContacts(project.id, query.data);
+    return page.map(({ id, email, name, status, createdAt }) => ({
+      id,
+      email,
+      name: name ?? null,
+      status,
+      createdAt,
+    }));
+  },
+  'contacts import': async ([projectId, listId, file]) => {
+    const project = await projectOf(projectId);
+    const rows = await csvRows(need(file, 'the CSV file'));
+    const service = await contacts();
+    await service.findList(project.id, need(listId, 'the list id')).catch(() => {
+      throw new UsageError(`Project ${project.id} has no list ${listId}.`);
+    });
+    const { importRowLimit } = await import('#shared/contacts/contact-schema.ts');
+    const totals = { importedCount: 0, skippedCount: 0, invalid: [] as { index: number; error: string }[] };
+    // The API's limit per request, so a file of any length goes in as the API would take it.
+    for (let start = 0; start < rows.length; start += importRowLimit) {
+      const result = await service.importContacts(project.id, {
+        listId: listId as string,
+        contacts: rows.slice(start, start + importRowLimit),
+      });
+      totals.importedCount += result.importedCount;
+      totals.skippedCount += result.skippedCount;
+      // Rows counted from the file's first data row (line 2 of the file).
+      totals.invalid.push(...result.invalid.map((row) => ({ ...row, index: row.index + start })));
+    }
+    return { listId, rows: rows.length, ...totals };
+  },
 };
 
 async function run(argv: string[]) {
@@ -297,6 +388,10 @@ async function run(argv: string[]) {
       'per-hour': { type: 'string' },
       'per-day': { type: 'string' },
       'monthly-quota': { type: 'string' },
+      page: { type: 'string' },
+      'page-size': { type: 'string' },
+      status: { type: 'string' },
+      search: { type: 'string' },
     },
   });
   if (values.help || positionals.length === 0) {

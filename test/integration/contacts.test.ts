@@ -1,5 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailroom, mailroomFails } from './cli.ts';
 import {
   addProjectKey,
   api,
@@ -432,5 +436,28 @@ describe('platform rules', () => {
     const refused = await addContact(listId, 'w@example.com', {}, reader);
     expect(refused.status).toBe(403);
     expect((await api('POST', '/api/v1/lists', { key: reader, body: { name: 'x' } })).status).toBe(403);
+  });
+});
+
+describe('the operator CLI', () => {
+  it('imports a CSV file into a list and lists its contacts', async () => {
+    const { project } = await otherProjectKey();
+    const list = await mailroom('lists', 'create', project.id, 'From CSV');
+    const file = join(tmpdir(), `contacts-${Date.now()}.csv`);
+    writeFileSync(
+      file,
+      '\uFEFFEmail,Name,Plan\nada@example.com,"Lovelace, Ada",pro\nbad-address,Nobody,free\nalan@example.com,,free\n',
+    );
+    const imported = await mailroom('contacts', 'import', project.id, list.id, file);
+    expect(imported).toMatchObject({ rows: 3, importedCount: 2, skippedCount: 1, invalid: [{ index: 1 }] });
+    const listed = await mailroom('contacts', 'list', project.id, list.id);
+    expect(listed.map((row: { email: string; name: string }) => [row.email, row.name])).toEqual([
+      ['ada@example.com', 'Lovelace, Ada'],
+      ['alan@example.com', null],
+    ]);
+    expect((await mailroom('lists', 'list', project.id))[0]).toMatchObject({ id: list.id, contacts: 2 });
+    expect((await mailroomFails('contacts', 'list', project.id, 'lst_01JD8X3M4Q5R6S7T8V9W0XYZAB')).code).toBe(
+      2,
+    );
   });
 });

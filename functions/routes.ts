@@ -30,7 +30,9 @@ export type RateLimitClass =
   | 'contact_delete'
   | 'contacts_import'
   | 'lists_read'
-  | 'list_create';
+  | 'list_create'
+  | 'otp_send'
+  | 'otp_verify';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -232,6 +234,24 @@ export const routes: readonly Route[] = [
     scope: 'suppressions.write',
     rateLimit: 'api',
     capabilities: [],
+  },
+  // OTP mail goes out on the send path, with the send path's capabilities.
+  {
+    method: 'POST',
+    path: '/api/v1/otp/send',
+    entry: 'functions/api/otp/send.ts',
+    scope: 'emails.send',
+    rateLimit: 'otp_send',
+    capabilities: [...acceptsMail, 'secrets:signingKeys'],
+  },
+  // A verified `subscribe` code adds a contact, which is a `contact.created` event.
+  {
+    method: 'POST',
+    path: '/api/v1/otp/verify',
+    entry: 'functions/api/otp/verify.ts',
+    scope: 'emails.send',
+    rateLimit: 'otp_verify',
+    capabilities: ['secrets:signingKeys', 'webhookQueue:send'],
   },
   {
     method: 'POST',

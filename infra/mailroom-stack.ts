@@ -7,6 +7,7 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  Validations,
 } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -15,6 +16,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -22,6 +24,7 @@ import type { Construct, IConstruct } from 'constructs';
 import {
   configurationSet as configurationSetDefinition,
   scheduledJobs,
+  signingSecret,
   table as tableDefinition,
 } from '#shared/resources.ts';
 import { routes } from '../functions/routes.ts';
@@ -117,6 +120,23 @@ export class MailroomStack extends Stack {
     const payloads = new PayloadBucket(this, 'Payloads').bucket;
     markResource(payloads, 'bucket:payloads');
 
+    const signingKeys = new Secret(this, 'SigningKeys', {
+      description: 'Mailroom: keys that sign OTP digests and unsubscribe links ({"current":"k1","k1":"…"})',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: signingSecret.firstKeyId }),
+        generateStringKey: signingSecret.firstKeyId,
+        passwordLength: signingSecret.keyLength,
+        excludePunctuation: true,
+      },
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    markResource(signingKeys, 'secret:signingKeys');
+    Validations.of(signingKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A signing key is rotated by adding a new one beside it (links signed with the old one stay valid), not by replacing the value on a schedule.',
+    });
+
     // Queues first: the workers send to each other's queues.
     const send = new WorkerQueue(this, 'Send', 'send');
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', 'sesEvents');
@@ -137,6 +157,7 @@ export class MailroomStack extends Stack {
       webhookQueue: webhooks.queue,
       sesEventsQueue: sesEventsQueue.queue,
       payloads,
+      signingKeys,
       configurationSetName: configurationSet.configurationSetName,
       sesEventsTopicArn: sesEventsTopic.topicArn,
       config,

@@ -74,6 +74,10 @@ export const capabilities = {
     variables: ['SES_EVENTS_TOPIC_ARN', 'VERIFY_SNS_SIGNATURES'],
     summary: 'knows the SES events topic, to check each notification’s origin and signature',
   },
+  'secrets:signingKeys': {
+    variables: ['SIGNING_SECRET_ARN'],
+    summary: 'reads the signing keys secret (OTP digests, unsubscribe links)',
+  },
   'settings:accountLimits': {
     variables: Object.values(defaultLimitVariables),
     summary: 'the deployment’s default account limits',

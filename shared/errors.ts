@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'domain_not_verified'
   | 'all_recipients_suppressed'
   | 'batch_too_large'
+  | 'otp_invalid'
+  | 'otp_expired'
   | 'unauthorized'
   | 'quota_exceeded'
   | 'forbidden'
@@ -30,6 +32,8 @@ export const statusByCode: Record<ErrorCode, number> = {
   domain_not_verified: 400,
   all_recipients_suppressed: 400,
   batch_too_large: 400,
+  otp_invalid: 400,
+  otp_expired: 400,
   unauthorized: 401,
   quota_exceeded: 402,
   forbidden: 403,

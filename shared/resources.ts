@@ -177,6 +177,18 @@ export const payloadBucket = {
   expireAfterDays: 35,
 } as const;
 
+/**
+ * The keys that sign what Mailroom hands out and checks later (the digests of OTP codes,
+ * unsubscribe links): a Secrets Manager secret `{"current":"k1","k1":"…"}` the stack
+ * generates. Each signature names its key, so a new key can become `current` while
+ * the old ones still verify what they signed.
+ */
+export const signingSecret = {
+  envVar: 'SIGNING_SECRET_ARN' satisfies CapabilityVariable<'secrets:signingKeys'>,
+  firstKeyId: 'k1',
+  keyLength: 64,
+} as const;
+
 /** A job run on a schedule: an EventBridge rule on AWS, a timer in the local runtime. */
 export interface ScheduledJob {
   readonly entry: string;

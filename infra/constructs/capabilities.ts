@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type CapabilityName, capabilities } from '#shared/capabilities.ts';
@@ -23,6 +24,7 @@ export interface CapabilityResources {
   readonly webhookQueue: IQueue;
   readonly sesEventsQueue: IQueue;
   readonly payloads: IBucket;
+  readonly signingKeys: ISecret;
   readonly configurationSetName: string;
   readonly sesEventsTopicArn: string;
   readonly config: DeploymentConfig;
@@ -87,6 +89,10 @@ const provisions: Record<CapabilityName, Provision> = {
     holder.setVariable('SES_EVENTS_TOPIC_ARN', sesEventsTopicArn);
     // Production checks every notification's SNS signature.
     holder.setVariable('VERIFY_SNS_SIGNATURES', 'true');
+  },
+  'secrets:signingKeys': (holder, { signingKeys }) => {
+    holder.setVariable('SIGNING_SECRET_ARN', signingKeys.secretArn);
+    signingKeys.grantRead(holder.grantee);
   },
   'settings:accountLimits': (holder, { config }) => {
     for (const [name, value] of Object.entries(defaultLimitsEnvironment(config)))

@@ -2,6 +2,7 @@ import { functionMetadataKey, resourceMetadataKey } from '../constructs/deployed
 import { type DeployedFunction, deployedFunctions } from '../function-catalogue.ts';
 import type { PolicyStatement } from './iam/policy.ts';
 import { localAccountId, localAws } from './local-aws.ts';
+import type { GeneratedSecret } from './secrets-server.ts';
 import type { CfnResource, CfnTemplate, CfnValue } from './synthesized-stack.ts';
 
 /** What a marked resource of the template is called locally: its `Ref` and its attributes. */
@@ -163,5 +164,19 @@ function deploymentOf(
     statements: statementsOfRole(roleId),
     roleName: roleId,
     memoryMb: Number(properties.MemorySize ?? 128),
+  };
+}
+
+/** The `GenerateSecretString` of the template's secret marked `name` (`secret:signingKeys`). */
+export function generatedSecretOf(template: CfnTemplate, name: string): GeneratedSecret {
+  const resource = Object.values(template.Resources).find(
+    (candidate) => candidate.Metadata?.[resourceMetadataKey] === name,
+  );
+  const spec = resource?.Properties?.GenerateSecretString as Record<string, unknown> | undefined;
+  if (!spec) throw new Error(`No generated secret ${name} in the template`);
+  return {
+    secretStringTemplate: spec.SecretStringTemplate as string | undefined,
+    generateStringKey: spec.GenerateStringKey as string | undefined,
+    passwordLength: spec.PasswordLength as number | undefined,
   };
 }

@@ -62,6 +62,7 @@ export function localEnvironment(
     AWS_ENDPOINT_URL_SNS: gatewayUrl,
     AWS_ENDPOINT_URL_S3: gatewayUrl,
     AWS_ENDPOINT_URL_SESV2: gatewayUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: gatewayUrl,
   };
 }
 

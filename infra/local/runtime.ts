@@ -20,13 +20,19 @@ import {
   sandboxSender,
   scheduledJobs,
   sesEventsTopic,
+  signingSecret,
   table,
 } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
 import { type DeploymentSettings, parseDeploymentConfig } from '../config.ts';
 import { jobFunctionId, queueFunctionId, smtpTaskId } from '../function-catalogue.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
-import { type FunctionDeployment, functionDeployments, type LocalResource } from './deployment.ts';
+import {
+  type FunctionDeployment,
+  functionDeployments,
+  generatedSecretOf,
+  type LocalResource,
+} from './deployment.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createApiServer } from './http-adapter.ts';
 import { keepIdleConnections } from './http-util.ts';
@@ -37,6 +43,7 @@ import { localQueueUrl, type Messaging, startMessaging } from './messaging.ts';
 import { close, freePort, listen } from './ports.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startScheduler } from './scheduler.ts';
+import { generateSecretString, LocalSecrets } from './secrets-server.ts';
 import { LocalSes } from './ses/local-ses.ts';
 import { sesRequestListener } from './ses/ses-server.ts';
 import { handleViewer } from './ses/viewer.ts';
@@ -49,7 +56,7 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** API port; 0 picks a free one. The stand-ins take free ports unless given. */
   apiPort: number;
-  servicePorts?: { ses?: number; messaging?: number; dynamodb?: number; gateway?: number };
+  servicePorts?: { ses?: number; messaging?: number; dynamodb?: number; gateway?: number; secrets?: number };
   /** Overrides queues' visibility timeouts (tests watch redelivery in seconds). */
   visibilityTimeoutSeconds?: Partial<Record<QueueKey, number>>;
   ses?: {
@@ -111,6 +118,9 @@ function localSettings(options: LocalRuntimeOptions, sandboxDomain: string): Dep
   };
 }
 
+/** The signing keys' secret on the local Secrets Manager (AWS appends six random characters to a secret's name). */
+const localSigningSecretArn = `arn:aws:secretsmanager:${localAws.region}:${localAccountId}:secret:mailroom-signing-keys-Lc4lKy`;
+
 /** What the template's marked resources are called on the stand-ins (queues as functions reach them, through the gateway). */
 function localResources(gatewayUrl: string, messaging: Messaging): Record<string, LocalResource> {
   const arn = (service: string, resource: string) =>
@@ -128,6 +138,8 @@ function localResources(gatewayUrl: string, messaging: Messaging): Record<string
       attributes: { TopicArn: messaging.sesEventsTopicArn, TopicName: topicName },
     },
     configurationSet: { ref: configurationSet.name, attributes: {} },
+    // A secret's Ref is its ARN.
+    'secret:signingKeys': { ref: localSigningSecretArn, attributes: {} },
     ...Object.fromEntries(
       (Object.keys(queues) as QueueKey[]).flatMap((key) => [
         [`queue:${key}`, queue(queues[key].name)],
@@ -221,6 +233,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sns.destroy();
     });
 
+    const secrets = new LocalSecrets(dir('secrets'));
+    const secretsUrl = await secrets.start(options.servicePorts?.secrets ?? 0);
+    stops.push(() => secrets.stop());
+
     const sesClient = new SESv2Client({ endpoint: sesUrl, ...localAws });
     await ensureConfigurationSet(sesClient, messaging.sesEventsTopicArn);
     sesClient.destroy();
@@ -236,6 +252,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sns: messaging.endpoint,
         s3: messaging.endpoint,
         ses: sesUrl,
+        secretsmanager: secretsUrl,
       },
       { region: localAws.region, account: localAccountId },
       options.servicePorts?.gateway ?? 0,
@@ -252,7 +269,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_SNS: messaging.endpoint,
       AWS_ENDPOINT_URL_S3: messaging.endpoint,
       AWS_ENDPOINT_URL_SESV2: sesUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
       [table.envVar]: table.name,
+      [signingSecret.envVar]: localSigningSecretArn,
       [configurationSet.envVar]: configurationSet.name,
       [sandboxSender.envVar]: sandboxDomain,
       [payloadBucket.envVar]: payloadBucket.name,
@@ -271,7 +290,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const credentials = await ensureDefaultTenant(options.dataDir && join(options.dataDir, 'local.json'));
 
     // Each function as the stack deployed it: its synthesized environment and policy.
-    const deployments = functionDeployments(await template, localResources(gateway.endpoint, messaging));
+    const synthesized = await template;
+    secrets.ensure(localSigningSecretArn, localSigningSecretArn.split(':').pop() ?? '', () =>
+      generateSecretString(generatedSecretOf(synthesized, 'secret:signingKeys')),
+    );
+    const deployments = functionDeployments(synthesized, localResources(gateway.endpoint, messaging));
     const smtpPorts = {
       starttls: options.smtpPorts?.starttls || (await freePort()),
       implicitTls: options.smtpPorts?.implicitTls || (await freePort()),

@@ -9,6 +9,11 @@ import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('settings:sandbox', { SANDBOX_DOMAIN: z.optional(z.string()) });
 
+/** The operator's shared sandbox domain, when the deployment has one. */
+export function sandboxDomain(): string | undefined {
+  return env().SANDBOX_DOMAIN || undefined;
+}
+
 /** Whether a domain is the operator's shared sandbox domain or under it: the whole tree is the operator's. */
 export function inSandboxTree(domain: string): boolean {
   const sandbox = env().SANDBOX_DOMAIN?.toLowerCase();

@@ -10,6 +10,7 @@ import { createDomainSchema } from '#shared/domains/domain-schema.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { batchDocumentation, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { createKeySchema } from '#shared/keys/key-schema.ts';
+import { sendOtpSchema, verifyOtpSchema } from '#shared/otp/otp-schema.ts';
 import { bouncesQuerySchema, summaryQuerySchema } from '#shared/stats/analytics-schema.ts';
 import { addSuppressionsSchema, listSuppressionsSchema } from '#shared/suppressions/suppression-schema.ts';
 import { createTemplateSchema, updateTemplateSchema } from '#shared/templates/template-schema.ts';
@@ -32,6 +33,8 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject }>
   'POST /api/v1/templates': { body: createTemplateSchema },
   'PUT /api/v1/templates/{id}': { body: updateTemplateSchema },
   'POST /api/v1/suppressions': { body: addSuppressionsSchema },
+  'POST /api/v1/otp/send': { body: sendOtpSchema },
+  'POST /api/v1/otp/verify': { body: verifyOtpSchema },
   'POST /api/v1/lists': { body: listSchema },
   'PUT /api/v1/lists/{id}': { body: listSchema },
   'POST /api/v1/contacts': { body: createContactSchema },

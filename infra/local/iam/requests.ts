@@ -222,6 +222,16 @@ function ses(request: AwsRequest, arns: Arns): RequestedAccess {
   }
 }
 
+function secretsManager(request: AwsRequest, arns: Arns): RequestedAccess {
+  const operation = (header(request, 'x-amz-target') ?? '').split('.')[1] ?? 'Unknown';
+  const id = String(jsonBody(request).SecretId ?? '');
+  // A secret named by name rather than ARN is checked against the ARN pattern of that name.
+  const resource = id.startsWith('arn:')
+    ? id
+    : `arn:aws:secretsmanager:${arns.region}:${arns.account}:secret:${id}-??????`;
+  return { operation, permissions: [{ action: `secretsmanager:${operation}`, resource }] };
+}
+
 /** The operation a request calls and the permissions AWS would check for it. */
 export function requestedAccess(request: AwsRequest, arns: Arns): RequestedAccess {
   switch (request.service) {
@@ -235,6 +245,8 @@ export function requestedAccess(request: AwsRequest, arns: Arns): RequestedAcces
       return s3(request);
     case 'ses':
       return ses(request, arns);
+    case 'secretsmanager':
+      return secretsManager(request, arns);
     default:
       return {
         operation: 'Unknown',

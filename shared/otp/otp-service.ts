@@ -1,0 +1,155 @@
+/**
+ * One-time codes by email: six digits, ten minutes, the latest code of an (address,
+ * purpose) only, five wrong guesses, one use. A code is kept only as an HMAC, keyed by
+ * the stack's signing key, over the project, the address, the purpose and the code: a
+ * stolen table does not give the codes away (a bare hash of six digits would, in a
+ * million guesses).
+ */
+import { randomInt } from 'node:crypto';
+import { createContact, findContact, findList, updateContact } from '#shared/contacts/contact-service.ts';
+import { emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
+import { listProjectDomains } from '#shared/domains/domain-store.ts';
+import { sandboxDomain } from '#shared/domains/sender-authorization.ts';
+import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { ApiError, ConflictError, ValidationError } from '#shared/errors.ts';
+import { toValidationError } from '#shared/http/middleware/json-body.ts';
+import type { Caller } from '#shared/http/types.ts';
+import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
+import type { SendOtpInput, VerifyOtpInput } from '#shared/otp/otp-schema.ts';
+import { countWrongGuess, dropCode, maxAttempts, putCode, redeemCode } from '#shared/otp/otp-store.ts';
+import { hmacHex, type SigningKeys, sameDigest, signingKeys } from '#shared/secrets/signing-keys.ts';
+
+/** How long a code is good for. */
+export const codeLifetimeMs = 10 * 60_000;
+
+const digestOf = (
+  keys: SigningKeys,
+  keyId: string,
+  projectId: string,
+  emailKey: string,
+  purpose: string,
+  code: string,
+) => hmacHex(keys, keyId, `mailroom.otp.v1|${projectId}|${emailKey}|${purpose}|${code}`);
+
+/**
+ * Where codes come from unless the caller names a sender: `no-reply@` the project's
+ * oldest verified domain (among the key's own domains, for a key limited to some), or
+ * else the operator's shared sandbox domain.
+ */
+async function defaultSender(caller: Caller): Promise<string> {
+  const verified = (await listProjectDomains(caller.projectId))
+    .filter((domain) => domain.status === 'verified')
+    .filter((domain) => caller.domains.length === 0 || caller.domains.includes(domain.domain))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  if (verified) return `no-reply@${verified.domain}`;
+  const sandbox = sandboxDomain();
+  if (sandbox) return `no-reply@${sandbox}`;
+  throw new ValidationError(
+    'from: the project has no verified domain to send codes from; name a sender in from',
+    'from',
+  );
+}
+
+function codeEmail(from: string, to: string, code: string, purpose: string) {
+  const minutes = codeLifetimeMs / 60_000;
+  const parsed = sendEmailSchema.safeParse({
+    from,
+    to,
+    subject: `${code} is your verification code`,
+    text: `Your verification code is ${code}.\n\nIt expires in ${minutes} minutes and works once. If you did not ask for it, ignore this email.`,
+    html: `<p>Your verification code is</p><p style="font-size:28px;font-weight:bold;letter-spacing:4px">${code}</p><p>It expires in ${minutes} minutes and works once. If you did not ask for it, ignore this email.</p>`,
+    // Marks the email as a code in the log (`GET /api/v1/emails?tag=otp`).
+    tags: { otp: purpose },
+  });
+  if (!parsed.success) throw toValidationError(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Sends a new code through the normal send path (the key's domains, suppression, the
+ * account's limits and status, the email log), after the per-recipient window: five codes
+ * an hour to one address of the project. The code is stored before the email is accepted,
+ * and spent again if the email is refused.
+ */
+export async function sendOtp(caller: Caller, input: SendOtpInput) {
+  const emailKey = emailKeyOf(input.email);
+  if (input.listId) await findList(caller.projectId, input.listId);
+  const window = await consumeKeyRate(`otp:${caller.projectId}:${emailKey}`, 'otp_recipient');
+  if (window) caller.rateLimits.push(window);
+  const [from, keys] = await Promise.all([input.from ?? defaultSender(caller), signingKeys()]);
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const digest = digestOf(keys, keys.currentId, caller.projectId, emailKey, input.purpose, code) ?? '';
+  const now = Date.now();
+  const email = codeEmail(from, input.email, code, input.purpose);
+  await putCode(caller.projectId, emailKey, input.purpose, {
+    digest,
+    keyId: keys.currentId,
+    attempts: 0,
+    validUntil: now + codeLifetimeMs,
+    sentAt: new Date(now).toISOString(),
+    ...(input.listId ? { listId: input.listId } : {}),
+  });
+  try {
+    const accepted = await acceptEmail(caller, email);
+    return {
+      ok: true as const,
+      expiresAt: new Date(now + codeLifetimeMs).toISOString(),
+      emailId: accepted.id,
+    };
+  } catch (error) {
+    await dropCode(caller.projectId, emailKey, input.purpose, digest);
+    throw error;
+  }
+}
+
+const invalid = () =>
+  new ApiError(
+    'otp_invalid',
+    'The code is not valid: wrong, already used, replaced by a newer one, or out of attempts. Request a new code.',
+  );
+
+/**
+ * Checks a code: one conditional write uses it (see `redeemCode`). A refusal is judged
+ * from the stored record: expired → `otp_expired`; a wrong guess counts against the code
+ * (the fifth burns it); used, replaced or burned → `otp_invalid`. A verified `subscribe`
+ * code sent with a `listId` subscribes the address to that list.
+ */
+export async function verifyOtp(caller: Caller, input: VerifyOtpInput): Promise<{ ok: true }> {
+  const emailKey = emailKeyOf(input.email);
+  const keys = await signingKeys();
+  const now = Date.now();
+  const attempt = (keyId: string) => ({
+    keyId,
+    digest: digestOf(keys, keyId, caller.projectId, emailKey, input.purpose, input.code) ?? '',
+  });
+  let result = await redeemCode(caller.projectId, emailKey, input.purpose, attempt(keys.currentId), now);
+  // Signed before the key changed: try the key it names.
+  if ('refused' in result && result.refused && result.refused.keyId !== keys.currentId)
+    result = await redeemCode(caller.projectId, emailKey, input.purpose, attempt(result.refused.keyId), now);
+  if ('redeemed' in result) {
+    if (result.redeemed.listId) await subscribe(caller, result.redeemed.listId, input.email);
+    return { ok: true };
+  }
+  const stored = result.refused;
+  if (!stored || stored.usedAt || stored.attempts >= maxAttempts) throw invalid();
+  if (stored.validUntil <= now) throw new ApiError('otp_expired', 'The code has expired. Request a new one.');
+  if (!sameDigest(stored.digest, attempt(stored.keyId).digest))
+    await countWrongGuess(caller.projectId, emailKey, input.purpose, stored.digest);
+  throw invalid();
+}
+
+/** The confirmed address joins the list as `subscribed`, or becomes subscribed again. */
+async function subscribe(caller: Caller, listId: string, email: string) {
+  const slot = await slotState(listId, email);
+  if ('free' in slot) {
+    await createContact(caller.projectId, { email, listId }).catch((error: unknown) => {
+      // Added meanwhile by another request: it is in the list either way.
+      if (!(error instanceof ConflictError)) throw error;
+    });
+    return;
+  }
+  const contact = await findContact(caller.projectId, slot.holder);
+  if (contact.status === 'unsubscribed')
+    await updateContact(caller.projectId, contact.id, { status: 'subscribed' });
+}

@@ -32,7 +32,9 @@ export type RateLimitClass =
   | 'lists_read'
   | 'list_create'
   | 'otp_send'
-  | 'otp_verify';
+  | 'otp_verify'
+  | 'asset_upload'
+  | 'assets_list';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -252,6 +254,40 @@ export const routes: readonly Route[] = [
     scope: 'emails.send',
     rateLimit: 'otp_verify',
     capabilities: ['secrets:signingKeys', 'webhookQueue:send'],
+  },
+  // A 2 MB file arrives base64-encoded in the event; more memory is more CPU to decode and type it.
+  {
+    method: 'POST',
+    path: '/api/v1/assets',
+    entry: 'functions/api/assets/upload.ts',
+    scope: 'assets.write',
+    rateLimit: 'asset_upload',
+    capabilities: ['assets:write'],
+    memoryMb: 512,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/assets',
+    entry: 'functions/api/assets/list.ts',
+    scope: 'assets.read',
+    rateLimit: 'assets_list',
+    capabilities: ['settings:assetsUrl'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/assets/{id}',
+    entry: 'functions/api/assets/get.ts',
+    scope: 'assets.read',
+    rateLimit: 'api',
+    capabilities: ['settings:assetsUrl'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/assets/{id}',
+    entry: 'functions/api/assets/delete.ts',
+    scope: 'assets.write',
+    rateLimit: 'api',
+    capabilities: ['assets:write'],
   },
   {
     method: 'POST',

@@ -30,6 +30,7 @@ import {
 import { routes } from '../functions/routes.ts';
 import { type DeploymentSettings, isProduction, parseDeploymentConfig } from './config.ts';
 import { MailroomAlarms } from './constructs/alarms.ts';
+import { AssetStore } from './constructs/asset-store.ts';
 import type { CapabilityResources } from './constructs/capabilities.ts';
 import { markResource } from './constructs/deployed-ids.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
@@ -117,8 +118,16 @@ export class MailroomStack extends Stack {
     });
     alarms.sesReputation();
 
-    const payloads = new PayloadBucket(this, 'Payloads').bucket;
+    const payloadStore = new PayloadBucket(this, 'Payloads');
+    const payloads = payloadStore.bucket;
     markResource(payloads, 'bucket:payloads');
+    // Kept on `cdk destroy`, as the payload bucket is: CloudFormation cannot delete a bucket with objects in it.
+    const assets = new AssetStore(this, 'Assets', {
+      accessLogs: payloadStore.accessLogs,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    markResource(assets.bucket, 'bucket:assets');
+    markResource(assets.distribution, 'distribution:assets');
 
     const signingKeys = new Secret(this, 'SigningKeys', {
       description: 'Mailroom: keys that sign OTP digests and unsubscribe links ({"current":"k1","k1":"…"})',
@@ -158,6 +167,7 @@ export class MailroomStack extends Stack {
       sesEventsQueue: sesEventsQueue.queue,
       payloads,
       signingKeys,
+      assets,
       configurationSetName: configurationSet.configurationSetName,
       sesEventsTopicArn: sesEventsTopic.topicArn,
       config,
@@ -218,6 +228,10 @@ export class MailroomStack extends Stack {
     new CfnOutput(this, 'PayloadBucketName', {
       value: payloads.bucketName,
       description: 'PAYLOAD_BUCKET for the mailroom CLI',
+    });
+    new CfnOutput(this, 'AssetsUrl', {
+      value: `https://${assets.distribution.distributionDomainName}`,
+      description: 'Where uploaded assets are served (each asset’s url starts with it)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,

@@ -74,6 +74,14 @@ export const capabilities = {
     variables: ['SES_EVENTS_TOPIC_ARN', 'VERIFY_SNS_SIGNATURES'],
     summary: 'knows the SES events topic, to check each notification’s origin and signature',
   },
+  'assets:write': {
+    variables: ['ASSETS_BUCKET', 'ASSETS_BASE_URL'],
+    summary: 'puts and deletes objects under assets/ in the assets bucket',
+  },
+  'settings:assetsUrl': {
+    variables: ['ASSETS_BASE_URL'],
+    summary: 'the public address assets are served from',
+  },
   'secrets:signingKeys': {
     variables: ['SIGNING_SECRET_ARN'],
     summary: 'reads the signing keys secret (OTP digests, unsubscribe links)',

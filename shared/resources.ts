@@ -178,6 +178,31 @@ export const payloadBucket = {
 } as const;
 
 /**
+ * Files uploaded through `POST /api/v1/assets`, served at permanent public URLs: on AWS
+ * from this private bucket through the stack's CloudFront distribution (origin access
+ * control), locally by the local API. Every response carries `responseHeaders`: no type
+ * sniffing, and a sandbox that gives a file no origin to run script in; only images,
+ * video and audio are shown inline, everything else (PDF, SVG, HTML, documents)
+ * downloads (`Content-Disposition: attachment`, set per object).
+ */
+export const assetStore = {
+  name: 'mailroom-assets',
+  envVar: 'ASSETS_BUCKET' satisfies CapabilityVariable<'assets:write'>,
+  urlEnvVar: 'ASSETS_BASE_URL' satisfies CapabilityVariable<'assets:write' | 'settings:assetsUrl'>,
+  /** Every object's key starts with this, which is also the URL path. */
+  keyPrefix: 'assets/',
+  maxBytes: 2 * 1024 * 1024,
+  /** How long browsers and the CDN may keep a copy: a deleted asset may be served that long. */
+  cacheSeconds: 86_400,
+  responseHeaders: {
+    'x-content-type-options': 'nosniff',
+    'content-security-policy':
+      "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+    'referrer-policy': 'no-referrer',
+  },
+} as const;
+
+/**
  * The keys that sign what Mailroom hands out and checks later (the digests of OTP codes,
  * unsubscribe links): a Secrets Manager secret `{"current":"k1","k1":"…"}` the stack
  * generates. Each signature names its key, so a new key can become `current` while

@@ -7,6 +7,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type CapabilityName, capabilities } from '#shared/capabilities.ts';
 import { type DeploymentConfig, defaultLimitsEnvironment } from '../config.ts';
+import type { AssetStore } from './asset-store.ts';
 import { grantObjects, grantTableItems } from './grants.ts';
 import {
   grantSesAccountRead,
@@ -25,6 +26,7 @@ export interface CapabilityResources {
   readonly sesEventsQueue: IQueue;
   readonly payloads: IBucket;
   readonly signingKeys: ISecret;
+  readonly assets: AssetStore;
   readonly configurationSetName: string;
   readonly sesEventsTopicArn: string;
   readonly config: DeploymentConfig;
@@ -89,6 +91,14 @@ const provisions: Record<CapabilityName, Provision> = {
     holder.setVariable('SES_EVENTS_TOPIC_ARN', sesEventsTopicArn);
     // Production checks every notification's SNS signature.
     holder.setVariable('VERIFY_SNS_SIGNATURES', 'true');
+  },
+  'assets:write': (holder, { assets }) => {
+    holder.setVariable('ASSETS_BUCKET', assets.bucket.bucketName);
+    holder.setVariable('ASSETS_BASE_URL', `https://${assets.distribution.distributionDomainName}`);
+    assets.grantWrite(holder.grantee);
+  },
+  'settings:assetsUrl': (holder, { assets }) => {
+    holder.setVariable('ASSETS_BASE_URL', `https://${assets.distribution.distributionDomainName}`);
   },
   'secrets:signingKeys': (holder, { signingKeys }) => {
     holder.setVariable('SIGNING_SECRET_ARN', signingKeys.secretArn);

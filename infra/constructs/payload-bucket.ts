@@ -11,6 +11,8 @@ import { payloadBucket } from '#shared/resources.ts';
  */
 export class PayloadBucket extends Construct {
   readonly bucket: Bucket;
+  /** The server access logs of this bucket, and of the stack's other buckets (one prefix each). */
+  readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -22,6 +24,7 @@ export class PayloadBucket extends Construct {
       lifecycleRules: [{ expiration: Duration.days(payloadBucket.expireAfterDays) }],
       removalPolicy,
     });
+    this.accessLogs = accessLogs;
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket; logging its own access would loop.',

@@ -106,14 +106,21 @@ export function functionDeployments(
     (logicalId, attribute) => `unresolved:${logicalId}:${attribute ?? 'Ref'}`,
   );
 
-  const statementsOfRole = (roleId: string): PolicyStatement[] =>
-    resources
+  // A role's statements: its inline policies' and those of every policy attached to it.
+  const statementsOfRole = (roleId: string): PolicyStatement[] => [
+    ...(
+      (template.Resources[roleId]?.Properties?.Policies ?? []) as {
+        PolicyDocument: { Statement: CfnValue };
+      }[]
+    ).flatMap((policy) => leniently(policy.PolicyDocument.Statement) as PolicyStatement[]),
+    ...resources
       .filter(
         ([, resource]) =>
           resource.Type === 'AWS::IAM::Policy' &&
           ((resource.Properties?.Roles ?? []) as CfnValue[]).some((role) => referencedId(role) === roleId),
       )
-      .flatMap(([, policy]) => leniently(policy.Properties?.PolicyDocument.Statement) as PolicyStatement[]);
+      .flatMap(([, policy]) => leniently(policy.Properties?.PolicyDocument.Statement) as PolicyStatement[]),
+  ];
 
   const deployments = new Map<string, FunctionDeployment>();
   for (const [logicalId, resource] of resources) {

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import {
+  assetStore,
   deadLetterQueueName,
   deadLetterRetentionSeconds,
   payloadBucket,
@@ -60,7 +61,7 @@ async function durableStores(dataDir: string) {
 
 /**
  * Starts fauxqs (SQS, SNS, S3) on 127.0.0.1 and creates Mailroom's queues, their DLQs,
- * the payload bucket, the SES events topic and its subscriptions from `shared/resources.ts`, through the
+ * the payload and asset buckets, the SES events topic and its subscriptions from `shared/resources.ts`, through the
  * same API calls CloudFormation would make. With `dataDir`, messages, topics and objects
  * are kept on disk, so mail accepted before a crash is still sent after it; without,
  * everything is in memory.
@@ -117,9 +118,11 @@ export async function startMessaging(options: {
     queueArns[key] = main.arn;
   }
 
-  await s3.send(new CreateBucketCommand({ Bucket: payloadBucket.name })).catch((error: unknown) => {
-    if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
-  });
+  for (const bucket of [payloadBucket.name, assetStore.name]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
+      if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+    });
+  }
 
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: sesEventsTopic.name }));
   for (const key of sesEventsTopic.subscribedQueues) {

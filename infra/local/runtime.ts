@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   AlreadyExistsException,
   CreateConfigurationSetCommand,
@@ -12,6 +13,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  assetStore,
   configurationSet,
   deadLetterQueueName,
   payloadBucket,
@@ -26,6 +28,7 @@ import {
 import { routes } from '../../functions/routes.ts';
 import { type DeploymentSettings, parseDeploymentConfig } from '../config.ts';
 import { jobFunctionId, queueFunctionId, smtpTaskId } from '../function-catalogue.ts';
+import { assetHandler } from './asset-server.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
 import {
   type FunctionDeployment,
@@ -133,6 +136,15 @@ function localResources(gatewayUrl: string, messaging: Messaging): Record<string
   return {
     table: { ref: table.name, attributes: { Arn: arn('dynamodb', `table/${table.name}`) } },
     'bucket:payloads': { ref: payloadBucket.name, attributes: { Arn: `arn:aws:s3:::${payloadBucket.name}` } },
+    'bucket:assets': {
+      ref: assetStore.name,
+      attributes: {
+        Arn: `arn:aws:s3:::${assetStore.name}`,
+        RegionalDomainName: `${assetStore.name}.s3.${localAws.region}.amazonaws.com`,
+      },
+    },
+    // Its address is the local API's (`ASSETS_BASE_URL`); the id names it in ARNs.
+    'distribution:assets': { ref: 'ELOCALASSETS', attributes: { DomainName: 'localhost' } },
     'topic:sesEvents': {
       ref: messaging.sesEventsTopicArn,
       attributes: { TopicArn: messaging.sesEventsTopicArn, TopicName: topicName },
@@ -299,7 +311,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       starttls: options.smtpPorts?.starttls || (await freePort()),
       implicitTls: options.smtpPorts?.implicitTls || (await freePort()),
     };
+    // Known before the functions start: assets' URLs are served on the API port.
+    const apiPort = options.apiPort || (await freePort());
+    const apiUrl = `http://localhost:${apiPort}`;
     const localValues: Record<string, string> = {
+      // The local API serves assets where CloudFront would (see `asset-server.ts`).
+      ASSETS_BASE_URL: apiUrl,
       // A developer's receiver runs on this laptop: http to loopback is allowed here only.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       // fauxqs does not sign notifications.
@@ -359,14 +376,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     stops.push(async () => scheduler.stop());
 
+    const assetReader = new S3Client({ endpoint: messaging.endpoint, forcePathStyle: true, ...localAws });
+    const serveAsset = assetHandler(assetReader);
     const apiServer = createApiServer(
       routes,
       (id, event, requestId) => functions.invoke(id, event, requestId),
-      (request, response, url) => handleViewer(localSes, request, response, url),
+      (request, response, url) =>
+        serveAsset(request, response, url) || handleViewer(localSes, request, response, url),
     );
-    const apiPort = await listen(apiServer, options.apiPort);
-    stops.push(() => close(apiServer));
-    const apiUrl = `http://localhost:${apiPort}`;
+    await listen(apiServer, apiPort);
+    stops.push(async () => {
+      await close(apiServer);
+      assetReader.destroy();
+    });
 
     return {
       apiUrl,

@@ -10,7 +10,8 @@ export interface WindowLimit {
  * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour;
  * contacts: listing and reading one 60/min each, creating, updating and deleting 30/min
  * each, importing 5/hour; lists: listing 60/min, creating 20/hour; OTP: sending 20/hour
- * per key and 5/hour per recipient, verifying 10/min. Creating keys, not in the table,
+ * per key and 5/hour per recipient, verifying 10/min; assets: uploading 30/min, listing
+ * 60/min. Creating keys, not in the table,
  * follows its creation rows, 20/hour. Routes the table does not list share a generous
  * `api` window, so every keyed response still reports one. The two sending classes'
  * figures are defaults: the stack settings `keySendsPerMinute` and `keyBatchesPerMinute`
@@ -38,5 +39,7 @@ export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
   /** Counted per recipient address of a project, not per key (`sendOtp`). */
   otp_recipient: { limit: 5, windowSeconds: 3600 },
   otp_verify: { limit: 10, windowSeconds: 60 },
+  asset_upload: { limit: 30, windowSeconds: 60 },
+  assets_list: { limit: 60, windowSeconds: 60 },
   none: undefined,
 };

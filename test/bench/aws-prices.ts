@@ -51,6 +51,8 @@ export const observability = {
 export const fixedMonthly = {
   /** KMS customer managed key for the encrypted topics. */
   kmsKey: 1.0,
+  /** The signing-keys secret (Secrets Manager, per secret-month). */
+  secret: 0.4,
   /** Per standard-resolution CloudWatch alarm. */
   alarm: 0.1,
   /** SMTP relay, when on: 2 Fargate arm64 tasks (0.25 vCPU, 0.5 GB), the NLB, 4 public IPv4 addresses. */

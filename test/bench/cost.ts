@@ -263,7 +263,7 @@ function printCost(meter: UsageMeter, apiRequests: number, seconds: number) {
       `  with tracing on (-c tracing=on), X-Ray adds about $${(invocations * per1000 * 0.05 * awsPrices.xrayTrace).toFixed(6)}`,
     );
   console.log(
-    `  fixed, per month whatever the volume: KMS key $${fixedMonthly.kmsKey.toFixed(2)}, $${fixedMonthly.alarm.toFixed(2)} per alarm, SMTP relay (when on) $${fixedMonthly.smtpRelay.toFixed(0)}`,
+    `  fixed, per month whatever the volume: KMS key $${fixedMonthly.kmsKey.toFixed(2)}, signing-keys secret $${fixedMonthly.secret.toFixed(2)}, $${fixedMonthly.alarm.toFixed(2)} per alarm, SMTP relay (when on) $${fixedMonthly.smtpRelay.toFixed(0)}`,
   );
   console.log(
     '\n  per function, per 1,000 emails: invocations, busy ms (sum of durations), records, log bytes',

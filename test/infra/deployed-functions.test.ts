@@ -50,7 +50,16 @@ function deployedValues(template: CfnTemplate): Record<string, LocalResource> {
     const ref = marker.startsWith('queue')
       ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`
       : name;
-    values[marker] = { ref, attributes: { Arn: arn, TopicArn: arn, QueueName: name, QueueUrl: ref } };
+    values[marker] = {
+      ref,
+      attributes: {
+        Arn: arn,
+        TopicArn: arn,
+        QueueName: name,
+        QueueUrl: ref,
+        DomainName: `${name}.cloudfront.net`,
+      },
+    };
   }
   return values;
 }

@@ -57,6 +57,11 @@ describe.each(Object.entries(variants))('the %s stack', (_name, settings) => {
     expect(findingsOf(stack)).toEqual([]);
   });
 
+  it('stays within CloudFormation’s 500 resources a stack, with room for a few more routes', () => {
+    // A route costs six resources (function, role, log group, integration, route, permission).
+    expect(Object.keys(resources).length).toBeLessThanOrEqual(500 - 6 * 5);
+  });
+
   it('grants `*` only where the service allows nothing narrower', () => {
     // These actions have no resource type in IAM: `*` is the only resource they take.
     const starOnly = new Set([

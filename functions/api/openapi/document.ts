@@ -1,4 +1,5 @@
 import { routes } from '#functions/routes.ts';
+import { listAssetsSchema } from '#shared/assets/asset-schema.ts';
 import {
   createContactSchema,
   importContactsDocumentation,
@@ -24,7 +25,8 @@ import {
 import * as z from '#shared/zod.ts';
 
 /** The zod schemas of each route's body and query, by route key: the API's edges. */
-const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject }> = {
+const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; fileField?: string }> = {
+  'POST /api/v1/assets': { fileField: 'file' },
   'POST /api/v1/emails': { body: sendEmailSchema },
   'POST /api/v1/emails/batch': { body: batchDocumentation },
   'GET /api/v1/emails': { query: listEmailsSchema },
@@ -33,6 +35,7 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject }>
   'POST /api/v1/templates': { body: createTemplateSchema },
   'PUT /api/v1/templates/{id}': { body: updateTemplateSchema },
   'POST /api/v1/suppressions': { body: addSuppressionsSchema },
+  'GET /api/v1/assets': { query: listAssetsSchema },
   'POST /api/v1/otp/send': { body: sendOtpSchema },
   'POST /api/v1/otp/verify': { body: verifyOtpSchema },
   'POST /api/v1/lists': { body: listSchema },
@@ -100,6 +103,22 @@ export function openApiDocument(serverUrl: string) {
           }
         : { security: [] }),
       parameters: [...pathParameters, ...queryParameters],
+      ...(edges.fileField
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [edges.fileField],
+                    properties: { [edges.fileField]: { type: 'string', format: 'binary' } },
+                  },
+                },
+              },
+            },
+          }
+        : {}),
       ...(edges.body
         ? {
             requestBody: {

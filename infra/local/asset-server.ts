@@ -44,7 +44,15 @@ export function assetHandler(s3: S3Client): ExtraHandler {
       refuse(response, 403, 'MethodNotAllowed');
       return true;
     }
-    void serve(s3, request, response, decodeURIComponent(url.pathname.slice(1)));
+    let key: string;
+    try {
+      key = decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      // A broken percent-encoding names no object.
+      refuse(response, 403, 'AccessDenied');
+      return true;
+    }
+    void serve(s3, request, response, key);
     return true;
   };
 }

@@ -43,7 +43,13 @@ export async function uploadAsset(projectId: string, file: UploadedFile): Promis
     size: file.bytes.length,
     createdAt: new Date().toISOString(),
   };
-  await putAsset(asset);
+  try {
+    await putAsset(asset);
+  } catch (error) {
+    // No record, no asset: the object goes too.
+    await s3.send(new DeleteObjectCommand({ Bucket: env().ASSETS_BUCKET, Key: key })).catch(() => undefined);
+    throw error;
+  }
   return asset;
 }
 

@@ -40,7 +40,7 @@ import {
   renameList,
 } from '#shared/contacts/list-store.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
-import { newId } from '#shared/ids.ts';
+import { isId, newId } from '#shared/ids.ts';
 import { inParallel } from '#shared/in-parallel.ts';
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
@@ -72,13 +72,13 @@ export function listLists(projectId: string): Promise<ListWithCounts[]> {
 
 /** The project's list; another project's, a deleted or an unknown one is not found. */
 export async function findList(projectId: string, listId: string): Promise<ListWithCounts> {
-  const list = listId.startsWith('lst_') ? await getList(projectId, listId) : undefined;
+  const list = isId('list', listId) ? await getList(projectId, listId) : undefined;
   if (!list) throw new NotFoundError('List');
   return list;
 }
 
 export async function updateList(projectId: string, listId: string, name: string): Promise<ListWithCounts> {
-  if (!listId.startsWith('lst_') || !(await renameList(projectId, listId, name, new Date().toISOString())))
+  if (!isId('list', listId) || !(await renameList(projectId, listId, name, new Date().toISOString())))
     throw new NotFoundError('List');
   return findList(projectId, listId);
 }
@@ -139,7 +139,7 @@ export async function createContact(
 
 /** The project's contact; another project's, or one of a deleted list, is not found. */
 export async function findContact(projectId: string, contactId: string): Promise<ContactRecord> {
-  const contact = contactId.startsWith('con_') ? await getContact(projectId, contactId) : undefined;
+  const contact = isId('contact', contactId) ? await getContact(projectId, contactId) : undefined;
   if (!contact) throw new NotFoundError('Contact');
   return contact;
 }

@@ -113,7 +113,7 @@ export async function getList(projectId: string, listId: string): Promise<ListWi
     ExpressionAttributeValues: { ':pk': listsKey(projectId), ':list': listId },
     ConsistentRead: true,
   });
-  return foldLists(items)[0];
+  return foldLists(items).find((list) => list.id === listId);
 }
 
 /** Renames a list; false when the project has no such list. */

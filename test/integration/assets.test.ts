@@ -145,6 +145,7 @@ describe('assets', () => {
     expect(await deleted.json()).toEqual({ object: 'asset', id: second.body.id, deleted: true });
     expect((await get(key, `/api/v1/assets/${second.body.id}`)).status).toBe(404);
     expect((await fetch(second.body.url)).status).toBe(403);
+    expect((await fetch(`${apiUrl}/assets/%E0%A4%A`)).status).toBe(403);
   });
 
   it('keeps a project’s assets to that project and needs the assets scopes', async () => {

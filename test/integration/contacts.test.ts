@@ -99,6 +99,10 @@ describe('lists', () => {
   it('answers 404 for an unknown list and 400 for a list without a name', async () => {
     expect((await api('GET', '/api/v1/lists/lst_01JD8X3M4Q5R6S7T8V9W0XYZAB')).status).toBe(404);
     expect((await api('GET', '/api/v1/lists/nonsense')).status).toBe(404);
+    // A bare prefix is no id (it would match every list by prefix).
+    await newList('Exists');
+    expect((await api('GET', '/api/v1/lists/lst_')).status).toBe(404);
+    expect((await api('POST', '/api/v1/contacts', { body: { email: 'p@example.com', listId: 'lst_' } })).status).toBe(404);
     const unnamed = await api('POST', '/api/v1/lists', { body: { name: '  ' } });
     expect(unnamed.status).toBe(400);
     expect(unnamed.body).toMatchObject({ code: 'validation_error', field: 'name' });

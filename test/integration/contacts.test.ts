@@ -102,7 +102,9 @@ describe('lists', () => {
     // A bare prefix is no id (it would match every list by prefix).
     await newList('Exists');
     expect((await api('GET', '/api/v1/lists/lst_')).status).toBe(404);
-    expect((await api('POST', '/api/v1/contacts', { body: { email: 'p@example.com', listId: 'lst_' } })).status).toBe(404);
+    expect(
+      (await api('POST', '/api/v1/contacts', { body: { email: 'p@example.com', listId: 'lst_' } })).status,
+    ).toBe(404);
     const unnamed = await api('POST', '/api/v1/lists', { body: { name: '  ' } });
     expect(unnamed.status).toBe(400);
     expect(unnamed.body).toMatchObject({ code: 'validation_error', field: 'name' });

@@ -1,7 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configurationSet, payloadBucket, queues, sesEventsTopic } from '#shared/resources.ts';
+import {
+  assetStore,
+  configurationSet,
+  payloadBucket,
+  queues,
+  sesEventsTopic,
+  signingSecret,
+} from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
 import { MailroomStack } from '../../infra/mailroom-stack.ts';
 
@@ -178,6 +185,109 @@ describe('payloads and scheduled sends', () => {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [releaseId, 'Arn'] } })],
     });
+  });
+});
+
+describe('assets', () => {
+  const routeRole = (key: string) => {
+    const [, fn] = functionByDescription(key);
+    return { fn, statements: statementsOfRole(fn.Properties.Role['Fn::GetAtt'][0]) };
+  };
+
+  it('serves assets from a private bucket through CloudFront with origin access control', () => {
+    const [distributionId = '', distribution] = ofType('AWS::CloudFront::Distribution')[0] ?? [];
+    const config = distribution?.Properties.DistributionConfig;
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+    expect(config.Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    const bucketId: string = config.Origins[0].DomainName['Fn::GetAtt'][0];
+    expect(resources[bucketId]?.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    // Only this distribution may read the bucket, over TLS.
+    const [, policy] =
+      ofType('AWS::S3::BucketPolicy').find(([, candidate]) => candidate.Properties.Bucket.Ref === bucketId) ??
+      [];
+    const statements = policy?.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const reads = statements.filter((statement: Statement) => statement.Effect === 'Allow');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({
+      Action: 's3:GetObject',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+    });
+    expect(JSON.stringify(reads[0].Condition)).toContain(distributionId);
+  });
+
+  it('answers with the headers that keep a file from sniffing or scripting', () => {
+    const [, policy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0] ?? [];
+    const security = policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(security.ContentTypeOptions).toEqual({ Override: true });
+    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toBe(
+      assetStore.responseHeaders['content-security-policy'],
+    );
+    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toMatch(/default-src 'none'.*sandbox/);
+  });
+
+  it('lets the upload and delete routes alone write under assets/, and the reads know only the URL', () => {
+    for (const key of ['POST /api/v1/assets', 'DELETE /api/v1/assets/{id}']) {
+      const { fn, statements } = routeRole(key);
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining([assetStore.envVar, assetStore.urlEnvVar]),
+      );
+      const writes = statements.filter((statement) =>
+        [statement.Action].flat().some((action: string) => action.startsWith('s3:')),
+      );
+      expect(writes).toHaveLength(1);
+      expect(writes[0]?.Action).toEqual(['s3:PutObject', 's3:DeleteObject']);
+      expect(JSON.stringify(writes[0]?.Resource)).toContain(`/${assetStore.keyPrefix}*`);
+    }
+    for (const key of ['GET /api/v1/assets', 'GET /api/v1/assets/{id}']) {
+      const { fn, statements } = routeRole(key);
+      expect(fn.Properties.Environment.Variables[assetStore.envVar]).toBeUndefined();
+      expect(fn.Properties.Environment.Variables[assetStore.urlEnvVar]).toBeDefined();
+      expect(
+        statements.some((statement) =>
+          [statement.Action].flat().some((action: string) => action.startsWith('s3:')),
+        ),
+      ).toBe(false);
+    }
+  });
+});
+
+describe('signing keys', () => {
+  it('generates the keys in Secrets Manager, readable only by the OTP routes', () => {
+    const [secretId = '', secret] = ofType('AWS::SecretsManager::Secret')[0] ?? [];
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: signingSecret.firstKeyId,
+      SecretStringTemplate: JSON.stringify({ current: signingSecret.firstKeyId }),
+      PasswordLength: signingSecret.keyLength,
+    });
+    const readers = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) =>
+        statementsOfRole(fn.Properties.Role['Fn::GetAtt'][0]).some(
+          (statement) =>
+            [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(statement.Resource).includes(secretId),
+        ),
+      )
+      .map(([, fn]) => fn.Properties.Description)
+      .sort();
+    expect(readers).toEqual(
+      routes
+        .filter((route) => route.capabilities.includes('secrets:signingKeys'))
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
+    expect(readers.length).toBeGreaterThan(0);
   });
 });
 

@@ -1,12 +1,23 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  HttpApi,
+  HttpIntegrationType,
+  HttpMethod,
+  HttpRouteIntegration,
+  type HttpRouteIntegrationConfig,
+  HttpStage,
+  IntegrationCredentials,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Route, routeKey } from '../../functions/routes.ts';
 import { deployedFunction, routeFunctionId } from '../function-catalogue.ts';
 import type { CapabilityResources } from './capabilities.ts';
-import { MailroomFunction } from './mailroom-function.ts';
+import { InlinePolicyRole, MailroomFunction } from './mailroom-function.ts';
 
 export interface MailroomHttpApiProps {
   readonly routes: readonly Route[];
@@ -24,8 +35,33 @@ function constructId(route: Route): string {
 }
 
 /**
+ * A Lambda proxy integration (payload 2.0) that API Gateway invokes with a role, instead of
+ * through a resource-based permission on each function: one role for the whole API, where
+ * permissions would be one CloudFormation resource per route (a stack holds at most 500).
+ */
+class RoleInvokedLambdaIntegration extends HttpRouteIntegration {
+  private readonly handler: IFunction;
+  private readonly invoker: InlinePolicyRole;
+
+  constructor(id: string, handler: IFunction, invoker: InlinePolicyRole) {
+    super(id);
+    this.handler = handler;
+    this.invoker = invoker;
+  }
+
+  bind(): HttpRouteIntegrationConfig {
+    return {
+      type: HttpIntegrationType.AWS_PROXY,
+      uri: this.handler.functionArn,
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      credentials: IntegrationCredentials.fromRole(this.invoker),
+    };
+  }
+}
+
+/**
  * The HTTP API: one Lambda and one route per row of the route table, each with exactly
- * the environment and grants of its row's capabilities.
+ * the environment and grants of its row's capabilities, invoked by the API's own role.
  */
 export class MailroomHttpApi extends Construct {
   readonly api: HttpApi;
@@ -45,6 +81,15 @@ export class MailroomHttpApi extends Construct {
       },
     });
 
+    // May invoke the route functions and nothing else. API Gateway uses a role only when a
+    // principal allowed to pass it (iam:PassRole, in this account) sets it on an integration.
+    const invoker = new InlinePolicyRole(this, 'Invoker', {
+      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Mailroom REST API: invokes the route functions',
+    });
+    const invoked = new PolicyStatement({ actions: ['lambda:InvokeFunction'] });
+    invoker.addToPrincipalPolicy(invoked);
+
     for (const route of props.routes) {
       const name = constructId(route);
       const fn = new MailroomFunction(this, name, {
@@ -56,8 +101,9 @@ export class MailroomHttpApi extends Construct {
       const [apiRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+        integration: new RoleInvokedLambdaIntegration(`${name}Integration`, fn, invoker),
       });
+      invoked.addResources(fn.functionArn);
       if (apiRoute) {
         Validations.of(apiRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

@@ -35,7 +35,7 @@ export interface MailroomFunctionProps {
  * `AWS::IAM::Policy` resource: the same permissions, one CloudFormation resource fewer per
  * function (a stack holds at most 500).
  */
-class InlinePolicyRole extends Role {
+export class InlinePolicyRole extends Role {
   private readonly document: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: RoleProps) {

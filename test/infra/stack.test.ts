@@ -55,6 +55,34 @@ function functionByDescription(description: string): [string, Resource] {
 }
 
 describe('API', () => {
+  it('invokes the route functions with one role that may invoke those and nothing else', () => {
+    // Only the schedules' rules hold a permission of their own.
+    const permitted = ofType('AWS::Lambda::Permission').map(
+      ([, permission]) => permission.Properties.Principal,
+    );
+    expect(new Set(permitted)).toEqual(new Set(['events.amazonaws.com']));
+    const integrations = ofType('AWS::ApiGatewayV2::Integration');
+    const roleIds = new Set(
+      integrations.map(([, integration]) => integration.Properties.CredentialsArn['Fn::GetAtt'][0]),
+    );
+    expect(roleIds.size).toBe(1);
+    const [roleId = ''] = [...roleIds];
+    expect(resources[roleId]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'apigateway.amazonaws.com' },
+      }),
+    ]);
+    const statements = statementsOfRole(roleId);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Action).toBe('lambda:InvokeFunction');
+    const invoked = ((statements[0]?.Resource ?? []) as { 'Fn::GetAtt': [string, string] }[]).map(
+      (arn) => arn['Fn::GetAtt'][0],
+    );
+    const routeFunctions = routes.map((route) => functionByDescription(`${route.method} ${route.path}`)[0]);
+    expect(invoked.sort()).toEqual(routeFunctions.sort());
+  });
+
   it('has exactly one Lambda and one route per row of the route table', () => {
     expect(ofType('AWS::ApiGatewayV2::Route')).toHaveLength(routes.length);
     for (const route of routes) {

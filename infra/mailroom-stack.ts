@@ -229,6 +229,10 @@ export class MailroomStack extends Stack {
       value: payloads.bucketName,
       description: 'PAYLOAD_BUCKET for the mailroom CLI',
     });
+    new CfnOutput(this, 'SigningSecretArn', {
+      value: signingKeys.secretArn,
+      description: 'SIGNING_SECRET_ARN for `mailroom signing-keys rotate`',
+    });
     new CfnOutput(this, 'AssetsUrl', {
       value: `https://${assets.distribution.distributionDomainName}`,
       description: 'Where uploaded assets are served (each asset’s url starts with it)',

@@ -29,14 +29,16 @@ Usage:
   mailroom lists create <projectId> <name>
   mailroom contacts list <projectId> <listId> [--page n] [--page-size n] [--status s] [--search text]
   mailroom contacts import <projectId> <listId> <file.csv>   a header row names the columns: email, name
+  mailroom signing-keys rotate      a new signing key signs from now on; the old ones still verify
 
 Options:
   --json   machine-readable output
   --help   this text
 
 Restoring an account to active releases the mail held while it was not; deactivated is final.
-A new key is shown once. Target: the environment when TABLE_NAME is set (with SEND_QUEUE_URL
-and PAYLOAD_BUCKET from the stack's outputs and AWS credentials), otherwise the local platform.`;
+A new key is shown once. Target: the environment when TABLE_NAME is set (with SEND_QUEUE_URL,
+PAYLOAD_BUCKET and SIGNING_SECRET_ARN from the stack's outputs and AWS credentials), otherwise
+the local platform.`;
 
 const statuses = ['active', 'flagged', 'suspended', 'deactivated'] as const;
 type Status = (typeof statuses)[number];
@@ -302,6 +304,10 @@ const commands: Record<string, Command> = {
         verifiedAt,
       }),
     );
+  },
+  'signing-keys rotate': async () => {
+    const { rotateSigningKeys } = await import('#shared/secrets/signing-keys.ts');
+    return await rotateSigningKeys();
   },
   'lists list': async ([projectId]) => {
     const project = await projectOf(projectId);

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
@@ -63,4 +63,31 @@ export function sameDigest(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/**
+ * Adds a new random key and makes it `current` (the operator's `mailroom signing-keys
+ * rotate`); the old keys stay, so what they signed still verifies. Functions pick the new
+ * key up within their five-minute cache.
+ */
+export async function rotateSigningKeys(): Promise<{ current: string; keys: string[] }> {
+  const { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } = await import(
+    '@aws-sdk/client-secrets-manager'
+  );
+  const client = new SecretsManagerClient({});
+  try {
+    const secretId = env().SIGNING_SECRET_ARN;
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as Record<string, unknown>;
+    const ids = Object.keys(value).filter((id) => id !== 'current');
+    const next = `k${Math.max(0, ...ids.map((id) => Number(id.slice(1)) || 0)) + 1}`;
+    const rotated = { ...value, [next]: randomBytes(32).toString('base64url'), current: next };
+    await client.send(
+      new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(rotated) }),
+    );
+    cached = undefined;
+    return { current: next, keys: [...ids, next] };
+  } finally {
+    client.destroy();
+  }
 }

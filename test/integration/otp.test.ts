@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { mailroom } from './cli.ts';
 import {
   api,
   capturedMail,
@@ -200,5 +201,26 @@ describe('OTP', () => {
     expect(
       (await api('POST', '/api/v1/otp/send', { key: reader, body: { email: recipient() } })).status,
     ).toBe(403);
+  });
+
+  it('rotates the signing keys by adding one: codes signed before still verify', async () => {
+    const key = await freshKey();
+    const email = recipient();
+    const { code } = await sendCode(key, email);
+    const rotated = await mailroom('signing-keys', 'rotate');
+    expect(rotated.keys).toContain('k1');
+    expect(rotated.keys).toContain(rotated.current);
+    expect(rotated.current).not.toBe('k1');
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const secrets = new SecretsManagerClient({});
+    const { SecretString } = await secrets.send(
+      new GetSecretValueCommand({ SecretId: process.env.SIGNING_SECRET_ARN }),
+    );
+    secrets.destroy();
+    expect(JSON.parse(SecretString ?? '{}')).toMatchObject({
+      current: rotated.current,
+      k1: expect.any(String),
+    });
+    expect((await verify(key, email, code)).body).toEqual({ ok: true });
   });
 });

@@ -55,14 +55,27 @@ export const importContactsDocumentation = z.strictObject({
   contacts: z.array(importRowSchema).check(z.minLength(1), z.maxLength(importRowLimit)),
 });
 
+/**
+ * How deep offset pagination reaches: a page is read from the list's start, so its cost
+ * grows with its offset; past this, narrow the listing with `search` or `status`.
+ */
+export const deepestOffset = 100_000;
+
 /** `GET /api/v1/contacts`: offset pagination within one list. */
-export const listContactsSchema = z.object({
-  listId,
-  page: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000)), 1),
-  pageSize: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
-  search: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(320))),
-  status: z.optional(z.enum(contactStatuses)),
-});
+export const listContactsSchema = z
+  .object({
+    listId,
+    page: z._default(z.coerce.number().check(z.int(), z.gte(1)), 1),
+    pageSize: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
+    search: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(320))),
+    status: z.optional(z.enum(contactStatuses)),
+  })
+  .check(
+    z.refine((query) => (query.page - 1) * query.pageSize <= deepestOffset, {
+      message: `reaches at most ${deepestOffset.toLocaleString('en')} contacts deep; narrow the listing with search or status`,
+      path: ['page'],
+    }),
+  );
 
 export type CreateContactInput = z.infer<typeof createContactSchema>;
 export type UpdateContactInput = z.infer<typeof updateContactSchema>;

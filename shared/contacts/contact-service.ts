@@ -98,8 +98,15 @@ function startingStatus(suppression: SuppressionType | undefined): ContactStatus
   return 'subscribed';
 }
 
-const suppressionOf = async (projectId: string, email: string) =>
-  [...(await suppressedAmong(projectId, [email])).values()][0];
+/**
+ * Why the project suppressed this address after a bounce or complaint, if it did. The list
+ * keeps an address as SES reported it (the local part's case kept), contacts compare it
+ * without case: both spellings are looked up.
+ */
+async function bounceSuppressionOf(projectId: string, email: string): Promise<SuppressionType | undefined> {
+  const found = [...(await suppressedAmong(projectId, [email, emailKeyOf(email)])).values()];
+  return found.find((type) => type === 'complaint') ?? found.find((type) => type === 'bounce');
+}
 
 export async function createContact(
   projectId: string,
@@ -108,7 +115,7 @@ export async function createContact(
 ): Promise<ContactRecord> {
   const [, suppression, slot] = await Promise.all([
     findList(projectId, input.listId),
-    suppressionOf(projectId, input.email),
+    bounceSuppressionOf(projectId, input.email),
     slotState(input.listId, input.email),
   ]);
   const taken = () => new ConflictError(`${input.email} is already in this list.`);
@@ -158,10 +165,12 @@ export async function updateContact(
   const before = await findContact(projectId, contactId);
   if (input.listId !== undefined && input.listId !== before.listId) await findList(projectId, input.listId);
   const email = input.email ?? before.email;
-  if (input.status === 'subscribed' && (before.status === 'bounced' || before.status === 'complained')) {
-    if (await suppressionOf(projectId, email))
+  // Whatever the contact's status now (it may have been set unsubscribed in between).
+  if (input.status === 'subscribed' && before.status !== 'subscribed') {
+    const suppression = await bounceSuppressionOf(projectId, email);
+    if (suppression)
       throw new ConflictError(
-        `${email} is on the suppression list after a ${before.status === 'bounced' ? 'bounce' : 'complaint'}; remove it there (DELETE /api/v1/suppressions/:email) before subscribing it again.`,
+        `${email} is on the suppression list after a ${suppression}; remove it there (DELETE /api/v1/suppressions/:email) before subscribing it again.`,
       );
   }
   const now = new Date().toISOString();
@@ -259,9 +268,10 @@ export async function importContacts(projectId: string, input: ImportContactsInp
       input.listId,
       [...rows.values()].map((row) => row.email),
     ),
+    // Both spellings: the list keeps the local part's case, contacts compare without it.
     suppressedAmong(
       projectId,
-      [...rows.values()].map((row) => row.email),
+      [...rows.entries()].flatMap(([key, row]) => [row.email, key]),
     ),
   ]);
   const now = new Date().toISOString();
@@ -274,7 +284,7 @@ export async function importContacts(projectId: string, input: ImportContactsInp
       projectId,
       listId: input.listId,
       ...row,
-      status: startingStatus(suppressed.get(normaliseAddress(row.email))),
+      status: startingStatus(suppressed.get(normaliseAddress(row.email)) ?? suppressed.get(key)),
       slot: slot.free,
       createdAt: now,
       updatedAt: now,
@@ -342,6 +352,8 @@ export async function markAddressContacts(
         if (error instanceof ListGoneError) break;
         if (!(error instanceof ContactChangedError)) throw error;
         contact = await getContact(projectId, contact.id);
+        // Moved to another address meanwhile: the bounce is not about it any more.
+        if (contact && emailKeyOf(contact.email) !== emailKeyOf(email)) break;
       }
     }
   }

@@ -14,15 +14,9 @@
  * writes spread over several partitions.
  */
 import { createHash } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { type TransactItem, transact } from '#shared/aws/transact.ts';
 import { contactKey, emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
 import type { ContactStatus } from '#shared/contacts/contact-status.ts';
 import { contactShards, counterKey, type ListCounts } from '#shared/contacts/list-store.ts';
@@ -41,8 +35,6 @@ export interface ContactRecord {
   createdAt: string;
   updatedAt: string;
 }
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Which of a list's partitions an address lives in. */
 export function shardOfEmail(emailKey: string): number {
@@ -144,30 +136,6 @@ function mergeDeltas(deltas: { shard: number; listId: string; delta: CountDelta 
   return [...merged.values()];
 }
 
-/**
- * Runs a transaction; `TransactionConflict` (another transaction on one of its items at
- * the same moment) is retried a few times, any other cancellation is returned with its
- * per-item reasons.
- */
-async function transact(items: TransactItem[]): Promise<string[] | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-      return undefined;
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
-      const reasons = (
-        (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
-      ).map((reason) => reason.Code ?? 'None');
-      if (reasons.includes('TransactionConflict') && attempt < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
-        continue;
-      }
-      return reasons;
-    }
-  }
-}
-
 const countDelta = (status: ContactStatus, sign: 1 | -1): CountDelta => ({ total: sign, [status]: sign });
 
 /** Most contacts one insert transaction holds, with their shard's counter (100 items at most). */
@@ -221,6 +189,17 @@ export async function getContact(projectId: string, contactId: string): Promise<
   return counter ? contact : undefined;
 }
 
+/** The condition that a contact's item is still as it was read (status, pair and slot). */
+const unchanged =
+  'kind = :contact AND #status = :status AND listId = :list AND email = :email AND slot = :slot';
+const unchangedValues = (contact: ContactRecord) => ({
+  ':contact': 'contact',
+  ':status': contact.status,
+  ':list': contact.listId,
+  ':email': contact.email,
+  ':slot': contact.slot,
+});
+
 /**
  * Replaces a contact with its changed self in one transaction. When its address or list
  * changes it keeps its id, takes the first free slot of the new pair with a marker (a
@@ -250,14 +229,9 @@ export async function replaceContact(before: ContactRecord, changed: ContactReco
     Put: {
       TableName: tableName(),
       Item: itemOf(after),
-      ConditionExpression: 'kind = :contact AND #status = :status AND listId = :list AND email = :email',
+      ConditionExpression: unchanged,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':contact': 'contact',
-        ':status': before.status,
-        ':list': before.listId,
-        ':email': before.email,
-      },
+      ExpressionAttributeValues: unchangedValues(before),
     },
   });
   const counterItems = mergeDeltas([
@@ -281,32 +255,36 @@ export async function replaceContact(before: ContactRecord, changed: ContactReco
   throw new Error(`Contact update cancelled: ${reasons.join(', ')}`);
 }
 
+/**
+ * A removed contact whose id is a slot of the pair it started in, which it left: the item
+ * stays as a `vacated` tombstone, so the pair's chain still leads past it to whoever holds
+ * the pair now (deleting it would open a gap, and a new contact could take the pair twice).
+ */
+const tombstone = (contact: Pick<ContactRecord, 'id' | 'projectId'>) => ({
+  ...contactKey(contact.id),
+  kind: 'vacated',
+  projectId: contact.projectId,
+});
+
 /** Deletes a contact, the marker it holds its slot by (if it moved), and its count, if it is still as read. */
 export async function deleteContact(contact: ContactRecord): Promise<void> {
+  const moved = contact.slot !== contact.id;
+  const guard = {
+    ConditionExpression: unchanged,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: unchangedValues(contact),
+  };
   const reasons = await transact([
-    {
-      Delete: {
-        TableName: tableName(),
-        Key: contactKey(contact.id),
-        ConditionExpression: 'kind = :contact AND #status = :status AND listId = :list AND email = :email',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':contact': 'contact',
-          ':status': contact.status,
-          ':list': contact.listId,
-          ':email': contact.email,
-        },
-      },
-    },
+    moved
+      ? { Put: { TableName: tableName(), Item: tombstone(contact), ...guard } }
+      : { Delete: { TableName: tableName(), Key: contactKey(contact.id), ...guard } },
     counterUpdate(
       contact.projectId,
       contact.listId,
       shardOfEmail(emailKeyOf(contact.email)),
       countDelta(contact.status, -1),
     ),
-    ...(contact.slot === contact.id
-      ? []
-      : [{ Delete: { TableName: tableName(), Key: contactKey(contact.slot) } }]),
+    ...(moved ? [{ Delete: { TableName: tableName(), Key: contactKey(contact.slot) } }] : []),
   ]);
   if (!reasons) return;
   if (reasons[0] === 'ConditionalCheckFailed') throw new ContactChangedError();
@@ -447,24 +425,28 @@ export async function purgeContacts(listId: string, max: number): Promise<number
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': listPartition(listId, shard) },
-        ProjectionExpression: 'id, slot',
+        ProjectionExpression: 'id, slot, projectId',
         Limit: Math.min(max - purged, 500),
       }),
     );
-    const keys = Items.flatMap((item) =>
+    // A contact that moved into this list leaves a tombstone at its id (see `tombstone`).
+    const requests = Items.flatMap((item) =>
       item.slot === item.id
-        ? [contactKey(String(item.id))]
-        : [contactKey(String(item.id)), contactKey(String(item.slot))],
+        ? [{ DeleteRequest: { Key: contactKey(String(item.id)) } }]
+        : [
+            { PutRequest: { Item: tombstone({ id: String(item.id), projectId: String(item.projectId) }) } },
+            { DeleteRequest: { Key: contactKey(String(item.slot)) } },
+          ],
     );
     const chunks: Record<string, unknown>[][] = [];
-    for (let start = 0; start < keys.length; start += 25) chunks.push(keys.slice(start, start + 25));
+    for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
     await inParallel(chunks, 4, async (chunk) => {
-      let requests: Record<string, unknown>[] | undefined = chunk.map((Key) => ({ DeleteRequest: { Key } }));
-      while (requests && requests.length > 0) {
+      let pending: Record<string, unknown>[] | undefined = chunk;
+      while (pending && pending.length > 0) {
         const answer = await dynamo.send(
-          new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }),
+          new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
         );
-        requests = answer.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+        pending = answer.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
       }
     });
     purged += Items.length;

@@ -14,6 +14,7 @@
  */
 import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, queryAll, tableName } from '#shared/aws/dynamodb.ts';
+import { transact } from '#shared/aws/transact.ts';
 import { type ContactStatus, contactStatuses } from '#shared/contacts/contact-status.ts';
 
 /** How many partitions a list's contacts spread over (and so counter items it has). */
@@ -143,30 +144,23 @@ export async function renameList(projectId: string, listId: string, name: string
  * request can delete. False when the project has no such list.
  */
 export async function markListDeleted(projectId: string, listId: string, now: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: listKey(projectId, listId),
-              UpdateExpression: 'SET deletedAt = :now, gsi2pk = :purge, gsi2sk = :list',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-              ExpressionAttributeValues: { ':now': now, ':purge': 'LISTS#PURGE', ':list': listId },
-            },
-          },
-          ...shards().map((shard) => ({
-            Delete: { TableName: tableName(), Key: counterKey(projectId, listId, shard) },
-          })),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') return false;
-    throw error;
-  }
+  const reasons = await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: listKey(projectId, listId),
+        UpdateExpression: 'SET deletedAt = :now, gsi2pk = :purge, gsi2sk = :list',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+        ExpressionAttributeValues: { ':now': now, ':purge': 'LISTS#PURGE', ':list': listId },
+      },
+    },
+    ...shards().map((shard) => ({
+      Delete: { TableName: tableName(), Key: counterKey(projectId, listId, shard) },
+    })),
+  ]);
+  if (!reasons) return true;
+  if (reasons[0] === 'ConditionalCheckFailed') return false;
+  throw new Error(`List delete cancelled: ${reasons.join(', ')}`);
 }
 
 /** Lists deleted and still holding contacts, across projects. */

@@ -17,7 +17,7 @@ import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import type { SendOtpInput, VerifyOtpInput } from '#shared/otp/otp-schema.ts';
-import { countWrongGuess, dropCode, maxAttempts, putCode, redeemCode } from '#shared/otp/otp-store.ts';
+import { dropCode, maxAttempts, putCode, takeAttempt, useCode } from '#shared/otp/otp-store.ts';
 import { hmacHex, type SigningKeys, sameDigest, signingKeys } from '#shared/secrets/signing-keys.ts';
 
 /** How long a code is good for. */
@@ -110,33 +110,31 @@ const invalid = () =>
   );
 
 /**
- * Checks a code: one conditional write uses it (see `redeemCode`). A refusal is judged
- * from the stored record: expired → `otp_expired`; a wrong guess counts against the code
- * (the fifth burns it); used, replaced or burned → `otp_invalid`. A verified `subscribe`
- * code sent with a `listId` subscribes the address to that list.
+ * Checks a code: takes one of its five attempts first (one conditional write, so
+ * concurrent guesses cannot exceed them), compares its digest in constant time, then uses
+ * it with a second conditional write that only one verify can win. Expired →
+ * `otp_expired`; wrong, used, replaced or out of attempts → `otp_invalid`. A verified
+ * `subscribe` code sent with a `listId` subscribes the address to that list.
  */
 export async function verifyOtp(caller: Caller, input: VerifyOtpInput): Promise<{ ok: true }> {
   const emailKey = emailKeyOf(input.email);
-  const keys = await signingKeys();
   const now = Date.now();
-  const attempt = (keyId: string) => ({
-    keyId,
-    digest: digestOf(keys, keyId, caller.projectId, emailKey, input.purpose, input.code) ?? '',
-  });
-  let result = await redeemCode(caller.projectId, emailKey, input.purpose, attempt(keys.currentId), now);
-  // Signed before the key changed: try the key it names.
-  if ('refused' in result && result.refused && result.refused.keyId !== keys.currentId)
-    result = await redeemCode(caller.projectId, emailKey, input.purpose, attempt(result.refused.keyId), now);
-  if ('redeemed' in result) {
-    if (result.redeemed.listId) await subscribe(caller, result.redeemed.listId, input.email);
-    return { ok: true };
+  const attempt = await takeAttempt(caller.projectId, emailKey, input.purpose, now);
+  if (!('taken' in attempt)) {
+    const stored = attempt.refused;
+    if (stored && !stored.usedAt && stored.attempts < maxAttempts && stored.validUntil <= now)
+      throw new ApiError('otp_expired', 'The code has expired. Request a new one.');
+    throw invalid();
   }
-  const stored = result.refused;
-  if (!stored || stored.usedAt || stored.attempts >= maxAttempts) throw invalid();
-  if (stored.validUntil <= now) throw new ApiError('otp_expired', 'The code has expired. Request a new one.');
-  if (!sameDigest(stored.digest, attempt(stored.keyId).digest))
-    await countWrongGuess(caller.projectId, emailKey, input.purpose, stored.digest);
-  throw invalid();
+  const stored = attempt.taken;
+  // A key added after this instance read the keys: read them again before judging.
+  let keys = await signingKeys();
+  if (keys.key(stored.keyId) === undefined) keys = await signingKeys({ fresh: true });
+  const digest = digestOf(keys, stored.keyId, caller.projectId, emailKey, input.purpose, input.code);
+  if (!digest || !sameDigest(stored.digest, digest)) throw invalid();
+  if (!(await useCode(caller.projectId, emailKey, input.purpose, stored.digest, now))) throw invalid();
+  if (stored.listId) await subscribe(caller, stored.listId, input.email);
+  return { ok: true };
 }
 
 /** The confirmed address joins the list as `subscribed`, or becomes subscribed again. */

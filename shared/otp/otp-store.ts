@@ -65,56 +65,61 @@ export async function dropCode(projectId: string, emailKey: string, purpose: str
 }
 
 /**
- * Uses the code in one conditional write: it holds only for the stored digest, unused,
- * in time and with attempts left, so of two verifies racing with the right code one
- * wins. Otherwise answers with the stored record (or nothing) for the caller to judge.
+ * Takes one of the code's attempts, in one conditional write that holds only while the
+ * code is unused, in time and has attempts left, so no number of concurrent guesses gets
+ * more than five. Answers the code as stored (to compare), or why none was taken: the
+ * stored record as it was, or nothing when there is no code.
  */
-export async function redeemCode(
+export async function takeAttempt(
   projectId: string,
   emailKey: string,
   purpose: string,
-  attempt: { keyId: string; digest: string },
   now: number,
-): Promise<{ redeemed: OtpRecord } | { refused?: OtpRecord }> {
+): Promise<{ taken: OtpRecord } | { refused?: OtpRecord }> {
   try {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: otpKey(projectId, emailKey, purpose),
-        UpdateExpression: 'SET usedAt = :now',
+        UpdateExpression: 'ADD attempts :one',
         ConditionExpression:
-          'keyId = :keyId AND digest = :digest AND attribute_not_exists(usedAt) AND attempts < :max AND validUntil > :at',
-        ExpressionAttributeValues: {
-          ':now': new Date(now).toISOString(),
-          ':keyId': attempt.keyId,
-          ':digest': attempt.digest,
-          ':max': maxAttempts,
-          ':at': now,
-        },
+          'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attempts < :max AND validUntil > :now',
+        ExpressionAttributeValues: { ':one': 1, ':max': maxAttempts, ':now': now },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { redeemed: Attributes as OtpRecord };
+    return { taken: Attributes as OtpRecord };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return { refused: error.Item ? (unmarshall(error.Item) as OtpRecord) : undefined };
   }
 }
 
-/** Counts a wrong guess against the code it was made for (not a newer one). */
-export async function countWrongGuess(projectId: string, emailKey: string, purpose: string, digest: string) {
+/**
+ * Uses the code: holds only if it is still unused and still the code that was compared
+ * (not replaced by a newer send meanwhile), so of two verifies with the right code one wins.
+ */
+export async function useCode(
+  projectId: string,
+  emailKey: string,
+  purpose: string,
+  digest: string,
+  now: number,
+): Promise<boolean> {
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: otpKey(projectId, emailKey, purpose),
-        UpdateExpression: 'ADD attempts :one',
-        ConditionExpression: 'digest = :digest AND attempts < :max',
-        ExpressionAttributeValues: { ':one': 1, ':digest': digest, ':max': maxAttempts },
+        UpdateExpression: 'SET usedAt = :now',
+        ConditionExpression: 'attribute_not_exists(usedAt) AND digest = :digest',
+        ExpressionAttributeValues: { ':now': new Date(now).toISOString(), ':digest': digest },
       }),
     );
+    return true;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return false;
   }
 }

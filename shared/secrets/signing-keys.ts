@@ -40,9 +40,12 @@ async function readKeys(): Promise<SigningKeys> {
   }
 }
 
-/** The stack's signing keys, read from Secrets Manager at most every five minutes per instance. */
-export function signingKeys(now = Date.now()): Promise<SigningKeys> {
-  if (!cached || now - cached.at > cacheMs) {
+/**
+ * The stack's signing keys, read from Secrets Manager at most every five minutes per
+ * instance, or now with `fresh` (a signature names a key this copy lacks).
+ */
+export function signingKeys(options: { fresh?: boolean } = {}, now = Date.now()): Promise<SigningKeys> {
+  if (!cached || options.fresh || now - cached.at > cacheMs) {
     const keys = readKeys();
     cached = { keys, at: now };
     keys.catch(() => {

@@ -191,6 +191,11 @@ describe('contacts', () => {
     expect((await page(`listId=${listId}&pageSize=201`)).status).toBe(400);
     expect((await page(`listId=${listId}&page=0`)).status).toBe(400);
     expect((await page(`listId=${listId}&status=deleted`)).status).toBe(400);
+    // Offset pages are read from the start: 100,000 deep at most.
+    expect((await page(`listId=${listId}&page=501&pageSize=200`)).status).toBe(200);
+    const tooDeep = await page(`listId=${listId}&page=502&pageSize=200`);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.field).toBe('page');
   });
 
   it('searches name or address case-insensitively and filters by status, with matching totals', async () => {
@@ -261,6 +266,40 @@ describe('contacts', () => {
       contactCount: 1,
       counts: { subscribed: 0, unsubscribed: 1 },
     });
+  });
+
+  it('keeps an address unique in its list however contacts move and go', async () => {
+    const listId = await newList('Moves');
+    const first = await addContact(listId, 'a@moves.example.com');
+    await api('PUT', `/api/v1/contacts/${first.body.id}`, { body: { email: 'b@moves.example.com' } });
+    const second = await addContact(listId, 'a@moves.example.com');
+    expect(second.status).toBe(200);
+    // The moved contact's id stays a step on the way to a@'s current contact.
+    expect((await api('DELETE', `/api/v1/contacts/${first.body.id}`)).status).toBe(200);
+    expect((await addContact(listId, 'A@moves.example.com')).status).toBe(409);
+    expect((await addContact(listId, 'b@moves.example.com')).status).toBe(200);
+    expect((await api('GET', `/api/v1/lists/${listId}`)).body.data.contactCount).toBe(2);
+  });
+
+  it('subscribes a bounced address again only once its suppression is gone', async () => {
+    const key = await freshKey();
+    const listId = await newList('Bounced', key);
+    const { addSuppression } = await import('#shared/suppressions/suppression-store.ts');
+    // As SES reported it: the local part's case kept, the domain's not.
+    await addSuppression(defaultProject.id, {
+      email: 'Gone@Bounced.example.com',
+      type: 'bounce',
+      createdAt: new Date().toISOString(),
+    });
+    const contact = await addContact(listId, 'Gone@bounced.example.com', {}, key);
+    expect(contact.body.status).toBe('bounced');
+    const path = `/api/v1/contacts/${contact.body.id}`;
+    expect((await api('PUT', path, { key, body: { status: 'unsubscribed' } })).status).toBe(200);
+    const refused = await api('PUT', path, { key, body: { status: 'subscribed' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toContain('suppression');
+    await api('DELETE', '/api/v1/suppressions/Gone@bounced.example.com', { key });
+    expect((await api('PUT', path, { key, body: { status: 'subscribed' } })).status).toBe(200);
   });
 
   it('deletes a contact for good', async () => {

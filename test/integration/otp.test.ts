@@ -87,6 +87,18 @@ describe('OTP', () => {
     expect((await verify(key, email, code)).body.code).toBe('otp_invalid');
   });
 
+  it('gives concurrent wrong guesses no more than the five attempts', async () => {
+    const key = await freshKey();
+    const email = recipient();
+    const { code } = await sendCode(key, email);
+    const guesses = Array.from({ length: 8 }, (_, n) =>
+      String((Number(code) + n + 1) % 1_000_000).padStart(6, '0'),
+    );
+    const answers = await Promise.all(guesses.map((guess) => verify(key, email, guess)));
+    expect(answers.every((answer) => answer.body.code === 'otp_invalid')).toBe(true);
+    expect((await verify(key, email, code)).body.code).toBe('otp_invalid');
+  });
+
   it('honours only the latest code of an address and purpose', async () => {
     const key = await freshKey();
     const email = recipient();

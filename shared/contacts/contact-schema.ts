@@ -69,6 +69,8 @@ export const listContactsSchema = z
     pageSize: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
     search: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(320))),
     status: z.optional(z.enum(contactStatuses)),
+    /** `pagination.nextCursor` of the page before: the next page however deep, instead of `page`. */
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(600))),
   })
   .check(
     z.refine((query) => (query.page - 1) * query.pageSize <= deepestOffset, {

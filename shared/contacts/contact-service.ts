@@ -39,7 +39,7 @@ import {
   putNewList,
   renameList,
 } from '#shared/contacts/list-store.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { inParallel } from '#shared/in-parallel.ts';
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
@@ -217,19 +217,35 @@ export async function removeContact(
   await publish(projectId, 'contact.deleted', contactView(contact), now);
 }
 
+/** A cursor names the last address of a page, opaquely. */
+const encodeCursor = (emailKey: string) => Buffer.from(emailKey, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const emailKey = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[^\s@]+@[^\s@]+$/.test(emailKey) || encodeCursor(emailKey) !== cursor)
+    throw new ValidationError('cursor: is not a cursor this API gave out', 'cursor');
+  return emailKey;
+}
+
 /**
- * One page of a list's contacts in address order. `total` comes from the list's counters
- * (exact, no scan) unless `search` narrows it, which has to read the list.
+ * One page of a list's contacts in address order, by `page` or by `cursor` (the page after
+ * the one that gave it out, at the cost of one page however deep). `total` comes from the
+ * list's counters (exact, no scan) unless `search` narrows it, which has to read the list.
  */
 export async function pageContacts(projectId: string, query: ListContactsQuery) {
   const list = await findList(projectId, query.listId);
   const filter = { status: query.status, search: query.search };
-  const offset = (query.page - 1) * query.pageSize;
-  const [contacts, total] = await Promise.all([
-    contactsPage(list.id, filter, offset, query.pageSize),
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const offset = after ? 0 : (query.page - 1) * query.pageSize;
+  const [rows, total] = await Promise.all([
+    // One more than the page: whether another follows.
+    contactsPage(list.id, { ...filter, after }, offset, query.pageSize + 1),
     query.search ? countContacts(list.id, filter) : Promise.resolve(list.counts[query.status ?? 'total']),
   ]);
-  return { contacts, total };
+  const contacts = rows.slice(0, query.pageSize);
+  const last = contacts.at(-1);
+  const nextCursor = rows.length > query.pageSize && last ? encodeCursor(emailKeyOf(last.email)) : null;
+  return { contacts, total, nextCursor };
 }
 
 /** What an import did: rows added, rows skipped (already in the list, repeated, invalid), and why rows were invalid. */

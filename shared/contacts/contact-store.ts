@@ -312,12 +312,15 @@ export interface ContactFilter {
   status?: ContactStatus;
   /** Lower-cased; matches a substring of the address or the name. */
   search?: string;
+  /** Only contacts whose lower-cased address sorts after this one (a cursor). */
+  after?: string;
 }
 
 function shardQuery(listId: string, shard: number, filter: ContactFilter): QueryCommandInput {
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': listPartition(listId, shard) };
+  if (filter.after) values[':after'] = filter.after;
   if (filter.status) {
     conditions.push('#status = :status');
     names['#status'] = 'status';
@@ -331,7 +334,7 @@ function shardQuery(listId: string, shard: number, filter: ContactFilter): Query
   return {
     TableName: tableName(),
     IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
+    KeyConditionExpression: filter.after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
     ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
@@ -356,7 +359,8 @@ async function* shardContacts(
 /**
  * The contacts at positions `offset` … `offset + limit` of the list in address order,
  * matching `filter`: the shards are read side by side and merged, so a page costs about
- * `offset + limit` items read, not the whole list (filters read what they pass over).
+ * `offset + limit` items read, not the whole list (filters read what they pass over);
+ * after a cursor (`filter.after`) the offset is 0 and a page costs its own size.
  */
 export async function contactsPage(
   listId: string,

@@ -173,14 +173,29 @@ describe('contacts', () => {
 
     const pages = await Promise.all([1, 2, 3].map((n) => page(`listId=${listId}&page=${n}&pageSize=3`)));
     expect(pages.map((p) => p.body.contacts.length)).toEqual([3, 3, 1]);
-    expect(pages[2]?.body.pagination).toEqual({ total: 7, page: 3, pageSize: 3 });
+    expect(pages[2]?.body.pagination).toEqual({ total: 7, page: 3, pageSize: 3, nextCursor: null });
     expect(pages.flatMap((p) => p.body.contacts.map((c: { email: string }) => c.email))).toEqual(
       [...emails].sort(),
     );
     expect((await page(`listId=${listId}&page=4&pageSize=3`)).body.contacts).toEqual([]);
 
     const defaults = await page(`listId=${listId}`);
-    expect(defaults.body.pagination).toEqual({ total: 7, page: 1, pageSize: 50 });
+    expect(defaults.body.pagination).toEqual({ total: 7, page: 1, pageSize: 50, nextCursor: null });
+
+    // The same pages by cursor, each one page's reading however deep.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < 4; n++) {
+      const next = await page(`listId=${listId}&pageSize=3${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...next.body.contacts.map((c: { email: string }) => c.email));
+      cursor = next.body.pagination.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([...emails].sort());
+    expect(cursor).toBeNull();
+    const forged = await page(`listId=${listId}&cursor=not-a-cursor`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.field).toBe('cursor');
   });
 
   it('checks the listing’s parameters: listId required, pageSize at most 200', async () => {

@@ -1,6 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { capabilityEnv } from '#shared/env.ts';
+import { inParallel } from '#shared/in-parallel.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('table:readWrite', { TABLE_NAME: z.string().check(z.minLength(1)) });
@@ -58,4 +66,69 @@ export async function queryPage(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return { items, hasMore: false };
+}
+
+/** How many items a query matches (`Select: COUNT`, page by page: filters read what they pass over). */
+export async function queryCount(input: QueryCommandInput): Promise<number> {
+  let total = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
+    );
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return total;
+}
+
+const chunksOf = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
+
+/**
+ * The items of the table under `keys` that exist: 100 keys a request, eight requests at a
+ * time, asking again for what DynamoDB leaves unprocessed.
+ */
+export async function batchGetAll(
+  keys: Record<string, unknown>[],
+  options: { consistent?: boolean; projection?: string } = {},
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  await inParallel(chunksOf(keys, 100), 8, async (chunk) => {
+    let pending: Record<string, unknown>[] | undefined = chunk;
+    while (pending && pending.length > 0) {
+      const answer: BatchGetCommandOutput = await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: {
+              Keys: pending,
+              ConsistentRead: options.consistent,
+              ProjectionExpression: options.projection,
+            },
+          },
+        }),
+      );
+      found.push(...(answer.Responses?.[tableName()] ?? []));
+      pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  });
+  return found;
+}
+
+/**
+ * Writes `PutRequest` / `DeleteRequest`s to the table: 25 a request, four requests at a
+ * time, sending again what DynamoDB leaves unprocessed. Not conditional, not atomic.
+ */
+export async function batchWriteAll(requests: Record<string, unknown>[]): Promise<void> {
+  await inParallel(chunksOf(requests, 25), 4, async (chunk) => {
+    let pending: Record<string, unknown>[] | undefined = chunk;
+    while (pending && pending.length > 0) {
+      const answer = await dynamo.send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
+      );
+      pending = answer.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+    }
+  });
 }

@@ -85,8 +85,8 @@ export async function updateList(projectId: string, listId: string, name: string
 
 /** Deletes a list: gone at once for every reader; its contacts are purged in the background. */
 export async function deleteList(projectId: string, listId: string): Promise<void> {
-  await findList(projectId, listId);
-  if (!(await markListDeleted(projectId, listId, new Date().toISOString()))) throw new NotFoundError('List');
+  if (!isId('list', listId) || !(await markListDeleted(projectId, listId, new Date().toISOString())))
+    throw new NotFoundError('List');
 }
 
 // Contacts
@@ -99,13 +99,22 @@ function startingStatus(suppression: SuppressionType | undefined): ContactStatus
 }
 
 /**
- * Why the project suppressed this address after a bounce or complaint, if it did. The list
- * keeps an address as SES reported it (the local part's case kept), contacts compare it
- * without case: both spellings are looked up.
+ * The suppression list keeps an address as SES reported it (the local part's case kept);
+ * contacts compare addresses without case. So an address is looked up in both spellings.
  */
-async function bounceSuppressionOf(projectId: string, email: string): Promise<SuppressionType | undefined> {
-  const found = [...(await suppressedAmong(projectId, [email, emailKeyOf(email)])).values()];
+const spellingsOf = (email: string) => [email, emailKeyOf(email)];
+
+/** Why the project suppressed an address after a bounce or complaint (a complaint first), among `suppressed`. */
+function bounceSuppressionIn(
+  suppressed: ReadonlyMap<string, SuppressionType>,
+  email: string,
+): SuppressionType | undefined {
+  const found = spellingsOf(email).map((spelling) => suppressed.get(normaliseAddress(spelling)));
   return found.find((type) => type === 'complaint') ?? found.find((type) => type === 'bounce');
+}
+
+async function bounceSuppressionOf(projectId: string, email: string): Promise<SuppressionType | undefined> {
+  return bounceSuppressionIn(await suppressedAmong(projectId, spellingsOf(email)), email);
 }
 
 export async function createContact(
@@ -284,10 +293,9 @@ export async function importContacts(projectId: string, input: ImportContactsInp
       input.listId,
       [...rows.values()].map((row) => row.email),
     ),
-    // Both spellings: the list keeps the local part's case, contacts compare without it.
     suppressedAmong(
       projectId,
-      [...rows.entries()].flatMap(([key, row]) => [row.email, key]),
+      [...rows.values()].flatMap((row) => spellingsOf(row.email)),
     ),
   ]);
   const now = new Date().toISOString();
@@ -300,13 +308,15 @@ export async function importContacts(projectId: string, input: ImportContactsInp
       projectId,
       listId: input.listId,
       ...row,
-      status: startingStatus(suppressed.get(normaliseAddress(row.email)) ?? suppressed.get(key)),
+      status: startingStatus(bounceSuppressionIn(suppressed, row.email)),
       slot: slot.free,
       createdAt: now,
       updatedAt: now,
     };
     const shard = shardOfEmail(key);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), contact]);
+    const group = byShard.get(shard) ?? [];
+    group.push(contact);
+    byShard.set(shard, group);
   }
   let imported = 0;
   await inParallel([...byShard.values()], byShard.size, async (contacts) => {

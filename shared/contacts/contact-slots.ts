@@ -11,10 +11,9 @@
  * conditional put, so two writers racing for one pair meet on the same slot and one loses.
  * Almost every pair only ever uses its first slot.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { derivedId } from '#shared/ids.ts';
-import { inParallel } from '#shared/in-parallel.ts';
 
 /** The address as contacts are keyed: `Jane@Example.com` and `jane@example.com` are one contact. */
 export const emailKeyOf = (email: string) => email.trim().toLowerCase();
@@ -57,32 +56,21 @@ export async function slotState(listId: string, email: string, from = 0): Promis
 }
 
 /**
- * The state of many pairs of one list at once: their first slots in batches of 100,
- * eight at a time, and a walk along the chain for the rare pair whose first slot a
- * moved contact still occupies. Keyed by lower-cased address.
+ * The state of many pairs of one list at once: their first slots in batched reads, and a
+ * walk along the chain for the rare pair whose first slot a moved contact still occupies.
+ * Keyed by lower-cased address.
  */
 export async function slotStates(listId: string, emails: string[]): Promise<Map<string, SlotState>> {
   const states = new Map<string, SlotState>();
   const firstSlots = new Map(emails.map((email) => [slotKey(listId, email), emailKeyOf(email)]));
   const occupied: string[] = [];
-  const chunks: string[][] = [];
-  const keys = [...firstSlots.keys()];
-  for (let start = 0; start < keys.length; start += 100) chunks.push(keys.slice(start, start + 100));
-  await inParallel(chunks, 8, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk.map(contactKey);
-    while (pending && pending.length > 0) {
-      const answer: BatchGetCommandOutput = await dynamo.send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of answer.Responses?.[tableName()] ?? []) {
-        const emailKey = firstSlots.get(String(item.pk).slice('CONTACT#'.length)) ?? '';
-        const holder = holderOf(item, listId, emailKey);
-        if (holder) states.set(emailKey, { holder });
-        else occupied.push(emailKey);
-      }
-      pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  });
+  const items = await batchGetAll([...firstSlots.keys()].map(contactKey), { consistent: true });
+  for (const item of items) {
+    const emailKey = firstSlots.get(String(item.pk).slice('CONTACT#'.length)) ?? '';
+    const holder = holderOf(item, listId, emailKey);
+    if (holder) states.set(emailKey, { holder });
+    else occupied.push(emailKey);
+  }
   for (const emailKey of occupied) states.set(emailKey, await slotState(listId, emailKey, 1));
   for (const [key, emailKey] of firstSlots) if (!states.has(emailKey)) states.set(emailKey, { free: key });
   return states;

@@ -14,8 +14,8 @@
  * writes spread over several partitions.
  */
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll, dynamo, queryCount, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { type TransactItem, transact } from '#shared/aws/transact.ts';
 import { contactKey, emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
 import type { ContactStatus } from '#shared/contacts/contact-status.ts';
@@ -148,18 +148,20 @@ export const contactsPerInsert = 99;
  * `ListGoneError` when the list was deleted.
  */
 export async function insertContacts(projectId: string, listId: string, contacts: ContactRecord[]) {
-  const shard = shardOfEmail(emailKeyOf(contacts[0]?.email ?? ''));
-  const added: Record<string, number> = {};
-  for (const contact of contacts) {
-    if (shardOfEmail(emailKeyOf(contact.email)) !== shard) throw new Error('contacts of one shard only');
+  for (const contact of contacts)
     if (contact.id !== contact.slot) throw new Error('a new contact takes its slot as id');
-    for (const [name, value] of Object.entries(countDelta(contact.status, 1)))
-      added[name] = (added[name] ?? 0) + (value ?? 0);
-  }
+  const counters = mergeDeltas(
+    contacts.map((contact) => ({
+      listId,
+      shard: shardOfEmail(emailKeyOf(contact.email)),
+      delta: countDelta(contact.status, 1),
+    })),
+  );
+  if (counters.length !== 1) throw new Error('contacts of one shard only');
   const items: TransactItem[] = contacts.map((contact) => ({
     Put: { TableName: tableName(), Item: itemOf(contact), ConditionExpression: 'attribute_not_exists(pk)' },
   }));
-  items.push(counterUpdate(projectId, listId, shard, added));
+  items.push(...counters.map(({ shard, delta }) => counterUpdate(projectId, listId, shard, delta)));
   const reasons = await transact(items);
   if (!reasons) return;
   if (reasons.at(-1) === 'ConditionalCheckFailed') throw new ListGoneError();
@@ -396,29 +398,14 @@ export async function contactsPage(
 /** How many of the list's contacts match `filter`: a count over every shard (reads the list). */
 export async function countContacts(listId: string, filter: ContactFilter): Promise<number> {
   const counts = await Promise.all(
-    Array.from({ length: contactShards }, async (_, shard) => {
-      let total = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
-            ...shardQuery(listId, shard, filter),
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        total += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return total;
-    }),
+    Array.from({ length: contactShards }, (_, shard) => queryCount(shardQuery(listId, shard, filter))),
   );
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /**
- * Deletes up to `max` of a deleted list's contacts and the markers of those that moved into it (25
- * items a request); returns how many contacts it deleted, 0 when the list is empty.
+ * Deletes up to `max` of a deleted list's contacts and the markers of those that moved into
+ * it; returns how many contacts it deleted, 0 when the list is empty.
  */
 export async function purgeContacts(listId: string, max: number): Promise<number> {
   let purged = 0;
@@ -442,17 +429,7 @@ export async function purgeContacts(listId: string, max: number): Promise<number
             { DeleteRequest: { Key: contactKey(String(item.slot)) } },
           ],
     );
-    const chunks: Record<string, unknown>[][] = [];
-    for (let start = 0; start < requests.length; start += 25) chunks.push(requests.slice(start, start + 25));
-    await inParallel(chunks, 4, async (chunk) => {
-      let pending: Record<string, unknown>[] | undefined = chunk;
-      while (pending && pending.length > 0) {
-        const answer = await dynamo.send(
-          new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
-        );
-        pending = answer.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-      }
-    });
+    await batchWriteAll(requests);
     purged += Items.length;
   }
   return purged;

@@ -3,8 +3,8 @@
  * (see `email-store.ts`) is queried over the same key range, and the pages are merged in
  * id order, which is creation order.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryPage, tableName } from '#shared/aws/dynamodb.ts';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryCount, queryPage, tableName } from '#shared/aws/dynamodb.ts';
 import type { EmailStatus } from '#shared/emails/email-status.ts';
 import { type EmailRecord, emailOf, emailPartition, emailShards } from '#shared/emails/email-store.ts';
 import { ulidAlphabet } from '#shared/ids.ts';
@@ -93,7 +93,6 @@ function listQuery(query: EmailListQuery, shard: number, purpose: 'page' | 'coun
     TableName: tableName(),
     KeyConditionExpression: key,
     FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-    ...(purpose === 'count' ? { Select: 'COUNT' as const } : {}),
     ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
     ExpressionAttributeValues: values,
     ScanIndexForward: query.order === 'asc',
@@ -111,7 +110,7 @@ export async function listEmails(
 ): Promise<{ emails: EmailRecord[]; hasMore: boolean; total: number }> {
   const [pages, counts] = await Promise.all([
     Promise.all(shards.map((shard) => queryPage(listQuery(query, shard, 'page'), query.limit))),
-    Promise.all(shards.map((shard) => countOf(listQuery(query, shard, 'count')))),
+    Promise.all(shards.map((shard) => queryCount(listQuery(query, shard, 'count')))),
   ]);
   const direction = query.order === 'asc' ? 1 : -1;
   const merged = pages
@@ -120,15 +119,4 @@ export async function listEmails(
   const emails = merged.slice(0, query.limit).map((item) => emailOf(item).email);
   const hasMore = merged.length > query.limit || pages.some((page) => page.hasMore);
   return { emails, hasMore, total: counts.reduce((sum, count) => sum + count, 0) };
-}
-
-async function countOf(input: QueryCommandInput): Promise<number> {
-  let total = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    total += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return total;
 }

@@ -139,14 +139,15 @@ export async function verifyOtp(caller: Caller, input: VerifyOtpInput): Promise<
 
 /** The confirmed address joins the list as `subscribed`, or becomes subscribed again. */
 async function subscribe(caller: Caller, listId: string, email: string) {
-  const slot = await slotState(listId, email);
-  if ('free' in slot) {
-    await createContact(caller.projectId, { email, listId }).catch((error: unknown) => {
-      // Added meanwhile by another request: it is in the list either way.
-      if (!(error instanceof ConflictError)) throw error;
-    });
+  try {
+    await createContact(caller.projectId, { email, listId });
     return;
+  } catch (error) {
+    // Already in the list: subscribe it again if it had left.
+    if (!(error instanceof ConflictError)) throw error;
   }
+  const slot = await slotState(listId, email);
+  if (!('holder' in slot)) return;
   const contact = await findContact(caller.projectId, slot.holder);
   if (contact.status === 'unsubscribed')
     await updateContact(caller.projectId, contact.id, { status: 'subscribed' });

@@ -20,25 +20,38 @@ export interface SigningKeys {
 const cacheMs = 5 * 60_000;
 let cached: { keys: Promise<SigningKeys>; at: number } | undefined;
 
-async function readKeys(): Promise<SigningKeys> {
-  // Loaded on first use: only the functions that sign or verify pay for the client.
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
+type SecretValue = Record<string, unknown> & { current: string };
+
+/**
+ * Reads the secret's value and hands it to `use` with the client, for a write back. The
+ * client is loaded on first use: only the functions that sign or verify pay for it.
+ */
+async function withSecret<T>(
+  use: (value: SecretValue, put: (value: SecretValue) => Promise<void>) => Promise<T>,
+) {
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const client = new sdk.SecretsManagerClient({});
+  const secretId = env().SIGNING_SECRET_ARN;
   try {
-    const { SecretString } = await client.send(
-      new GetSecretValueCommand({ SecretId: env().SIGNING_SECRET_ARN }),
-    );
-    const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as Record<string, unknown> & {
-      current: string;
-    };
-    return {
-      currentId: value.current,
-      key: (id) => (id !== 'current' && typeof value[id] === 'string' ? (value[id] as string) : undefined),
-    };
+    const { SecretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+    const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as SecretValue;
+    return await use(value, async (next) => {
+      await client.send(
+        new sdk.PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }),
+      );
+    });
   } finally {
     client.destroy();
   }
 }
+
+const readKeys = () =>
+  withSecret(
+    async (value): Promise<SigningKeys> => ({
+      currentId: value.current,
+      key: (id) => (id !== 'current' && typeof value[id] === 'string' ? (value[id] as string) : undefined),
+    }),
+  );
 
 /**
  * The stack's signing keys, read from Secrets Manager at most every five minutes per
@@ -74,23 +87,12 @@ export function sameDigest(a: string, b: string): boolean {
  * key up within their five-minute cache.
  */
 export async function rotateSigningKeys(): Promise<{ current: string; keys: string[] }> {
-  const { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } = await import(
-    '@aws-sdk/client-secrets-manager'
-  );
-  const client = new SecretsManagerClient({});
-  try {
-    const secretId = env().SIGNING_SECRET_ARN;
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as Record<string, unknown>;
+  const rotated = await withSecret(async (value, put) => {
     const ids = Object.keys(value).filter((id) => id !== 'current');
     const next = `k${Math.max(0, ...ids.map((id) => Number(id.slice(1)) || 0)) + 1}`;
-    const rotated = { ...value, [next]: randomBytes(32).toString('base64url'), current: next };
-    await client.send(
-      new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(rotated) }),
-    );
-    cached = undefined;
+    await put({ ...value, [next]: randomBytes(32).toString('base64url'), current: next });
     return { current: next, keys: [...ids, next] };
-  } finally {
-    client.destroy();
-  }
+  });
+  cached = undefined;
+  return rotated;
 }

@@ -9,15 +9,15 @@
  * case-sensitive, as RFC 5321 allows).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  BatchWriteCommand,
-  DeleteCommand,
-  PutCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
-import { inParallel } from '#shared/in-parallel.ts';
+  batchGetAll,
+  batchWriteAll,
+  dynamo,
+  queryPage,
+  tableName,
+  withoutKeys,
+} from '#shared/aws/dynamodb.ts';
 
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 
@@ -52,19 +52,11 @@ export async function addSuppression(projectId: string, suppression: Suppression
   await dynamo.send(new PutCommand({ TableName: tableName(), Item: itemOf(projectId, suppression) }));
 }
 
-/** Adds many (manual bulk), 25 per request, retrying what DynamoDB leaves unprocessed. */
+/** Adds many (manual bulk) in batched writes. */
 export async function addSuppressions(projectId: string, suppressions: Suppression[]): Promise<void> {
-  for (let start = 0; start < suppressions.length; start += 25) {
-    let requests: Record<string, unknown>[] | undefined = suppressions
-      .slice(start, start + 25)
-      .map((suppression) => ({ PutRequest: { Item: itemOf(projectId, suppression) } }));
-    while (requests && requests.length > 0) {
-      const result = await dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }),
-      );
-      requests = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-    }
-  }
+  await batchWriteAll(
+    suppressions.map((suppression) => ({ PutRequest: { Item: itemOf(projectId, suppression) } })),
+  );
 }
 
 /** Removes an address; false when it was not on the list. */
@@ -84,29 +76,14 @@ export async function removeSuppression(projectId: string, address: string): Pro
   }
 }
 
-/** Which of these addresses the project has suppressed (normalised), and why: one request per 100, eight at a time. */
+/** Which of these addresses the project has suppressed (normalised), and why. */
 export async function suppressedAmong(
   projectId: string,
   addresses: string[],
 ): Promise<Map<string, SuppressionType>> {
   const unique = [...new Set(addresses.map(normaliseAddress))];
-  const found = new Map<string, SuppressionType>();
-  const chunks: string[][] = [];
-  for (let start = 0; start < unique.length; start += 100) chunks.push(unique.slice(start, start + 100));
-  await inParallel(chunks, 8, async (chunk) => {
-    let keys: Record<string, unknown>[] | undefined = chunk.map((address) =>
-      suppressionKey(projectId, address),
-    );
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await dynamo.send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[tableName()] ?? [])
-        found.set(String(item.sk), item.type as SuppressionType);
-      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  });
-  return found;
+  const items = await batchGetAll(unique.map((address) => suppressionKey(projectId, address)));
+  return new Map(items.map((item) => [String(item.sk), item.type as SuppressionType]));
 }
 
 /** A page of the list in address order after `startingAfter`, optionally of one type. */

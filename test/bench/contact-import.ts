@@ -1,14 +1,9 @@
-import { loadavg } from 'node:os';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { machineLoad } from './machine-load.ts';
 import { meterPlatform } from './usage-meter.ts';
 
 /** Bounded: one list, one import of the seed's maximum, a second one of the same rows, two reads. */
 const rows = 10_000;
-
-const load = () =>
-  `load ${loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ')}`;
 
 /**
  * `POST /api/v1/contacts/import` at its 10,000-row limit on the local platform: time to
@@ -49,7 +44,7 @@ export async function benchContactImport() {
     // The first call of a function pays its cold start; warm it on a one-row import.
     await call('POST', '/api/v1/contacts/import', { listId, contacts: contacts.slice(0, 1) });
 
-    console.log(`\nContact import (${rows.toLocaleString('en')} rows, ${load()})`);
+    console.log(`\nContact import (${rows.toLocaleString('en')} rows, ${machineLoad()})`);
     const measure = async (
       label: string,
       run: () => Promise<{ json: Record<string, unknown>; ms: number }>,

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { queues } from '#shared/resources.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { awsPrices, fixedMonthly, observability } from './aws-prices.ts';
 import { printHotKeys, printRoundTrips, sequentialRoundTrips } from './hot-keys.ts';
 import { lambdaFunctions } from './lambda-bundles.ts';
+import { machineLoad } from './machine-load.ts';
 import { smtpClient } from './smtp-relay.ts';
 import { meterPlatform, printUsage, type UsageMeter } from './usage-meter.ts';
 
@@ -15,11 +15,6 @@ const totalEmails = workload.single + workload.batch + workload.smtp;
 const waitLimitMs = 180_000;
 /** The budget: $0.006 per 1,000 emails on top of SES's own $0.10. */
 const budgetPer1000 = 0.006;
-/** The machine's 1, 5 and 15 minute load averages, printed beside every figure. */
-const load = () =>
-  `load ${loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ')}`;
 
 /**
  * 2 % hard bounces, 0.2 % complaints, the rest delivered: the events a real sender sees.
@@ -155,7 +150,7 @@ export async function benchCost() {
 
     // Warm-up: DynamoDB Local (a JVM) and every function JIT-compile their hot paths on
     // the first few hundred requests; AWS's services are always warm.
-    console.log(`\n  warming up (${load()})`);
+    console.log(`\n  warming up (${machineLoad()})`);
     const warmUp = { single: 200, batches: 1, smtp: 100 };
     await run(100_000, warmUp.single, warmUp.batches, warmUp.smtp);
     await drained(warmUp.single + warmUp.batches * 100 + warmUp.smtp, Date.now() + waitLimitMs);
@@ -174,7 +169,7 @@ export async function benchCost() {
 
     meter.reset();
     apiRequests = 0;
-    const loadBefore = load();
+    const loadBefore = machineLoad();
     const started = performance.now();
     await run(0, workload.single, workload.batch / 100, workload.smtp);
     // Drained: every email reached SES and every event, status and webhook ran.
@@ -184,7 +179,7 @@ export async function benchCost() {
     meter.stop();
     if (captured < totalEmails)
       console.log(`\n  only ${captured}/${totalEmails} emails reached SES before the deadline`);
-    console.log(`\n  measured from ${loadBefore} to ${load()}`);
+    console.log(`\n  measured from ${loadBefore} to ${machineLoad()}`);
     printCost(meter, apiRequests, seconds);
     printHotKeys(meter, totalEmails);
     printRoundTrips(waves);

@@ -1,5 +1,5 @@
-import { loadavg } from 'node:os';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { machineLoad } from './machine-load.ts';
 import { benchSmtpRelay, smtpBenchConnections } from './smtp-relay.ts';
 import { meterPlatform, printUsage } from './usage-meter.ts';
 
@@ -14,11 +14,6 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-/** The machine's 1, 5 and 15 minute load averages, printed beside the figures. */
-const load = () =>
-  `load ${loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ')}`;
 
 /**
  * The send pipeline on this machine: emails/s accepted through the API (single and
@@ -94,7 +89,7 @@ export async function benchSendPipeline() {
       emails: Array.from({ length: 100 }, (_, i) => email(warmUp + i, 'warmup')),
     });
     await waitForCapture('warmup', warmUp + 100);
-    const loadBefore = load();
+    const loadBefore = machineLoad();
 
     // Single sends, `concurrency` at a time.
     meter.reset();
@@ -134,7 +129,9 @@ export async function benchSendPipeline() {
     const batchSeconds = (performance.now() - batchStarted) / 1000;
     const batchMail = await waitForCapture(batchRun, batchRows);
 
-    console.log(`\nSend pipeline (local runtime, this machine; measured from ${loadBefore} to ${load()})`);
+    console.log(
+      `\nSend pipeline (local runtime, this machine; measured from ${loadBefore} to ${machineLoad()})`,
+    );
     console.log(
       `  single sends    ${(singleEmails / acceptSeconds).toFixed(0)} emails/s accepted (${singleEmails} emails, ${concurrency} at a time)`,
     );

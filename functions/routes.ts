@@ -34,7 +34,14 @@ export type RateLimitClass =
   | 'otp_send'
   | 'otp_verify'
   | 'asset_upload'
-  | 'assets_list';
+  | 'assets_list'
+  | 'campaigns_list'
+  | 'campaign_read'
+  | 'campaign_create'
+  | 'campaign_update'
+  | 'campaign_delete'
+  | 'campaign_launch'
+  | 'unsubscribe';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -380,6 +387,97 @@ export const routes: readonly Route[] = [
     scope: 'contacts.write',
     rateLimit: 'contact_delete',
     capabilities: ['webhookQueue:send'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns',
+    entry: 'functions/api/campaigns/create.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_create',
+    capabilities: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/campaigns',
+    entry: 'functions/api/campaigns/list.ts',
+    scope: 'campaigns.read',
+    rateLimit: 'campaigns_list',
+    capabilities: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/campaigns/{id}',
+    entry: 'functions/api/campaigns/get.ts',
+    scope: 'campaigns.read',
+    rateLimit: 'campaign_read',
+    capabilities: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/campaigns/{id}',
+    entry: 'functions/api/campaigns/update.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_update',
+    capabilities: [],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/campaigns/{id}',
+    entry: 'functions/api/campaigns/delete.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_delete',
+    capabilities: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/launch',
+    entry: 'functions/api/campaigns/launch.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_launch',
+    capabilities: ['campaignQueue:send', 'webhookQueue:send'],
+  },
+  // Pausing, resuming and cancelling count as updates of the campaign.
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/pause',
+    entry: 'functions/api/campaigns/pause.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_update',
+    capabilities: ['webhookQueue:send'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/resume',
+    entry: 'functions/api/campaigns/resume.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_update',
+    capabilities: ['campaignQueue:send', 'webhookQueue:send'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/cancel',
+    entry: 'functions/api/campaigns/cancel.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'campaign_update',
+    capabilities: ['campaignQueue:send'],
+  },
+  // A test send is mail like any other: the send path's capabilities, and its window.
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/test',
+    entry: 'functions/api/campaigns/test.ts',
+    scope: 'campaigns.write',
+    rateLimit: 'send',
+    capabilities: [...acceptsMail, 'secrets:signingKeys'],
+  },
+  // Public: the signed token in the link is the credential; GET and POST share one function.
+  {
+    method: 'ANY',
+    path: '/api/v1/unsubscribe',
+    entry: 'functions/api/unsubscribe/handle.ts',
+    scope: 'public',
+    rateLimit: 'unsubscribe',
+    capabilities: ['table:readWrite', 'secrets:signingKeys', 'webhookQueue:send'],
   },
   {
     method: 'GET',

@@ -83,6 +83,13 @@ const deploymentConfigSchema = z
     sendsPerMinute: count(1).default(5_000),
     sendsPerHour: count(1).default(50_000),
     sendsPerDay: count(1).default(500_000),
+    /**
+     * The share of the account's SES MaxSendRate campaigns may use (0.1–1): the rest is
+     * kept for transactional mail, which therefore never waits behind a campaign.
+     */
+    campaignSendShare: z.coerce.number().min(0.1).max(1).default(0.8),
+    /** How many seconds of sending a campaign queues ahead: pause and cancel act within about this long. */
+    campaignLookaheadSeconds: count(10).max(900).default(120),
     /** Per API key: single sends (REST and SMTP messages) and batch requests a minute. */
     keySendsPerMinute: count(1).default(100),
     keyBatchesPerMinute: count(1).default(10),

@@ -150,12 +150,16 @@ export class MailroomStack extends Stack {
     const send = new WorkerQueue(this, 'Send', 'send');
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', 'sesEvents');
     const webhooks = new WorkerQueue(this, 'Webhooks', 'webhooks');
+    const bulkSend = new WorkerQueue(this, 'BulkSend', 'bulkSend');
+    const campaigns = new WorkerQueue(this, 'Campaigns', 'campaigns');
     // Not raw: the SNS envelope keeps the signature the events worker can check.
     sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue.queue, { rawMessageDelivery: false }));
     for (const [name, worker] of Object.entries({
       Send: send,
       SesEvents: sesEventsQueue,
       Webhooks: webhooks,
+      BulkSend: bulkSend,
+      Campaigns: campaigns,
     }))
       alarms.deadLetterQueue(name, worker.deadLetterQueue);
 
@@ -164,6 +168,8 @@ export class MailroomStack extends Stack {
       table,
       sendQueue: send.queue,
       webhookQueue: webhooks.queue,
+      bulkQueue: bulkSend.queue,
+      campaignQueue: campaigns.queue,
       sesEventsQueue: sesEventsQueue.queue,
       payloads,
       signingKeys,
@@ -172,7 +178,7 @@ export class MailroomStack extends Stack {
       sesEventsTopicArn: sesEventsTopic.topicArn,
       config,
     };
-    for (const worker of [send, sesEventsQueue, webhooks]) worker.addConsumer(resources);
+    for (const worker of [send, sesEventsQueue, webhooks, bulkSend, campaigns]) worker.addConsumer(resources);
 
     let smtpHost: string | undefined;
     if (config.smtp && config.smtpCertificateSecretArn) {
@@ -190,6 +196,7 @@ export class MailroomStack extends Stack {
 
     this.scheduledFunction('DomainVerifier', 'domainVerification', 're-check pending domains', resources);
     this.scheduledFunction('ScheduledRelease', 'scheduledRelease', 'release scheduled emails', resources);
+    this.scheduledFunction('CampaignTicks', 'campaignTicks', 'tick every live campaign', resources);
     this.scheduledFunction('ListPurge', 'listPurge', 'delete the contacts of deleted lists', resources);
 
     alarms.functions(

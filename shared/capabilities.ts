@@ -48,6 +48,22 @@ export const capabilities = {
     variables: ['WEBHOOK_QUEUE_URL'],
     summary: 'receives, deletes and re-times messages of the webhook queue',
   },
+  'bulkQueue:send': {
+    variables: ['BULK_QUEUE_URL'],
+    summary: 'sends messages to the campaign (bulk) send queue',
+  },
+  'bulkQueue:consume': {
+    variables: ['BULK_QUEUE_URL'],
+    summary: 'receives, deletes and re-times messages of the bulk send queue',
+  },
+  'campaignQueue:send': {
+    variables: ['CAMPAIGN_QUEUE_URL'],
+    summary: 'sends messages (campaign runner ticks) to the campaign queue',
+  },
+  'campaignQueue:consume': {
+    variables: ['CAMPAIGN_QUEUE_URL'],
+    summary: 'receives and deletes messages of the campaign queue',
+  },
   'sesEventsQueue:consume': {
     variables: [],
     summary: 'receives and deletes messages of the SES events queue',
@@ -109,6 +125,10 @@ export const capabilities = {
   'settings:reputation': {
     variables: ['REPUTATION_MINIMUM_SENDS'],
     summary: 'the volume before an account’s reputation is judged',
+  },
+  'settings:campaignPacing': {
+    variables: ['BULK_SEND_SHARE', 'CAMPAIGN_LOOKAHEAD_SECONDS'],
+    summary: 'the share of the SES rate campaigns may use, and how far ahead they queue',
   },
   'settings:smtpEndpoint': {
     variables: ['SMTP_HOST', 'SMTP_PORT_STARTTLS', 'SMTP_PORT_TLS'],

@@ -82,6 +82,60 @@ export const queues = {
       ],
     },
   },
+  /**
+   * Campaign emails waiting for the bulk sender: the sender's code, drawing on the same
+   * per-second SES budget but only up to the campaign share of it, so the send queue
+   * (transactional mail) never waits behind a campaign. The campaign runner keeps only
+   * a few minutes of sending here.
+   */
+  bulkSend: {
+    name: 'mailroom-bulk-send',
+    envVar: 'BULK_QUEUE_URL' satisfies CapabilityVariable<'bulkQueue:send' | 'bulkQueue:consume'>,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: {
+      entry: 'functions/workers/bulk-sender.ts',
+      batchSize: 10,
+      batchingWindowSeconds: 1,
+      maxConcurrency: 10,
+      timeoutSeconds: 30,
+      capabilities: [
+        'bulkQueue:consume',
+        'bulkQueue:send',
+        'table:readWrite',
+        'payloads:readWrite',
+        'ses:send',
+        'ses:account',
+        'webhookQueue:send',
+        'secrets:signingKeys',
+        'settings:campaignPacing',
+      ],
+    },
+  },
+  /** One message per campaign tick: the runner expands the next recipients of a sending campaign. */
+  campaigns: {
+    name: 'mailroom-campaigns',
+    envVar: 'CAMPAIGN_QUEUE_URL' satisfies CapabilityVariable<'campaignQueue:send' | 'campaignQueue:consume'>,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    consumer: {
+      entry: 'functions/workers/campaign-runner.ts',
+      batchSize: 1,
+      batchingWindowSeconds: 0,
+      maxConcurrency: 5,
+      timeoutSeconds: 60,
+      capabilities: [
+        'campaignQueue:consume',
+        'table:readWrite',
+        'bulkQueue:send',
+        'webhookQueue:send',
+        'ses:account',
+        'settings:campaignPacing',
+        'settings:accountLimits',
+        'settings:emailRetention',
+      ],
+    },
+  },
   /** SES configuration-set events, delivered by the SNS topic below. */
   sesEvents: {
     name: 'mailroom-ses-events',
@@ -236,6 +290,13 @@ export const scheduledJobs = {
     rateMinutes: 1,
     timeoutSeconds: 60,
     capabilities: ['table:readWrite', 'sendQueue:send'],
+  },
+  /** Ticks every scheduled or sending campaign, so each goes on (or starts) even if a tick was lost. */
+  campaignTicks: {
+    entry: 'functions/workers/campaign-ticks.ts',
+    rateMinutes: 1,
+    timeoutSeconds: 60,
+    capabilities: ['table:readWrite', 'campaignQueue:send'],
   },
   /** Deletes the contacts of deleted lists, a bounded share each run, then the lists themselves. */
   listPurge: {

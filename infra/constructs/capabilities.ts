@@ -23,6 +23,8 @@ export interface CapabilityResources {
   readonly table: ITableV2;
   readonly sendQueue: IQueue;
   readonly webhookQueue: IQueue;
+  readonly bulkQueue: IQueue;
+  readonly campaignQueue: IQueue;
   readonly sesEventsQueue: IQueue;
   readonly payloads: IBucket;
   readonly signingKeys: ISecret;
@@ -63,6 +65,22 @@ const provisions: Record<CapabilityName, Provision> = {
   'webhookQueue:consume': (holder, { webhookQueue }) => {
     holder.setVariable('WEBHOOK_QUEUE_URL', webhookQueue.queueUrl);
     webhookQueue.grantConsumeMessages(holder.grantee);
+  },
+  'bulkQueue:send': (holder, { bulkQueue }) => {
+    holder.setVariable('BULK_QUEUE_URL', bulkQueue.queueUrl);
+    bulkQueue.grantSendMessages(holder.grantee);
+  },
+  'bulkQueue:consume': (holder, { bulkQueue }) => {
+    holder.setVariable('BULK_QUEUE_URL', bulkQueue.queueUrl);
+    bulkQueue.grantConsumeMessages(holder.grantee);
+  },
+  'campaignQueue:send': (holder, { campaignQueue }) => {
+    holder.setVariable('CAMPAIGN_QUEUE_URL', campaignQueue.queueUrl);
+    campaignQueue.grantSendMessages(holder.grantee);
+  },
+  'campaignQueue:consume': (holder, { campaignQueue }) => {
+    holder.setVariable('CAMPAIGN_QUEUE_URL', campaignQueue.queueUrl);
+    campaignQueue.grantConsumeMessages(holder.grantee);
   },
   'sesEventsQueue:consume': (holder, { sesEventsQueue }) => {
     sesEventsQueue.grantConsumeMessages(holder.grantee);
@@ -124,6 +142,10 @@ const provisions: Record<CapabilityName, Provision> = {
   },
   'settings:reputation': (holder, { config }) => {
     holder.setVariable('REPUTATION_MINIMUM_SENDS', String(config.reputationMinimumSends));
+  },
+  'settings:campaignPacing': (holder, { config }) => {
+    holder.setVariable('BULK_SEND_SHARE', String(config.campaignSendShare));
+    holder.setVariable('CAMPAIGN_LOOKAHEAD_SECONDS', String(config.campaignLookaheadSeconds));
   },
   'settings:smtpEndpoint': (holder, { smtpHost }) => {
     if (smtpHost) holder.setVariable('SMTP_HOST', smtpHost);

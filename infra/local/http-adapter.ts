@@ -54,6 +54,8 @@ function toEvent(
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
+  // API Gateway states how the client connected; locally that is plain HTTP.
+  headers['x-forwarded-proto'] = 'http';
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const method = request.method ?? 'GET';
   const routeKey = `${matched.route.method} ${matched.route.path}`;

@@ -74,6 +74,8 @@ export interface LocalRuntimeOptions {
   scheduleIntervalSeconds?: number;
   /** Send as one SES tenant per account (the stack setting `sesTenants`). */
   sesTenants?: boolean;
+  /** The campaign pacing settings (`campaignSendShare`, `campaignLookaheadSeconds`), when not the defaults. */
+  campaigns?: { sendShare?: number; lookaheadSeconds?: number };
   /** SMTP relay ports (STARTTLS, implicit TLS); 0 picks free ones. */
   smtpPorts?: { starttls: number; implicitTls: number };
   /** The shared sandbox domain every project may send from; created verified in the local SES. */
@@ -118,6 +120,10 @@ function localSettings(options: LocalRuntimeOptions, sandboxDomain: string): Dep
     sandboxDomain,
     smtpCertificateSecretArn: `arn:aws:secretsmanager:${localAws.region}:${localAccountId}:secret:mailroom-local-smtp-AbCdEf`,
     smtpHostname: 'smtp.mailroom.test',
+    ...(options.campaigns?.sendShare ? { campaignSendShare: options.campaigns.sendShare } : {}),
+    ...(options.campaigns?.lookaheadSeconds
+      ? { campaignLookaheadSeconds: options.campaigns.lookaheadSeconds }
+      : {}),
   };
 }
 

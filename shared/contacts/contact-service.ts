@@ -2,6 +2,8 @@
  * Contacts and lists: the rules over the stores. Services take the project id, so the
  * API, the events worker and the operator's CLI share them.
  */
+
+import { listProjectCampaigns } from '#shared/campaigns/campaign-store.ts';
 import type {
   CreateContactInput,
   ImportContactsInput,
@@ -84,9 +86,17 @@ export async function updateList(projectId: string, listId: string, name: string
 }
 
 /** Deletes a list: gone at once for every reader; its contacts are purged in the background. */
+/** Deletes a list, unless a campaign is still sending (or scheduled, or paused) to it: 409. */
 export async function deleteList(projectId: string, listId: string): Promise<void> {
-  if (!isId('list', listId) || !(await markListDeleted(projectId, listId, new Date().toISOString())))
-    throw new NotFoundError('List');
+  if (!isId('list', listId)) throw new NotFoundError('List');
+  const inUse = (await listProjectCampaigns(projectId)).find(
+    (campaign) => campaign.listId === listId && ['scheduled', 'sending', 'paused'].includes(campaign.status),
+  );
+  if (inUse)
+    throw new ConflictError(
+      `Campaign ${inUse.id} is ${inUse.status} to this list; cancel it or let it complete first.`,
+    );
+  if (!(await markListDeleted(projectId, listId, new Date().toISOString()))) throw new NotFoundError('List');
 }
 
 // Contacts

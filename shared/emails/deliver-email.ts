@@ -1,14 +1,18 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
+import { campaignPayload } from '#shared/campaigns/campaign-mail.ts';
+import { campaignGate } from '#shared/campaigns/campaign-sending.ts';
+import { campaignCountItem } from '#shared/campaigns/campaign-store.ts';
 import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
+import { unknownOutcome } from '#shared/emails/email-lifecycle.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
 import {
   changeEmail,
   claimForSending,
   markFailed,
+  parkEmail,
   releaseClaim,
-  unknownOutcome,
 } from '#shared/emails/email-store.ts';
 import { holdForAccount } from '#shared/emails/held-mail.ts';
 import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/emails/send-rate.ts';
@@ -35,29 +39,41 @@ export class EmailMissingError extends Error {
   }
 }
 
-/** Marks the email failed and tells the project's webhooks (`email.failed`). */
-async function fail(
+/** A campaign email's counter, written in the same transaction as its status change. */
+const campaignCount = (message: SendMessage, counter: 'sent' | 'failed') =>
+  message.campaign ? [campaignCountItem(message.campaign.id, message.emailId, counter)] : [];
+
+/**
+ * Marks the email failed (counted for its campaign) and tells the project's webhooks
+ * (`email.failed`): the one way an email fails on its way to SES. `payload` describes
+ * it to the webhooks; when it cannot be had, the message's own envelope does.
+ */
+export async function failEmail(
   message: SendMessage,
-  payload: EmailPayload,
+  payload: EmailPayload | undefined,
   reason: string,
-  context: SendContext,
+  webhooks: WebhookOutbox,
 ): Promise<void> {
   const at = new Date().toISOString();
-  if (!(await markFailed(message.projectId, message.emailId, reason, at))) return;
-  await context.webhooks.publish(
+  if (!(await markFailed(message.projectId, message.emailId, reason, at, campaignCount(message, 'failed'))))
+    return;
+  await webhooks.publish(
     message.projectId,
     'email.failed',
     {
       email_id: message.emailId,
-      from: displayOf(payload.from),
-      to: payload.to,
-      subject: payload.subject,
-      tags: payload.tags,
+      from: payload ? displayOf(payload.from) : undefined,
+      to: payload?.to ?? (message.campaign ? [message.campaign.email] : undefined),
+      subject: payload?.subject,
+      tags: payload?.tags ?? {},
       reason,
     },
     at,
   );
 }
+
+const fail = (message: SendMessage, payload: EmailPayload, reason: string, context: SendContext) =>
+  failEmail(message, payload, reason, context.webhooks);
 
 const addressOf = (mailbox: string) => parseMailbox(mailbox).address;
 
@@ -91,6 +107,7 @@ async function sendCommand(message: SendMessage, payload: EmailPayload): Promise
       { Name: systemTags.emailId, Value: message.emailId },
       { Name: systemTags.projectId, Value: message.projectId },
       { Name: systemTags.accountId, Value: message.accountId },
+      ...(message.campaign ? [{ Name: systemTags.campaignId, Value: message.campaign.id }] : []),
       ...Object.entries(payload.tags).map(([Name, Value]) => ({ Name, Value })),
     ],
   });
@@ -118,11 +135,13 @@ async function recordSent(
   context: SendContext,
 ) {
   const at = new Date().toISOString();
-  await changeEmail(message.projectId, message.emailId, at, {
-    status: 'sent',
-    messageId,
-    event: { type: 'sent', createdAt: at },
-  });
+  await changeEmail(
+    message.projectId,
+    message.emailId,
+    at,
+    { status: 'sent', messageId, event: { type: 'sent', createdAt: at } },
+    campaignCount(message, 'sent'),
+  );
   await context.webhooks.publish(
     message.projectId,
     'email.sent',
@@ -158,12 +177,20 @@ export async function deliverEmail(
   deadline: number,
   context: SendContext,
 ): Promise<void> {
-  const payload = await payloadOf(message);
+  let payload: EmailPayload;
+  if (message.campaign && !message.payload && !message.payloadKey) {
+    const gate = await campaignGate({ ...message, campaign: message.campaign });
+    if (!gate.send) return;
+    payload = await campaignPayload(gate.campaign, message.campaign, message.emailId);
+  } else payload = await payloadOf(message);
   const notActive = async (fresh: boolean) =>
     (await accountStatus(message.accountId, { fresh })) !== 'active';
   // A cached "not active" is confirmed before holding: the operator may have just restored it.
   if ((await notActive(false)) && (await notActive(true))) {
-    await holdForAccount(message, payload);
+    // A campaign's mail waits parked: its campaign pauses, and resuming queues it again.
+    if (message.campaign)
+      await parkEmail(message.projectId, message.emailId, message.campaign.id, new Date().toISOString());
+    else await holdForAccount(message, payload);
     return;
   }
   const capacity = () =>
@@ -172,6 +199,8 @@ export async function deliverEmail(
       throw error;
     });
   await capacity();
+  // The wait for capacity may have been long: a campaign paused or cancelled meanwhile stops here.
+  if (message.campaign && !(await campaignGate({ ...message, campaign: message.campaign })).send) return;
 
   const claim = await claimForSending(message.projectId, message.emailId, new Date().toISOString());
   if (claim === 'missing') throw new EmailMissingError(message.emailId);

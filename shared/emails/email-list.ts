@@ -5,7 +5,7 @@
  */
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { queryCount, queryPage, tableName } from '#shared/aws/dynamodb.ts';
-import type { EmailStatus } from '#shared/emails/email-status.ts';
+import type { EmailStatus } from '#shared/emails/email-lifecycle.ts';
 import { type EmailRecord, emailOf, emailPartition, emailShards } from '#shared/emails/email-store.ts';
 import { ulidAlphabet } from '#shared/ids.ts';
 

@@ -43,6 +43,10 @@ export const sendMessageSchema = z.object({
   accountId: z.string(),
   payload: z.optional(emailPayloadSchema),
   payloadKey: z.optional(z.string()),
+  /** A campaign email: rendered by the sender from its campaign for this recipient (no payload then). */
+  campaign: z.optional(
+    z.object({ id: z.string(), contactId: z.string(), email: z.string(), name: z.optional(z.string()) }),
+  ),
   /** How many times the sender put it back for want of SES capacity. */
   deferrals: z.optional(z.number().check(z.int(), z.gte(0))),
 });

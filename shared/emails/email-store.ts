@@ -10,6 +10,7 @@
  *   a key range; status, domain and tag are filters on that range)
  * - emails scheduled past the queue's 15 minutes . gsi2 (sparse): SCHEDULED / <scheduledAt>#<emailId>
  * - mail held while its account is not active .... gsi2 (sparse): HELD#<accountId> / <emailId>
+ * - campaign mail parked while its campaign is paused: gsi2 (sparse): PARKED#<campaignId> / <emailId>
  *
  * Why this shape: an email is written four times in its life (accepted, claimed, sent,
  * delivered), each one write unit while the item stays under 1 KB. No global index
@@ -18,10 +19,23 @@
  * second). Each email expires with its `expiresAt` (the retention setting).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
 import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
-import { type EmailStatus, statusesWeakerThan } from '#shared/emails/email-status.ts';
+import type { TransactItem } from '#shared/aws/transact.ts';
+import {
+  type EmailStatus,
+  statusesWeakerThan,
+  unknownOutcome,
+  waitingStatuses,
+} from '#shared/emails/email-lifecycle.ts';
 import { shardOfId } from '#shared/ids.ts';
 
 export interface EmailRecord {
@@ -42,6 +56,9 @@ export interface EmailRecord {
   subject: string;
   tags: Record<string, string>;
   templateId?: string;
+  /** The campaign that sent it, and the contact it went to. */
+  campaignId?: string;
+  contactId?: string;
   /** Recipients skipped because the project suppressed them. */
   suppressed: string[];
   status: EmailStatus;
@@ -64,9 +81,6 @@ export interface EmailEventRecord {
   createdAt: string;
   details?: Record<string, unknown>;
 }
-
-/** The failure reason SES's own events may overturn (see `deliverEmail`). */
-export const unknownOutcome = 'unknown_outcome';
 
 /** Partitions a project's emails spread over: 8 × 1,000 write units a second. */
 export const emailShards = 8;
@@ -132,7 +146,7 @@ export async function getEmailWithEvents(
  */
 export type ClaimOutcome = 'claimed' | 'in_doubt' | 'settled' | 'missing';
 
-const waiting = { ':queued': 'queued', ':scheduled': 'scheduled' };
+const waiting = Object.fromEntries(waitingStatuses.map((status) => [`:${status}`, status]));
 
 /**
  * Marks a waiting email as handed to the sender, exactly once: the condition fails for a
@@ -229,6 +243,8 @@ export async function changeEmail(
   id: string,
   now: string,
   change: EmailChange,
+  /** Written in the same transaction as the status change, and only if it holds (a campaign's counter). */
+  alongside: TransactItem[] = [],
 ): Promise<ChangeOutcome> {
   const attempt = async (withStatus: boolean) => {
     const names: Record<string, string> = {};
@@ -277,17 +293,17 @@ export async function changeEmail(
       adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
     ].join(' ');
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: emailKey(projectId, id),
-        UpdateExpression: expression.trim(),
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-        ExpressionAttributeValues: values,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    const update: UpdateCommandInput = {
+      TableName: tableName(),
+      Key: emailKey(projectId, id),
+      UpdateExpression: expression.trim(),
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+      ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
+    if (withStatus && change.status && alongside.length > 0) await updateAlongside(update, alongside);
+    else await dynamo.send(new UpdateCommand(update));
   };
   const refusal = async (withStatus: boolean) =>
     attempt(withStatus).then(
@@ -316,6 +332,36 @@ export async function changeEmail(
 }
 
 /**
+ * One update and other writes in a transaction, failing as the update alone would (a
+ * `ConditionalCheckFailedException` carrying the email as it was); a transaction that met
+ * another on a counter is tried again.
+ */
+async function updateAlongside(update: UpdateCommandInput, alongside: TransactItem[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({ TransactItems: [{ Update: update } as TransactItem, ...alongside] }),
+      );
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons =
+        (error as { CancellationReasons?: { Code?: string; Item?: Record<string, never> }[] })
+          .CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+          Item: reasons[0].Item,
+        });
+      }
+      if (attempt === 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));
+    }
+  }
+}
+
+/**
  * Moves the email to `status` only when that is stronger than its current one (see
  * `changeEmail`). Returns whether the status changed.
  */
@@ -325,14 +371,107 @@ export async function advanceStatus(
   status: EmailStatus,
   now: string,
   extra: { failureReason?: string; messageId?: string; event?: EmailEventRecord } = {},
+  alongside: TransactItem[] = [],
 ): Promise<boolean> {
-  return (await changeEmail(projectId, id, now, { status, ...extra })) === 'changed';
+  return (await changeEmail(projectId, id, now, { status, ...extra }, alongside)) === 'changed';
 }
 
-/** Marks the email `failed` for `reason`, in its status and its history; false when a stronger status stands. */
-export function markFailed(projectId: string, id: string, reason: string, at: string): Promise<boolean> {
+/**
+ * Marks the email `failed` for `reason`, in its status and its history (with `alongside`
+ * in the same transaction); false when a stronger status stands.
+ */
+export function markFailed(
+  projectId: string,
+  id: string,
+  reason: string,
+  at: string,
+  alongside: TransactItem[] = [],
+): Promise<boolean> {
   const event = { type: 'failed', createdAt: at, details: { reason } };
-  return advanceStatus(projectId, id, 'failed', at, { failureReason: reason, event });
+  return advanceStatus(projectId, id, 'failed', at, { failureReason: reason, event }, alongside);
+}
+
+/**
+ * Cancels a campaign email that no sender has claimed (its campaign was cancelled),
+ * counting it in the same transaction; false when it was already claimed or settled.
+ */
+export async function cancelCampaignEmail(
+  projectId: string,
+  id: string,
+  now: string,
+  count: TransactItem,
+): Promise<boolean> {
+  try {
+    await updateAlongside(
+      {
+        TableName: tableName(),
+        Key: emailKey(projectId, id),
+        UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...waiting, ':canceled': 'canceled', ':now': now },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      [count],
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Parks a waiting campaign email while its campaign is paused: it keeps its status and
+ * joins the campaign's parked list, from which resuming queues it again. False when it
+ * is no longer waiting or already claimed.
+ */
+export async function parkEmail(
+  projectId: string,
+  id: string,
+  campaignId: string,
+  now: string,
+): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: emailKey(projectId, id),
+        UpdateExpression: 'SET gsi2pk = :parked, gsi2sk = :id, updatedAt = :now',
+        ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...waiting, ':parked': `PARKED#${campaignId}`, ':id': id, ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The campaign's parked emails. */
+export async function parkedEmails(campaignId: string): Promise<EmailRecord[]> {
+  const parked: EmailRecord[] = (
+    await queryAll({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PARKED#${campaignId}` },
+    })
+  ).map((item) => withoutKeys<EmailRecord>(item));
+  return parked;
+}
+
+/** Takes a campaign email off its campaign's parked list. */
+export async function unpark(projectId: string, id: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: emailKey(projectId, id),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+    }),
+  );
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';

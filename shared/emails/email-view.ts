@@ -16,6 +16,7 @@ export function emailView(email: EmailRecord) {
     tags: email.tags,
     ...(email.templateId ? { template_id: email.templateId } : {}),
     ...(email.batchId ? { batch_id: email.batchId } : {}),
+    ...(email.campaignId ? { campaign_id: email.campaignId, contact_id: email.contactId } : {}),
     ...(email.suppressed?.length ? { suppressed: email.suppressed } : {}),
     scheduledAt: email.scheduledAt ?? null,
     ...(email.heldAt ? { heldAt: email.heldAt } : {}),

@@ -1,4 +1,4 @@
-import { emailStatuses } from '#shared/emails/email-status.ts';
+import { emailStatuses } from '#shared/emails/email-lifecycle.ts';
 import { isId } from '#shared/ids.ts';
 import * as z from '#shared/zod.ts';
 

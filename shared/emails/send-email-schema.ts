@@ -97,7 +97,8 @@ const addressList = z.union([
   z.array(emailAddress).check(z.minLength(1), z.maxLength(maxRecipients)),
 ]);
 
-const sender = z.pipe(
+/** A sender: `Name <a@d>` or a bare address, parsed into its parts. */
+export const senderMailbox = z.pipe(
   z.pipe(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(998)),
     z.transform((value: string) => parseMailbox(value)),
@@ -105,7 +106,8 @@ const sender = z.pipe(
   z.object({ name: z.optional(z.string().check(z.maxLength(256))), address: emailAddress }),
 );
 
-const scheduledAt = z.iso
+/** A send time: ISO 8601 with an offset, within `maxScheduleDays`. */
+export const scheduledAt = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time, such as 2026-12-01T09:00:00Z' })
   .check(
     z.refine((value) => Date.parse(value) <= Date.now() + maxScheduleDays * 86_400_000, {
@@ -126,7 +128,7 @@ export function asList(value: string | string[] | undefined): string[] {
  */
 export const sendEmailSchema = z
   .strictObject({
-    from: sender,
+    from: senderMailbox,
     from_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
     to: addressList,
     cc: z.optional(addressList),

@@ -6,6 +6,9 @@ import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('sendQueue:send', { SEND_QUEUE_URL: z.string().check(z.url()) });
+const bulkEnv = capabilityEnv(['bulkQueue:send', 'bulkQueue:consume'], {
+  BULK_QUEUE_URL: z.string().check(z.url()),
+});
 
 /** Puts one accepted email on the send queue. */
 export type QueueEmail = (message: SendMessage, delaySeconds: number) => Promise<void>;
@@ -19,6 +22,32 @@ export const queueEmail: QueueEmail = async (message, delaySeconds) => {
     }),
   );
 };
+
+/** Puts one campaign email back on the bulk send queue (after a deferral). */
+export const queueBulkEmail: QueueEmail = async (message, delaySeconds) => {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: bulkEnv().BULK_QUEUE_URL,
+      MessageBody: queueBody(message),
+      DelaySeconds: delaySeconds,
+    }),
+  );
+};
+
+/** Puts campaign emails on the bulk send queue, ten to a request; throws if the queue refused any. */
+export async function queueBulkEmails(messages: SendMessage[]): Promise<void> {
+  for (let start = 0; start < messages.length; start += 10) {
+    const chunk = messages.slice(start, start + 10);
+    const { Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: bulkEnv().BULK_QUEUE_URL,
+        Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: queueBody(message) })),
+      }),
+    );
+    if (Failed.length > 0)
+      throw new Error(`The bulk send queue refused ${Failed.length} emails: ${Failed[0]?.Code}`);
+  }
+}
 
 interface Waiting {
   message: SendMessage;

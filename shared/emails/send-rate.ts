@@ -48,7 +48,9 @@ interface Reservation {
  * only per calendar second. An invocation reserves slots for its whole batch in one
  * conditional write (up to a second's worth) and hands them out one send at a time, so
  * the counter costs a write per batch, not per email. Slots it does not use are lost:
- * the budget errs on the slow side.
+ * the budget errs on the slow side. A campaign's sender fills each second only up to its
+ * share (`BULK_SEND_SHARE`, 80 % by default), so the rest is always there for
+ * transactional mail however large the campaign.
  *
  * Access pattern: SENDRATE / S#<epoch second> → { used, expiresAt }.
  */
@@ -58,9 +60,16 @@ export class SendBudget {
   /** Slots are handed out one request at a time, so the batch's parallel sends share one reservation. */
   private turn: Promise<unknown> = Promise.resolve();
 
-  /** `expected`: the recipients this invocation expects to send to (its batch). */
-  constructor(expected: number) {
+  private share: number;
+
+  /**
+   * `expected`: the recipients this invocation expects to send to (its batch); `share`:
+   * how much of each second this sender may fill (campaigns take less than all, so
+   * transactional mail always finds room).
+   */
+  constructor(expected: number, share = 1) {
     this.wanted = expected;
+    this.share = share;
   }
 
   /** Waits for `recipients` slots (at most a second's worth), or throws `NoSendCapacityError` at `deadline`. */
@@ -74,11 +83,13 @@ export class SendBudget {
   /** The time of this send's slot, reserving more of the shared budget when the held slots run out. */
   private async assign(recipients: number, deadline: number): Promise<number> {
     const rate = await maxSendRate();
-    const take = Math.min(recipients, rate);
+    const ceiling = Math.max(1, Math.floor(rate * this.share));
+    const take = Math.min(recipients, ceiling);
     const held = this.reservation;
     const current = Math.floor(Date.now() / 1000);
     if (!held || held.rate !== rate || held.second < current || held.end - held.next < take) {
-      this.reservation = await reserve(Math.min(rate, Math.max(take, this.wanted)), take, rate, deadline);
+      const count = Math.min(ceiling, Math.max(take, this.wanted));
+      this.reservation = await reserve(count, take, { rate, ceiling }, deadline);
     }
     const reservation = this.reservation as Reservation;
     const slot = reservation.next;
@@ -88,8 +99,16 @@ export class SendBudget {
   }
 }
 
-/** Reserves `count` slots of the earliest second with room (at least `minimum` of them). */
-async function reserve(count: number, minimum: number, rate: number, deadline: number): Promise<Reservation> {
+/**
+ * Reserves `count` slots of the earliest second with room (at least `minimum` of them),
+ * filling the second's counter no further than `ceiling` of its `rate` slots.
+ */
+async function reserve(
+  count: number,
+  minimum: number,
+  { rate, ceiling }: { rate: number; ceiling: number },
+  deadline: number,
+): Promise<Reservation> {
   for (let second = Math.floor(Date.now() / 1000); second * 1000 < deadline; second += 1) {
     for (const size of count > minimum ? [count, minimum] : [minimum]) {
       try {
@@ -99,7 +118,7 @@ async function reserve(count: number, minimum: number, rate: number, deadline: n
             Key: { pk: 'SENDRATE', sk: `S#${second}` },
             UpdateExpression: 'ADD used :take SET expiresAt = :expires',
             ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
-            ExpressionAttributeValues: { ':take': size, ':room': rate - size, ':expires': second + 120 },
+            ExpressionAttributeValues: { ':take': size, ':room': ceiling - size, ':expires': second + 120 },
             ReturnValues: 'UPDATED_NEW',
           }),
         );

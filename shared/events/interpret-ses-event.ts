@@ -1,4 +1,4 @@
-import type { EmailStatus } from '#shared/emails/email-status.ts';
+import type { EmailStatus } from '#shared/emails/email-lifecycle.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
 
 /** What one SES event means for its email. */
@@ -107,6 +107,7 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
     case 'Open':
       return {
         type: 'opened',
+        status: 'opened',
         counter: 'opens',
         at: event.open?.timestamp ?? at,
         details: {},
@@ -115,6 +116,7 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
     case 'Click':
       return {
         type: 'clicked',
+        status: 'clicked',
         counter: 'clicks',
         at: event.click?.timestamp ?? at,
         details: { link: event.click?.link },

@@ -1,4 +1,5 @@
 import type { CounterBatch } from '#shared/aws/counter-batch.ts';
+import { type CampaignCounter, campaignCount } from '#shared/campaigns/campaign-store.ts';
 import { markAddressContacts } from '#shared/contacts/contact-service.ts';
 import { displayOf } from '#shared/emails/address.ts';
 import { changeEmail } from '#shared/emails/email-store.ts';
@@ -133,6 +134,8 @@ export async function recordSesEvent(
     return;
   }
   if (applied === 'duplicate') return;
+  const campaignId = tag(systemTags.campaignId);
+  if (campaignId) countForCampaign(campaignId, emailId, outcome, applied, batch.counters);
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
@@ -146,6 +149,30 @@ export async function recordSesEvent(
       outcome.at,
     );
   }
+}
+
+/**
+ * A campaign's statistics from its emails' events: each delivery once; a bounce,
+ * complaint, first open and first click when it moves the email's status there (so a
+ * repeated open counts once, and an unknown outcome overturned by SES counts as sent).
+ */
+function countForCampaign(
+  campaignId: string,
+  emailId: string,
+  outcome: EmailOutcome,
+  applied: 'changed' | 'recorded',
+  counters: CounterBatch,
+) {
+  const counted: Partial<Record<string, CampaignCounter>> = {
+    bounced: 'bounced',
+    complained: 'complained',
+    opened: 'opened',
+    clicked: 'clicked',
+  };
+  if (outcome.type === 'delivered') counters.add(campaignCount(campaignId, emailId, 'delivered'));
+  // By the event's type: a soft bounce moves the status too, but is not a bounce of the list.
+  const counter = counted[outcome.type];
+  if (counter && applied === 'changed') counters.add(campaignCount(campaignId, emailId, counter));
 }
 
 /** What every webhook payload says about the email, from the SES event itself. */

@@ -33,6 +33,8 @@ export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>
     maxBodyBytes?: number;
     /** Said to a caller whose body is over the limit: what to do instead. */
     tooLargeAdvice?: string;
+    /** The body may be left out (then it is `{}`). */
+    bodyOptional?: boolean;
   },
   handle: (request: ApiRequest<Schema extends z.ZodMiniType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
@@ -43,7 +45,14 @@ export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>
     .use(keyRateLimit(options.route.rateLimit))
     .use(idempotency());
   if (options.body)
-    handler.use(jsonBody(options.body, options.maxBodyBytes ?? defaultMaxBodyBytes, options.tooLargeAdvice));
+    handler.use(
+      jsonBody(
+        options.body,
+        options.maxBodyBytes ?? defaultMaxBodyBytes,
+        options.tooLargeAdvice,
+        options.bodyOptional,
+      ),
+    );
   return handler.handler(async (event, context) =>
     toResult(
       await handle({

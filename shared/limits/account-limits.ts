@@ -87,7 +87,7 @@ const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId
  * (the shard in the partition key, so each shard is a partition of its own).
  */
 export async function consumeSendAllowance(
-  caller: Caller,
+  caller: Pick<Caller, 'accountId' | 'mode'>,
   emails: number,
   now = Date.now(),
 ): Promise<AllowanceTaken> {

@@ -11,7 +11,8 @@ export interface WindowLimit {
  * contacts: listing and reading one 60/min each, creating, updating and deleting 30/min
  * each, importing 5/hour; lists: listing 60/min, creating 20/hour; OTP: sending 20/hour
  * per key and 5/hour per recipient, verifying 10/min; assets: uploading 30/min, listing
- * 60/min. Creating keys, not in the table,
+ * 60/min; campaigns: listing and reading 60/min, creating 20/hour, updating and deleting
+ * 30/min, launching 5/hour; unsubscribing 60/min per IP. Creating keys, not in the table,
  * follows its creation rows, 20/hour. Routes the table does not list share a generous
  * `api` window, so every keyed response still reports one. The two sending classes'
  * figures are defaults: the stack settings `keySendsPerMinute` and `keyBatchesPerMinute`
@@ -41,5 +42,13 @@ export const rateLimitClasses: Record<string, WindowLimit | undefined> = {
   otp_verify: { limit: 10, windowSeconds: 60 },
   asset_upload: { limit: 30, windowSeconds: 60 },
   assets_list: { limit: 60, windowSeconds: 60 },
+  campaigns_list: { limit: 60, windowSeconds: 60 },
+  campaign_read: { limit: 60, windowSeconds: 60 },
+  campaign_create: { limit: 20, windowSeconds: 3600 },
+  campaign_update: { limit: 30, windowSeconds: 60 },
+  campaign_delete: { limit: 30, windowSeconds: 60 },
+  campaign_launch: { limit: 5, windowSeconds: 3600 },
+  /** Counted per client IP address: the public unsubscribe endpoint has no key. */
+  unsubscribe: { limit: 60, windowSeconds: 60 },
   none: undefined,
 };

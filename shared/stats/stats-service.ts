@@ -1,3 +1,4 @@
+import { campaignTotals } from '#shared/campaigns/campaign-store.ts';
 import { countProjectContacts } from '#shared/contacts/contact-service.ts';
 import { listProjectDomains } from '#shared/domains/domain-store.ts';
 import type { Caller } from '#shared/http/types.ts';
@@ -41,20 +42,20 @@ export function withRates(figures: ReturnType<typeof totals>) {
 /** `GET /api/v1/stats`: the AutoRelay shape plus the reputation figures. */
 export async function projectStats(caller: Caller, now = Date.now()) {
   const monthStart = `${day(now).slice(0, 7)}-01`;
-  const [month, last30, window, domains, status, contacts] = await Promise.all([
+  const [month, last30, window, domains, status, contacts, campaigns] = await Promise.all([
     dailyStats(caller.projectId, monthStart, day(now)),
     dailyStats(caller.projectId, day(now - 29 * 86_400_000), day(now)),
     windowFigures(caller.accountId, now),
     listProjectDomains(caller.projectId),
     accountStatus(caller.accountId),
     countProjectContacts(caller.projectId),
+    campaignTotals(caller.projectId),
   ]);
   const thirty = totals(last30);
   const day24 = rates(window);
   return {
     contacts,
-    // Campaigns arrive with their own resource.
-    campaigns: { total: 0, sending: 0, completed: 0 },
+    campaigns,
     emailsThisMonth: totals(month).sent,
     domains: domains.length,
     bounceRate24h: ratio(day24.bounceRate, 1),

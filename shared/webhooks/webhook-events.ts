@@ -14,6 +14,9 @@ export const webhookEvents = [
   'contact.created',
   'contact.updated',
   'contact.deleted',
+  'campaign.sending',
+  'campaign.paused',
+  'campaign.completed',
 ] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];

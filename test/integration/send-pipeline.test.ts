@@ -506,7 +506,8 @@ describe('a sender that never doubles an email', () => {
       { from, to: 'success@simulator.amazonses.com', subject: 'Reported', text: 'x' },
       'delivered',
     );
-    const { advanceStatus, unknownOutcome } = await import('#shared/emails/email-store.ts');
+    const { advanceStatus } = await import('#shared/emails/email-store.ts');
+    const { unknownOutcome } = await import('#shared/emails/email-lifecycle.ts');
     // What a redelivered send message finds after a crash: a claim, and no answer from SES.
     expect(
       await advanceStatus(defaultProject.id, id, 'failed', new Date().toISOString(), {

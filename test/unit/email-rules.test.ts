@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { domainOf, formatMailbox, parseMailbox } from '#shared/emails/address.ts';
-import { statusesWeakerThan } from '#shared/emails/email-status.ts';
+import { statusesWeakerThan } from '#shared/emails/email-lifecycle.ts';
 import { textFromHtml } from '#shared/emails/plain-text.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { allows } from '#shared/tenancy/scopes.ts';

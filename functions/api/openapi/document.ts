@@ -1,6 +1,13 @@
 import { routes } from '#functions/routes.ts';
 import { listAssetsSchema } from '#shared/assets/asset-schema.ts';
 import {
+  createCampaignSchema,
+  launchCampaignSchema,
+  listCampaignsSchema,
+  testCampaignSchema,
+  updateCampaignSchema,
+} from '#shared/campaigns/campaign-schema.ts';
+import {
   createContactSchema,
   importContactsDocumentation,
   listContactsSchema,
@@ -24,6 +31,10 @@ import {
 } from '#shared/webhooks/webhook-schema.ts';
 import * as z from '#shared/zod.ts';
 
+// The unsubscribe endpoint's edges: the token in the link, or in a JSON body (the one-click form needs none).
+const unsubscribeQuery = z.object({ token: z.optional(z.string()) });
+const unsubscribeBody = z.object({ token: z.string() });
+
 /** The zod schemas of each route's body and query, by route key: the API's edges. */
 const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; fileField?: string }> = {
   'POST /api/v1/assets': { fileField: 'file' },
@@ -44,6 +55,13 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; f
   'GET /api/v1/contacts': { query: listContactsSchema },
   'PUT /api/v1/contacts/{id}': { body: updateContactSchema },
   'POST /api/v1/contacts/import': { body: importContactsDocumentation },
+  'POST /api/v1/campaigns': { body: createCampaignSchema },
+  'GET /api/v1/campaigns': { query: listCampaignsSchema },
+  'PUT /api/v1/campaigns/{id}': { body: updateCampaignSchema },
+  'POST /api/v1/campaigns/{id}/launch': { body: launchCampaignSchema },
+  'POST /api/v1/campaigns/{id}/test': { body: testCampaignSchema },
+  'GET /api/v1/unsubscribe': { query: unsubscribeQuery },
+  'POST /api/v1/unsubscribe': { body: unsubscribeBody, query: unsubscribeQuery },
   'GET /api/v1/suppressions': { query: listSuppressionsSchema },
   'GET /api/v1/analytics/summary': { query: summaryQuerySchema },
   'GET /api/v1/analytics/bounces': { query: bouncesQuerySchema },
@@ -74,8 +92,15 @@ const errorSchema = {
  */
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    if (route.method === 'ANY') continue;
+  // An ANY route serves GET and POST (the unsubscribe link); the catch-all serves nothing.
+  const operations = routes.flatMap((route) =>
+    route.method !== 'ANY'
+      ? [{ ...route }]
+      : route.path.includes('{proxy+}')
+        ? []
+        : (['GET', 'POST'] as const).map((method) => ({ ...route, method })),
+  );
+  for (const route of operations) {
     const key = `${route.method} ${route.path}`;
     const edges = schemas[key] ?? {};
     const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
@@ -122,7 +147,7 @@ export function openApiDocument(serverUrl: string) {
       ...(edges.body
         ? {
             requestBody: {
-              required: true,
+              required: route.method !== 'POST' || !key.endsWith('/launch'),
               content: { 'application/json': { schema: jsonSchema(edges.body) } },
             },
           }

@@ -27,10 +27,13 @@ export function jsonBody(
   schema: z.ZodMiniType,
   maxBytes: number,
   tooLargeAdvice?: string,
+  /** A request without a body stands for `{}` (every field of the schema optional). */
+  optional = false,
 ): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: (request) => {
-      const { body, isBase64Encoded } = request.event;
+      const { isBase64Encoded } = request.event;
+      const body = optional && !request.event.body ? '{}' : request.event.body;
       if (body === undefined || body === '') throw new BadRequestError('Request body must be a JSON object.');
       const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
       if (raw.length > maxBytes) {

@@ -1,0 +1,90 @@
+import type { CampaignRecord } from '#shared/campaigns/campaign-store.ts';
+import { unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
+import { formatMailbox } from '#shared/emails/address.ts';
+import type { EmailPayload } from '#shared/emails/email-payload.ts';
+import { textFromHtml } from '#shared/emails/plain-text.ts';
+
+/** Who one campaign email goes to: what its merge fields are filled with. */
+export interface CampaignRecipient {
+  contactId: string;
+  email: string;
+  name?: string;
+}
+
+const mergeField = /\{\{\s*(name|email|unsubscribe_url)\s*\}\}/g;
+const unsubscribeField = /\{\{\s*unsubscribe_url\s*\}\}/;
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** The public unsubscribe link for a token, on the API the campaign was launched through. */
+export function unsubscribeUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/api/v1/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Fills `{{name}}`, `{{email}}` and `{{unsubscribe_url}}` (HTML-escaped in HTML, on one
+ * line in a subject); any other `{{…}}` is left as written.
+ */
+export function mergeFields(
+  template: string,
+  values: { name: string; email: string; unsubscribe_url: string },
+  as: 'html' | 'subject',
+): string {
+  return template.replace(mergeField, (_, field: keyof typeof values) =>
+    as === 'html' ? escapeHtml(values[field]) : values[field].replace(/[\r\n]+/g, ' '),
+  );
+}
+
+/**
+ * The HTML of one campaign email: merged, with a short unsubscribe footer when the
+ * content offers no `{{unsubscribe_url}}` of its own. The footer's link is marked
+ * `ses:no-track`, so SES click tracking never rewrites it.
+ */
+export function campaignHtml(
+  content: string,
+  values: { name: string; email: string; unsubscribe_url: string },
+) {
+  const merged = mergeFields(content, values, 'html');
+  if (unsubscribeField.test(content)) return merged;
+  const footer = `<p style="font-size:12px;color:#666;margin-top:32px">You are receiving this email because you subscribed to this list. <a href="${escapeHtml(values.unsubscribe_url)}" ses:no-track>Unsubscribe</a></p>`;
+  const bodyEnd = merged.search(/<\/body>/i);
+  return bodyEnd === -1
+    ? `${merged}\n${footer}`
+    : `${merged.slice(0, bodyEnd)}${footer}${merged.slice(bodyEnd)}`;
+}
+
+/**
+ * Everything the sender needs to send one campaign email: the merged subject and HTML
+ * (with a derived text part), and the one-click unsubscribe headers (RFC 2369, RFC 8058)
+ * naming the same link as `{{unsubscribe_url}}`.
+ */
+export async function campaignPayload(
+  campaign: Pick<CampaignRecord, 'id' | 'projectId' | 'from' | 'subject' | 'content' | 'publicUrl'>,
+  recipient: CampaignRecipient,
+  emailId: string,
+): Promise<EmailPayload> {
+  const token = await unsubscribeToken({
+    projectId: campaign.projectId,
+    contactId: recipient.contactId,
+    campaignId: campaign.id,
+  });
+  const link = unsubscribeUrl(campaign.publicUrl ?? '', token);
+  const values = { name: recipient.name ?? '', email: recipient.email, unsubscribe_url: link };
+  const html = campaignHtml(campaign.content, values);
+  return {
+    from: formatMailbox(campaign.from),
+    to: [recipient.email],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: mergeFields(campaign.subject, values, 'subject'),
+    html,
+    text: textFromHtml(html, emailId),
+    headers: {
+      'List-Unsubscribe': `<${link}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    tags: {},
+    attachments: [],
+  };
+}

@@ -1,0 +1,337 @@
+import { GetAccountCommand } from '@aws-sdk/client-sesv2';
+import { sesReads } from '#shared/aws/ses.ts';
+import { unhealthyReason } from '#shared/campaigns/campaign-health.ts';
+import type { PausedReason } from '#shared/campaigns/campaign-lifecycle.ts';
+import { mergeFields } from '#shared/campaigns/campaign-mail.ts';
+import { lookaheadRecipients } from '#shared/campaigns/campaign-pacing.ts';
+import {
+  type CampaignCounts,
+  type CampaignRecord,
+  CampaignStateError,
+  campaignCountItem,
+  commitPage,
+  getCampaign,
+  leaveLive,
+  putRecipient,
+  type RecipientRecord,
+  readCounters,
+  recipientsBetween,
+  releaseLease,
+  takeLease,
+  transitionCampaign,
+} from '#shared/campaigns/campaign-store.ts';
+import { campaignView, publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
+import { emailKeyOf } from '#shared/contacts/contact-slots.ts';
+import { type ContactRecord, contactsPage } from '#shared/contacts/contact-store.ts';
+import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
+import { displayMailbox } from '#shared/emails/address.ts';
+import type { SendMessage } from '#shared/emails/email-payload.ts';
+import {
+  cancelCampaignEmail,
+  type EmailRecord,
+  parkedEmails,
+  putEmail,
+  unpark,
+} from '#shared/emails/email-store.ts';
+import { queueBulkEmails } from '#shared/emails/send-queue.ts';
+import { capabilityEnv } from '#shared/env.ts';
+import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
+import { newId } from '#shared/ids.ts';
+import { inParallel } from '#shared/in-parallel.ts';
+import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
+import { logger } from '#shared/logger.ts';
+import { suppressedAmong } from '#shared/suppressions/suppression-store.ts';
+import { accountStatus } from '#shared/tenancy/account-status.ts';
+import * as z from '#shared/zod.ts';
+
+const retentionEnv = capabilityEnv('settings:emailRetention', {
+  EMAIL_RETENTION_DAYS: z.coerce.number().check(z.int(), z.gte(1)),
+});
+
+/** A run holds the campaign this long; one that died lets the next tick in after it. */
+const leaseMs = 30_000;
+/** A run stops taking new pages after this long, well inside the lease and its timeout. */
+const workMs = 20_000;
+/** Contacts read and written per page: one commit of the cursor each. */
+const pageSize = 100;
+
+/** How a run hands its campaign emails to the bulk send queue (a test may put a fault here). */
+export type QueueCampaignEmails = (messages: SendMessage[]) => Promise<void>;
+
+/** Recipients written and not yet sent, failed or canceled. */
+export function outstanding(campaign: CampaignRecord, counts: CampaignCounts): number {
+  const written = campaign.written ?? 0;
+  const settled =
+    (campaign.skipped ?? 0) + (campaign.tested ?? 0) + counts.sent + counts.failed + counts.canceled;
+  return Math.max(0, written - settled);
+}
+
+/**
+ * One tick of a campaign: what the campaign queue's runner does each time a campaign is
+ * due (launched, resumed, every minute while it sends). A scheduled campaign whose time
+ * has come starts; a cancelled one has its parked mail canceled; a sending one, under a
+ * lease, is checked (account active, its own bounce and complaint rates, SES's 24-hour
+ * quota: any of them pauses it with `pausedReason`) and then queues its next recipients,
+ * never more than the lookahead ahead of what is sent; when every recipient is written
+ * and none is outstanding, it is completed.
+ *
+ * Exactly once, however often a tick runs or dies half-way: a page's recipients are
+ * written conditionally (a replay finds the first attempt's email ids), their email
+ * records too, their messages queued (a duplicate message finds its email claimed), and
+ * only then does the cursor move, from the value this run read, counting the recipients
+ * written in the page's address range.
+ */
+export async function runCampaignTick(
+  projectId: string,
+  campaignId: string,
+  queue: QueueCampaignEmails = queueBulkEmails,
+): Promise<void> {
+  let campaign = await getCampaign(projectId, campaignId);
+  if (!campaign) return;
+  const now = new Date().toISOString();
+  if (campaign.status === 'scheduled') {
+    if (Date.parse(campaign.scheduledAt ?? now) > Date.now()) return;
+    try {
+      campaign = await transitionCampaign(projectId, campaignId, 'start', now, { live: { join: now } });
+    } catch (error) {
+      if (error instanceof CampaignStateError) return;
+      throw error;
+    }
+    await publishCampaignEvent(campaign, 'campaign.sending', now);
+  }
+  if (campaign.status === 'cancelled') {
+    await drainCancelled(campaign);
+    return;
+  }
+  if (campaign.status !== 'sending') return;
+  if (!(await takeLease(projectId, campaignId, Date.now(), Date.now() + leaseMs))) return;
+  try {
+    await advance(campaign, queue);
+  } finally {
+    await releaseLease(projectId, campaignId);
+  }
+}
+
+async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
+  const counts = await readCounters(campaign.id);
+  if ((await accountStatus(campaign.accountId, { fresh: true })) !== 'active')
+    return pause(campaign, 'account_not_active');
+  const unhealthy = unhealthyReason(counts);
+  if (unhealthy) return pause(campaign, unhealthy);
+  // A sender that still saw the campaign paused parked its email after the resume: send it now.
+  await requeueParked(campaign, queue);
+  if (campaign.expanded) {
+    if (outstanding(campaign, counts) === 0) await complete(campaign, counts);
+    return;
+  }
+
+  let room = Number.POSITIVE_INFINITY;
+  if (campaign.mode === 'live') {
+    const { SendQuota } = await sesReads.send(new GetAccountCommand({}));
+    const rate = Math.max(1, Math.floor(SendQuota?.MaxSendRate ?? 1));
+    const dailyLeft =
+      (SendQuota?.Max24HourSend ?? Number.POSITIVE_INFINITY) - (SendQuota?.SentLast24Hours ?? 0);
+    room = lookaheadRecipients(rate) - outstanding(campaign, counts);
+    if (dailyLeft - outstanding(campaign, counts) <= 0) return pause(campaign, 'ses_daily_quota');
+    room = Math.min(room, dailyLeft - outstanding(campaign, counts));
+  }
+  const deadline = Date.now() + workMs;
+  let cursor = campaign.cursor ?? '';
+  while (room > 0 && Date.now() < deadline) {
+    const want = Math.min(pageSize, room);
+    const contacts = await contactsPage(
+      campaign.listId,
+      { status: 'subscribed', after: cursor || undefined },
+      0,
+      want,
+    );
+    const done = contacts.length < want;
+    const last = contacts.length > 0 ? emailKeyOf((contacts.at(-1) as ContactRecord).email) : cursor;
+    const refusal = await countAgainstLimits(campaign, contacts.length);
+    if (refusal === 'later') return;
+    if (refusal) return pause(campaign, refusal);
+    const toQueue = await writeRecipients(campaign, contacts);
+    await queue(toQueue);
+    const written = await recipientsBetween(campaign.id, cursor, done ? undefined : last);
+    const page = {
+      written: written.length,
+      skipped: written.filter((recipient) => recipient.state === 'skipped').length,
+      tested: written.filter((recipient) => recipient.state === 'test').length,
+    };
+    const now = new Date().toISOString();
+    if (!(await commitPage(campaign.projectId, campaign.id, cursor, last, done, page, now))) return;
+    room -= page.written - page.skipped - page.tested;
+    cursor = last;
+    if (done) {
+      const [after, latest] = await Promise.all([
+        getCampaign(campaign.projectId, campaign.id),
+        readCounters(campaign.id),
+      ]);
+      if (after && outstanding(after, latest) === 0) await complete(after, latest);
+      return;
+    }
+  }
+}
+
+/**
+ * Counts a page against the account's sending windows and monthly quota (and the shared
+ * sandbox's daily allowance): undefined when it fits, a pause reason when the campaign
+ * cannot go on today or this month, `later` when a short window is full for now.
+ */
+async function countAgainstLimits(
+  campaign: CampaignRecord,
+  recipients: number,
+): Promise<PausedReason | 'later' | undefined> {
+  if (recipients === 0 || campaign.mode === 'test') return undefined;
+  try {
+    await consumeSendAllowance({ accountId: campaign.accountId, mode: campaign.mode }, recipients);
+    if (campaign.authority === 'sandbox')
+      for (let i = 0; i < recipients; i++) await useSandboxAllowance(campaign.projectId);
+    return undefined;
+  } catch (error) {
+    if (error instanceof QuotaExceededError) return 'quota_exceeded';
+    if (error instanceof RateLimitedError)
+      return campaign.authority === 'sandbox' ? 'sandbox_daily_limit' : 'later';
+    throw error;
+  }
+}
+
+/**
+ * Writes each contact's recipient item and email record (both only if absent) and
+ * returns the send messages of those that are to be sent: suppressed addresses are
+ * skipped, a test key's recipients are logged as `test`.
+ */
+async function writeRecipients(campaign: CampaignRecord, contacts: ContactRecord[]): Promise<SendMessage[]> {
+  const suppressed = await suppressedAmong(
+    campaign.projectId,
+    contacts.map((contact) => contact.email),
+  );
+  const messages: SendMessage[] = [];
+  await inParallel(contacts, 16, async (contact) => {
+    const now = Date.now();
+    const recipient = await putRecipient(campaign.id, {
+      emailId: newId('email', now),
+      contactId: contact.id,
+      email: contact.email,
+      ...(contact.name ? { name: contact.name } : {}),
+      state: suppressed.has(emailKeyOf(contact.email))
+        ? 'skipped'
+        : campaign.mode === 'test'
+          ? 'test'
+          : 'queued',
+    });
+    if (recipient.state === 'skipped') return;
+    await putEmail(emailRecord(campaign, recipient, now)).catch((error: unknown) => {
+      // Written by an earlier run over this page.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
+    if (recipient.state === 'queued') {
+      messages.push({
+        emailId: recipient.emailId,
+        projectId: campaign.projectId,
+        accountId: campaign.accountId,
+        campaign: {
+          id: campaign.id,
+          contactId: recipient.contactId,
+          email: recipient.email,
+          ...(recipient.name ? { name: recipient.name } : {}),
+        },
+      });
+    }
+  });
+  return messages;
+}
+
+function emailRecord(campaign: CampaignRecord, recipient: RecipientRecord, now: number): EmailRecord {
+  const at = new Date(now).toISOString();
+  return {
+    id: recipient.emailId,
+    projectId: campaign.projectId,
+    accountId: campaign.accountId,
+    keyId: campaign.keyId,
+    mode: campaign.mode,
+    from: displayMailbox(campaign.from),
+    fromDomain: campaign.from.address.split('@').pop() ?? '',
+    to: recipient.email,
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    // The link is the recipient's own, filled in by the sender; the log shows the rest.
+    subject: mergeFields(
+      campaign.subject,
+      { name: recipient.name ?? '', email: recipient.email, unsubscribe_url: '' },
+      'subject',
+    ),
+    tags: {},
+    campaignId: campaign.id,
+    contactId: recipient.contactId,
+    suppressed: [],
+    status: recipient.state === 'test' ? 'test' : 'queued',
+    opens: 0,
+    clicks: 0,
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: Math.floor(now / 1000) + retentionEnv().EMAIL_RETENTION_DAYS * 86_400,
+  };
+}
+
+/** Queues the campaign's parked emails again. */
+async function requeueParked(campaign: CampaignRecord, queue: QueueCampaignEmails) {
+  const parked = await parkedEmails(campaign.id);
+  if (parked.length === 0) return;
+  await queue(parked.map((email) => messageOf(email)));
+  await inParallel(parked, 8, (email) => unpark(email.projectId, email.id));
+}
+
+function messageOf(email: EmailRecord): SendMessage {
+  const to = Array.isArray(email.to) ? (email.to[0] ?? '') : email.to;
+  return {
+    emailId: email.id,
+    projectId: email.projectId,
+    accountId: email.accountId,
+    campaign: { id: email.campaignId ?? '', contactId: email.contactId ?? '', email: to },
+  };
+}
+
+/** Cancels a cancelled campaign's parked emails, then takes it off the ticks' list. */
+async function drainCancelled(campaign: CampaignRecord) {
+  const now = new Date().toISOString();
+  const parked = await parkedEmails(campaign.id);
+  await inParallel(parked, 8, async (email) => {
+    await cancelCampaignEmail(
+      email.projectId,
+      email.id,
+      now,
+      campaignCountItem(campaign.id, email.id, 'canceled'),
+    );
+  });
+  await leaveLive(campaign.projectId, campaign.id);
+}
+
+async function pause(campaign: CampaignRecord, reason: PausedReason) {
+  const now = new Date().toISOString();
+  try {
+    const paused = await transitionCampaign(campaign.projectId, campaign.id, 'pause', now, {
+      set: { pausedReason: reason },
+      live: 'leave',
+    });
+    logger.warn('campaign paused', { campaignId: campaign.id, reason });
+    await publishCampaignEvent(paused, 'campaign.paused', now);
+  } catch (error) {
+    if (!(error instanceof CampaignStateError)) throw error;
+  }
+}
+
+async function complete(campaign: CampaignRecord, counts: CampaignCounts) {
+  const now = new Date().toISOString();
+  try {
+    const completed = await transitionCampaign(campaign.projectId, campaign.id, 'complete', now, {
+      set: { completedAt: now },
+      live: 'leave',
+    });
+    logger.info('campaign completed', { campaignId: campaign.id });
+    await publishCampaignEvent(completed, 'campaign.completed', now, campaignView(completed, counts).stats);
+  } catch (error) {
+    if (!(error instanceof CampaignStateError)) throw error;
+  }
+}

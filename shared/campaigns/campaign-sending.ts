@@ -1,0 +1,45 @@
+import { type CampaignRecord, campaignCountItem, getCampaign } from '#shared/campaigns/campaign-store.ts';
+import type { SendMessage } from '#shared/emails/email-payload.ts';
+import { cancelCampaignEmail, parkEmail } from '#shared/emails/email-store.ts';
+import { logger } from '#shared/logger.ts';
+
+/** How long a sender trusts its copy of a campaign: a pause or cancel reaches every sender within this. */
+const cacheMs = 5000;
+const cache = new Map<string, { at: number; campaign: Promise<CampaignRecord | undefined> }>();
+
+function campaignOf(projectId: string, id: string, now = Date.now()) {
+  const key = `${projectId}/${id}`;
+  const held = cache.get(key);
+  if (held && now - held.at < cacheMs) return held.campaign;
+  const campaign = getCampaign(projectId, id, { consistent: false });
+  cache.set(key, { at: now, campaign });
+  campaign.catch(() => cache.delete(key));
+  return campaign;
+}
+
+/**
+ * Whether a campaign email may go to SES now, asked just before sending: yes while its
+ * campaign is sending; a paused campaign's email is parked (resuming queues it again), a
+ * cancelled (or vanished) campaign's email is canceled and counted. The answer for
+ * `send` carries the campaign, from which the email is rendered.
+ */
+export async function campaignGate(
+  message: SendMessage & { campaign: NonNullable<SendMessage['campaign']> },
+): Promise<{ send: true; campaign: CampaignRecord } | { send: false }> {
+  const campaign = await campaignOf(message.projectId, message.campaign.id);
+  const now = new Date().toISOString();
+  if (campaign && (campaign.status === 'sending' || campaign.status === 'completed'))
+    return { send: true, campaign };
+  if (campaign?.status === 'paused') {
+    if (await parkEmail(message.projectId, message.emailId, message.campaign.id, now))
+      logger.info('campaign email parked: its campaign is paused', { emailId: message.emailId });
+    return { send: false };
+  }
+  await cancelCampaignEmail(
+    message.projectId,
+    message.emailId,
+    now,
+    campaignCountItem(message.campaign.id, message.emailId, 'canceled'),
+  );
+  return { send: false };
+}

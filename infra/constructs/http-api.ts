@@ -90,6 +90,8 @@ export class MailroomHttpApi extends Construct {
     const invoked = new PolicyStatement({ actions: ['lambda:InvokeFunction'] });
     invoker.addToPrincipalPolicy(invoked);
 
+    // One log group for every route's function (each writes its own streams, named after it).
+    const routeLogs = new LogGroup(this, 'RouteLogs', { removalPolicy: RemovalPolicy.DESTROY });
     for (const route of props.routes) {
       const name = constructId(route);
       const fn = new MailroomFunction(this, name, {
@@ -97,6 +99,7 @@ export class MailroomHttpApi extends Construct {
         description: routeKey(route),
         memoryMb: route.memoryMb,
         resources: props.resources,
+        logGroup: routeLogs,
       });
       const [apiRoute] = this.api.addRoutes({
         path: route.path,

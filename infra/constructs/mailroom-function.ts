@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployedFunction } from '../function-catalogue.ts';
 import { type CapabilityResources, provideCapabilities } from './capabilities.ts';
@@ -28,6 +28,12 @@ export interface MailroomFunctionProps {
   /** What the capabilities point at. */
   readonly resources: CapabilityResources;
   readonly memoryMb?: number;
+  /**
+   * A log group shared with other functions (the API's routes share one: a stack holds at
+   * most 500 resources, and a route's own group would cost one each). Lambda names each
+   * stream after its function, so a route's lines stay apart. A group of its own when absent.
+   */
+  readonly logGroup?: ILogGroup;
 }
 
 /**
@@ -52,17 +58,19 @@ export class InlinePolicyRole extends Role {
 
 /**
  * A Lambda function with the house defaults: Node.js 24 on arm64, an ESM bundle made by
- * esbuild locally (see `lambda-defaults.ts`), X-Ray tracing, a log group of its own (retention
- * set stack-wide) and a role of its own (its grants inline) that may write only to that log group, instead
+ * esbuild locally (see `lambda-defaults.ts`), X-Ray tracing, a log group of its own or
+ * shared (retention set stack-wide) and a role of its own (its grants inline) that may write only to that log group, instead
  * of the AWSLambdaBasicExecutionRole managed policy (any log group of the account).
  * Its environment and grants beyond that come from its capabilities alone.
  */
 export class MailroomFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: MailroomFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup =
+      props.logGroup ??
+      new LogGroup(scope, `${id}Logs`, {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
     const role = new InlinePolicyRole(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: props.description.slice(0, 1000),

@@ -292,7 +292,7 @@ describe('assets', () => {
 });
 
 describe('signing keys', () => {
-  it('generates the keys in Secrets Manager, readable only by the OTP routes', () => {
+  it('generates the keys in Secrets Manager, readable only by what signs or checks OTP codes and unsubscribe links', () => {
     const [secretId = '', secret] = ofType('AWS::SecretsManager::Secret')[0] ?? [];
     expect(secret?.Properties.GenerateSecretString).toMatchObject({
       GenerateStringKey: signingSecret.firstKeyId,
@@ -310,10 +310,12 @@ describe('signing keys', () => {
       .map(([, fn]) => fn.Properties.Description)
       .sort();
     expect(readers).toEqual(
-      routes
-        .filter((route) => route.capabilities.includes('secrets:signingKeys'))
-        .map((route) => `${route.method} ${route.path}`)
-        .sort(),
+      [
+        ...routes
+          .filter((route) => route.capabilities.includes('secrets:signingKeys'))
+          .map((route) => `${route.method} ${route.path}`),
+        `consumer of ${queues.bulkSend.name}`,
+      ].sort(),
     );
     expect(readers.length).toBeGreaterThan(0);
   });
@@ -348,18 +350,21 @@ describe('SES and its events', () => {
     expect(variables[sesEventsTopic.envVar]).toEqual({ Ref: expect.stringMatching(/SesEventsTopic/) });
   });
 
-  it('lets only the sender send, on identities and the configuration set of this account', () => {
+  it('lets only the senders send, on identities and the configuration set of this account', () => {
     const sesStatements = allStatements().filter((statement) =>
       [statement.Action].flat().some((action: string) => action.startsWith('ses:')),
     );
     const sending = sesStatements.filter((statement) => [statement.Action].flat().includes('ses:SendEmail'));
-    expect(sending).toHaveLength(1);
-    expect(sending[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    expect(JSON.stringify(sending[0]?.Resource)).toContain(':identity/*');
-    expect(JSON.stringify(sending[0]?.Resource)).toContain(':configuration-set/');
-    const [senderId] = functionByDescription(`consumer of ${queues.send.name}`);
-    const senderRole: string = resources[senderId]?.Properties.Role['Fn::GetAtt'][0];
-    expect(statementsOfRole(senderRole)).toContainEqual(sending[0]);
+    // The transactional sender and the campaigns' bulk sender, nothing else.
+    expect(sending).toHaveLength(2);
+    for (const [index, queue] of [queues.send, queues.bulkSend].entries()) {
+      expect(sending[index]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(JSON.stringify(sending[index]?.Resource)).toContain(':identity/*');
+      expect(JSON.stringify(sending[index]?.Resource)).toContain(':configuration-set/');
+      const [senderId] = functionByDescription(`consumer of ${queue.name}`);
+      const senderRole: string = resources[senderId]?.Properties.Role['Fn::GetAtt'][0];
+      expect(statementsOfRole(senderRole)).toContainEqual(sending[index]);
+    }
   });
 
   it('lets only the domain routes manage identities, and the verifier only read them', () => {
@@ -481,6 +486,7 @@ describe('SES tenants (stack setting)', () => {
         'POST /api/v1/domains',
         'POST /api/v1/domains/{id}/verify',
         `consumer of ${queues.send.name}`,
+        `consumer of ${queues.bulkSend.name}`,
       ].sort(),
     );
     expect(allStatements(template.toJSON().Resources)).toContainEqual(

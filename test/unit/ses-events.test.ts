@@ -62,16 +62,20 @@ describe('reading SES events', () => {
     });
   });
 
-  it('counts opens and clicks without touching the status', () => {
+  it('counts opens and clicks, and moves the status to opened and clicked', () => {
     const open = read({ eventType: 'Open', mail, open: { timestamp: at.toISOString() } });
-    expect(open).toMatchObject({ type: 'opened', counter: 'opens' });
-    expect(open.status).toBeUndefined();
+    expect(open).toMatchObject({ type: 'opened', status: 'opened', counter: 'opens' });
     const click = read({
       eventType: 'Click',
       mail,
       click: { timestamp: at.toISOString(), link: 'https://x.test' },
     });
-    expect(click).toMatchObject({ type: 'clicked', counter: 'clicks', details: { link: 'https://x.test' } });
+    expect(click).toMatchObject({
+      type: 'clicked',
+      status: 'clicked',
+      counter: 'clicks',
+      details: { link: 'https://x.test' },
+    });
   });
 
   it('records a Transient bounce as soft_bounced', () => {

@@ -296,6 +296,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       [sesEventsTopic.envVar]: messaging.sesEventsTopicArn,
       SES_TENANTS: options.sesTenants ? 'on' : 'off',
       EMAIL_RETENTION_DAYS: String(parseDeploymentConfig(() => undefined).emailRetentionDays),
+      BULK_SEND_SHARE: String(
+        options.campaigns?.sendShare ?? parseDeploymentConfig(() => undefined).campaignSendShare,
+      ),
+      CAMPAIGN_LOOKAHEAD_SECONDS: String(
+        options.campaigns?.lookaheadSeconds ??
+          parseDeploymentConfig(() => undefined).campaignLookaheadSeconds,
+      ),
       SES_ARN_PREFIX: `arn:aws:ses:${localAws.region}:${localAccountId}:`,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -488,6 +488,9 @@ export class LocalSes {
     };
   }
 
+  /** Sends refused for the rate since the start (a paced sender should see none): a local-only reading. */
+  throttledCount = 0;
+
   /** Local-only control: change the account's quota (for throttling tests). */
   setQuota(input: { MaxSendRate?: number; Max24HourSend?: number }) {
     this.quota = {
@@ -524,6 +527,7 @@ export class LocalSes {
     // A little slack for clock and timer jitter between a paced sender and this check.
     if (tokens + 0.05 < Math.min(recipients, rate)) {
       this.bucket = { tokens, at: now };
+      this.throttledCount += 1;
       throw new SesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.');
     }
     this.bucket = { tokens: tokens - Math.min(recipients, rate), at: now };

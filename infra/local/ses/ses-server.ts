@@ -34,6 +34,7 @@ const sesPaths = {
   GetAccount: ['GET', '/v2/email/account'],
   LocalSetIdentityStatus: ['POST', `/_local/identities/${name}/status`],
   LocalSetQuota: ['PUT', '/_local/account/quota'],
+  LocalThrottles: ['GET', '/_local/account/throttles'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type SesOperation = keyof typeof sesPaths;
@@ -84,6 +85,7 @@ function sesOperations(ses: LocalSes): Record<SesOperation, Operation> {
     LocalSetIdentityStatus: (p, body) =>
       ses.setIdentityStatus(p[1] ?? '', String(body.status) as VerificationStatus),
     LocalSetQuota: (_, body) => ses.setQuota(body),
+    LocalThrottles: () => ({ throttled: ses.throttledCount }),
   };
 }
 

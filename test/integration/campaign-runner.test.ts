@@ -51,6 +51,10 @@ async function completed(id: string, timeoutMs: number) {
   }
 }
 
+/** Sends the local SES refused for the rate so far. */
+const throttles = async () =>
+  ((await (await fetch(`${sesUrl}/_local/account/throttles`)).json()) as { throttled: number }).throttled;
+
 /** How many messages the local SES took for each recipient of the campaign. */
 async function deliveriesPerRecipient(id: string) {
   const counts = new Map<string, number>();
@@ -109,7 +113,7 @@ describe('the campaign runner', () => {
     const label = `pace-${Date.now()}`;
     const id = await campaignTo(label, 200);
     // At the suite's MaxSendRate (14): campaigns fill 11 of each second's sends, 3 stay free.
-    const throttledBefore = (await (await fetch(`${sesUrl}/_local/account/throttles`)).json()).throttled;
+    const throttledBefore = await throttles();
     expect((await call('POST', `/api/v1/campaigns/${id}/launch`)).body.status).toBe('sending');
     // Once the campaign is well under way, a few password resets.
     const started = Date.now();
@@ -139,7 +143,7 @@ describe('the campaign runner', () => {
       const campaignAfter = campaignPositions.filter((index) => index > position).length;
       expect(campaignAfter, `campaign emails captured after reset ${single}`).toBeGreaterThan(60);
     }
-    const throttledAfter = (await (await fetch(`${sesUrl}/_local/account/throttles`)).json()).throttled;
+    const throttledAfter = await throttles();
     expect(throttledAfter - throttledBefore).toBe(0);
   }, 180_000);
 });

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { sesReads } from '#shared/aws/ses.ts';
 import { unhealthyReason } from '#shared/campaigns/campaign-health.ts';
 import type { PausedReason } from '#shared/campaigns/campaign-lifecycle.ts';
 import { mergeFields } from '#shared/campaigns/campaign-mail.ts';
-import { lookaheadRecipients } from '#shared/campaigns/campaign-pacing.ts';
+import { bulkSendShare, lookaheadRecipients } from '#shared/campaigns/campaign-pacing.ts';
 import {
   type CampaignCounts,
   type CampaignRecord,
@@ -38,9 +39,9 @@ import { capabilityEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
 import { newId } from '#shared/ids.ts';
 import { inParallel } from '#shared/in-parallel.ts';
-import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
+import { type AllowanceTaken, consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
-import { suppressedAmong } from '#shared/suppressions/suppression-store.ts';
+import { normaliseAddress, suppressedAmong } from '#shared/suppressions/suppression-store.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
 import * as z from '#shared/zod.ts';
 
@@ -104,41 +105,65 @@ export async function runCampaignTick(
     return;
   }
   if (campaign.status !== 'sending') return;
-  if (!(await takeLease(projectId, campaignId, Date.now(), Date.now() + leaseMs))) return;
+  const leaseId = randomUUID();
+  if (!(await takeLease(projectId, campaignId, leaseId, Date.now(), Date.now() + leaseMs))) return;
   try {
     await advance(campaign, queue);
   } finally {
-    await releaseLease(projectId, campaignId);
+    await releaseLease(projectId, campaignId, leaseId);
   }
+}
+
+/** The counters since the campaign's last resume: what its health is judged on. */
+function sinceResume(campaign: CampaignRecord, counts: CampaignCounts) {
+  const base = campaign.healthBaseline ?? { sent: 0, bounced: 0, complained: 0 };
+  return {
+    sent: counts.sent - base.sent,
+    bounced: counts.bounced - base.bounced,
+    complained: counts.complained - base.complained,
+  };
+}
+
+/** How many more recipients SES's quotas leave the campaign room to queue now (a test key's: any number). */
+async function roomToQueue(
+  campaign: CampaignRecord,
+  counts: CampaignCounts,
+): Promise<number | 'daily_quota'> {
+  if (campaign.mode === 'test') return Number.POSITIVE_INFINITY;
+  const { SendQuota } = await sesReads.send(new GetAccountCommand({}));
+  const rate = Math.max(1, Math.floor(SendQuota?.MaxSendRate ?? 1));
+  const queued = outstanding(campaign, counts);
+  let room = lookaheadRecipients(rate) - queued;
+  // -1 is SES's "no daily limit". Campaigns use at most their share of the day, as of each second.
+  const max24 = SendQuota?.Max24HourSend ?? -1;
+  if (max24 >= 0) {
+    const dailyRoom = Math.floor(max24 * bulkSendShare()) - (SendQuota?.SentLast24Hours ?? 0) - queued;
+    if (dailyRoom <= 0) return 'daily_quota';
+    room = Math.min(room, dailyRoom);
+  }
+  return room;
 }
 
 async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
   const counts = await readCounters(campaign.id);
   if ((await accountStatus(campaign.accountId, { fresh: true })) !== 'active')
     return pause(campaign, 'account_not_active');
-  const unhealthy = unhealthyReason(counts);
+  const unhealthy = unhealthyReason(sinceResume(campaign, counts));
   if (unhealthy) return pause(campaign, unhealthy);
+  const deadline = Date.now() + workMs;
   // A sender that still saw the campaign paused parked its email after the resume: send it now.
-  await requeueParked(campaign, queue);
+  await requeueParked(campaign, queue, deadline);
   if (campaign.expanded) {
     if (outstanding(campaign, counts) === 0) await complete(campaign, counts);
     return;
   }
 
-  let room = Number.POSITIVE_INFINITY;
-  if (campaign.mode === 'live') {
-    const { SendQuota } = await sesReads.send(new GetAccountCommand({}));
-    const rate = Math.max(1, Math.floor(SendQuota?.MaxSendRate ?? 1));
-    const dailyLeft =
-      (SendQuota?.Max24HourSend ?? Number.POSITIVE_INFINITY) - (SendQuota?.SentLast24Hours ?? 0);
-    room = lookaheadRecipients(rate) - outstanding(campaign, counts);
-    if (dailyLeft - outstanding(campaign, counts) <= 0) return pause(campaign, 'ses_daily_quota');
-    room = Math.min(room, dailyLeft - outstanding(campaign, counts));
-  }
-  const deadline = Date.now() + workMs;
+  let room = await roomToQueue(campaign, counts);
+  if (room === 'daily_quota') return pause(campaign, 'ses_daily_quota');
   let cursor = campaign.cursor ?? '';
+  let size = pageSize;
   while (room > 0 && Date.now() < deadline) {
-    const want = Math.min(pageSize, room);
+    const want = Math.min(size, room);
     const contacts = await contactsPage(
       campaign.listId,
       { status: 'subscribed', after: cursor || undefined },
@@ -148,7 +173,12 @@ async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
     const done = contacts.length < want;
     const last = contacts.length > 0 ? emailKeyOf((contacts.at(-1) as ContactRecord).email) : cursor;
     const refusal = await countAgainstLimits(campaign, contacts.length);
-    if (refusal === 'later') return;
+    if (refusal === 'later') {
+      // The account's shortest window may hold fewer than a page: try smaller pages, then the next tick.
+      if (size <= 10) return;
+      size = 10;
+      continue;
+    }
     if (refusal) return pause(campaign, refusal);
     const toQueue = await writeRecipients(campaign, contacts);
     await queue(toQueue);
@@ -162,36 +192,45 @@ async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
     if (!(await commitPage(campaign.projectId, campaign.id, cursor, last, done, page, now))) return;
     room -= page.written - page.skipped - page.tested;
     cursor = last;
+    const [after, latest] = await Promise.all([
+      getCampaign(campaign.projectId, campaign.id),
+      done ? readCounters(campaign.id) : Promise.resolve(counts),
+    ]);
+    // Paused or cancelled meanwhile: the next page waits for the next tick that finds it sending.
+    if (after?.status !== 'sending') return;
     if (done) {
-      const [after, latest] = await Promise.all([
-        getCampaign(campaign.projectId, campaign.id),
-        readCounters(campaign.id),
-      ]);
-      if (after && outstanding(after, latest) === 0) await complete(after, latest);
+      if (outstanding(after, latest) === 0) await complete(after, latest);
       return;
     }
   }
 }
 
 /**
- * Counts a page against the account's sending windows and monthly quota (and the shared
- * sandbox's daily allowance): undefined when it fits, a pause reason when the campaign
- * cannot go on today or this month, `later` when a short window is full for now.
+ * Counts a page against the account's sending windows and monthly quota, as single sends
+ * are (and the shared sandbox's daily allowance): undefined when it fits, a pause reason
+ * when the campaign cannot go on today or this month, `later` when a short window is
+ * full for now.
  */
 async function countAgainstLimits(
   campaign: CampaignRecord,
   recipients: number,
 ): Promise<PausedReason | 'later' | undefined> {
   if (recipients === 0 || campaign.mode === 'test') return undefined;
+  let taken: AllowanceTaken;
   try {
-    await consumeSendAllowance({ accountId: campaign.accountId, mode: campaign.mode }, recipients);
-    if (campaign.authority === 'sandbox')
-      for (let i = 0; i < recipients; i++) await useSandboxAllowance(campaign.projectId);
-    return undefined;
+    taken = await consumeSendAllowance({ accountId: campaign.accountId, mode: campaign.mode }, recipients);
   } catch (error) {
     if (error instanceof QuotaExceededError) return 'quota_exceeded';
-    if (error instanceof RateLimitedError)
-      return campaign.authority === 'sandbox' ? 'sandbox_daily_limit' : 'later';
+    if (error instanceof RateLimitedError) return 'later';
+    throw error;
+  }
+  if (campaign.authority !== 'sandbox') return undefined;
+  try {
+    await useSandboxAllowance(campaign.projectId, new Date(), recipients);
+    return undefined;
+  } catch (error) {
+    await taken.giveBack();
+    if (error instanceof RateLimitedError) return 'sandbox_daily_limit';
     throw error;
   }
 }
@@ -202,10 +241,14 @@ async function countAgainstLimits(
  * skipped, a test key's recipients are logged as `test`.
  */
 async function writeRecipients(campaign: CampaignRecord, contacts: ContactRecord[]): Promise<SendMessage[]> {
+  // The suppression list keeps an address's local part as it came (SES's spelling, or the
+  // caller's); contacts compare without case: look an address up in both spellings.
   const suppressed = await suppressedAmong(
     campaign.projectId,
-    contacts.map((contact) => contact.email),
+    contacts.flatMap((contact) => [contact.email, emailKeyOf(contact.email)]),
   );
+  const isSuppressed = (email: string) =>
+    suppressed.has(normaliseAddress(email)) || suppressed.has(normaliseAddress(emailKeyOf(email)));
   const messages: SendMessage[] = [];
   await inParallel(contacts, 16, async (contact) => {
     const now = Date.now();
@@ -214,11 +257,7 @@ async function writeRecipients(campaign: CampaignRecord, contacts: ContactRecord
       contactId: contact.id,
       email: contact.email,
       ...(contact.name ? { name: contact.name } : {}),
-      state: suppressed.has(emailKeyOf(contact.email))
-        ? 'skipped'
-        : campaign.mode === 'test'
-          ? 'test'
-          : 'queued',
+      state: isSuppressed(contact.email) ? 'skipped' : campaign.mode === 'test' ? 'test' : 'queued',
     });
     if (recipient.state === 'skipped') return;
     await putEmail(emailRecord(campaign, recipient, now)).catch((error: unknown) => {
@@ -265,6 +304,7 @@ function emailRecord(campaign: CampaignRecord, recipient: RecipientRecord, now: 
     tags: {},
     campaignId: campaign.id,
     contactId: recipient.contactId,
+    ...(recipient.name ? { contactName: recipient.name } : {}),
     suppressed: [],
     status: recipient.state === 'test' ? 'test' : 'queued',
     opens: 0,
@@ -275,12 +315,15 @@ function emailRecord(campaign: CampaignRecord, recipient: RecipientRecord, now: 
   };
 }
 
-/** Queues the campaign's parked emails again. */
-async function requeueParked(campaign: CampaignRecord, queue: QueueCampaignEmails) {
-  const parked = await parkedEmails(campaign.id);
-  if (parked.length === 0) return;
-  await queue(parked.map((email) => messageOf(email)));
-  await inParallel(parked, 8, (email) => unpark(email.projectId, email.id));
+/** Queues the campaign's parked emails again, as many as the run has time for. */
+async function requeueParked(campaign: CampaignRecord, queue: QueueCampaignEmails, deadline: number) {
+  while (Date.now() < deadline) {
+    const parked = await parkedEmails(campaign.id, 500);
+    if (parked.length === 0) return;
+    await queue(parked.map((email) => messageOf(email)));
+    // An email parked again since it was read (a sender's copy still said paused) stays parked.
+    await inParallel(parked, 8, (email) => unpark(email.projectId, email.id, email.parkedAt));
+  }
 }
 
 function messageOf(email: EmailRecord): SendMessage {
@@ -289,25 +332,42 @@ function messageOf(email: EmailRecord): SendMessage {
     emailId: email.id,
     projectId: email.projectId,
     accountId: email.accountId,
-    campaign: { id: email.campaignId ?? '', contactId: email.contactId ?? '', email: to },
+    campaign: {
+      id: email.campaignId ?? '',
+      contactId: email.contactId ?? '',
+      email: to,
+      ...(email.contactName ? { name: email.contactName } : {}),
+    },
   };
 }
 
-/** Cancels a cancelled campaign's parked emails, then takes it off the ticks' list. */
+/**
+ * Cancels what a cancelled campaign still holds: its parked emails, and the emails of
+ * recipients a run wrote past the cursor before it died (never queued); then takes the
+ * campaign off the ticks' list. Emails still on the queue are canceled by the senders.
+ */
 async function drainCancelled(campaign: CampaignRecord) {
   const now = new Date().toISOString();
-  const parked = await parkedEmails(campaign.id);
-  await inParallel(parked, 8, async (email) => {
-    await cancelCampaignEmail(
-      email.projectId,
-      email.id,
-      now,
+  const cancel = async (email: { projectId: string; id: string }) => {
+    await cancelCampaignEmail(email.projectId, email.id, now, [
       campaignCountItem(campaign.id, email.id, 'canceled'),
-    );
-  });
+    ]);
+  };
+  for (;;) {
+    const parked = await parkedEmails(campaign.id, 500);
+    if (parked.length === 0) break;
+    await inParallel(parked, 8, cancel);
+    await inParallel(parked, 8, (email) => unpark(email.projectId, email.id, email.parkedAt));
+  }
+  const unwritten = await recipientsBetween(campaign.id, campaign.cursor ?? '', undefined);
+  await inParallel(
+    unwritten.filter((recipient) => recipient.state === 'queued'),
+    8,
+    // Never counted as written, so not counted as canceled either.
+    (recipient) => cancelCampaignEmail(campaign.projectId, recipient.emailId, now, []).then(() => undefined),
+  );
   await leaveLive(campaign.projectId, campaign.id);
 }
-
 async function pause(campaign: CampaignRecord, reason: PausedReason) {
   const now = new Date().toISOString();
   try {

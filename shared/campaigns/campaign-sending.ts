@@ -1,6 +1,7 @@
 import { type CampaignRecord, campaignCountItem, getCampaign } from '#shared/campaigns/campaign-store.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
 import { cancelCampaignEmail, parkEmail } from '#shared/emails/email-store.ts';
+import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import { logger } from '#shared/logger.ts';
 
 /** How long a sender trusts its copy of a campaign: a pause or cancel reaches every sender within this. */
@@ -11,6 +12,8 @@ function campaignOf(projectId: string, id: string, now = Date.now()) {
   const key = `${projectId}/${id}`;
   const held = cache.get(key);
   if (held && now - held.at < cacheMs) return held.campaign;
+  // A sender meets few campaigns; forget them all rather than grow without end.
+  if (cache.size > 1000) cache.clear();
   const campaign = getCampaign(projectId, id, { consistent: false });
   cache.set(key, { at: now, campaign });
   campaign.catch(() => cache.delete(key));
@@ -20,13 +23,23 @@ function campaignOf(projectId: string, id: string, now = Date.now()) {
 /**
  * Whether a campaign email may go to SES now, asked just before sending: yes while its
  * campaign is sending; a paused campaign's email is parked (resuming queues it again), a
- * cancelled (or vanished) campaign's email is canceled and counted. The answer for
- * `send` carries the campaign, from which the email is rendered.
+ * cancelled (or vanished) campaign's email is canceled and counted. Any other status on
+ * this sender's copy (a read from just before a launch or a scheduled start) is read
+ * again, strongly consistent, and if it still says neither, the email waits
+ * (`SendDeferredError`). The answer for `send` carries the campaign, from which the email
+ * is rendered.
  */
 export async function campaignGate(
   message: SendMessage & { campaign: NonNullable<SendMessage['campaign']> },
 ): Promise<{ send: true; campaign: CampaignRecord } | { send: false }> {
-  const campaign = await campaignOf(message.projectId, message.campaign.id);
+  let campaign = await campaignOf(message.projectId, message.campaign.id);
+  if (!campaign || !decided(campaign.status)) {
+    campaign = await getCampaign(message.projectId, message.campaign.id, { consistent: true });
+    cache.set(`${message.projectId}/${message.campaign.id}`, {
+      at: Date.now(),
+      campaign: Promise.resolve(campaign),
+    });
+  }
   const now = new Date().toISOString();
   if (campaign && (campaign.status === 'sending' || campaign.status === 'completed'))
     return { send: true, campaign };
@@ -35,11 +48,13 @@ export async function campaignGate(
       logger.info('campaign email parked: its campaign is paused', { emailId: message.emailId });
     return { send: false };
   }
-  await cancelCampaignEmail(
-    message.projectId,
-    message.emailId,
-    now,
+  if (campaign && campaign.status !== 'cancelled')
+    throw new SendDeferredError(`the campaign is ${campaign.status}; the email waits`);
+  await cancelCampaignEmail(message.projectId, message.emailId, now, [
     campaignCountItem(message.campaign.id, message.emailId, 'canceled'),
-  );
+  ]);
   return { send: false };
 }
+
+/** Statuses that settle what a campaign's queued email does. */
+const decided = (status: string) => ['sending', 'completed', 'paused', 'cancelled'].includes(status);

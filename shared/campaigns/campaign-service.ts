@@ -21,13 +21,27 @@ import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-tok
 import { findList } from '#shared/contacts/contact-service.ts';
 import { authorizeSender } from '#shared/domains/sender-authorization.ts';
 import { type AcceptedEmail, acceptEmail } from '#shared/emails/accept-email.ts';
-import { ApiError, ConflictError, NotFoundError } from '#shared/errors.ts';
+import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 
 async function findCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
   const campaign = isId('campaign', id) ? await getCampaign(caller.projectId, id) : undefined;
   if (!campaign) throw new NotFoundError('Campaign');
+  return campaign;
+}
+
+/**
+ * The campaign, for a change by this caller: a test key's campaigns are logged, never
+ * sent, so a test key may not change a live one (nor a live key a test one), or it could
+ * launch real mail without the checks a live key passes.
+ */
+async function campaignToChange(caller: Caller, id: string): Promise<CampaignRecord> {
+  const campaign = await findCampaign(caller, id);
+  if (campaign.mode !== caller.mode)
+    throw new ForbiddenError(
+      `A ${caller.mode} key cannot change a campaign made with a ${campaign.mode} key.`,
+    );
   return campaign;
 }
 
@@ -48,7 +62,7 @@ async function transition(
   action: CampaignAction,
   change: Parameters<typeof transitionCampaign>[4] = {},
 ): Promise<CampaignRecord> {
-  if (!isId('campaign', id)) throw new NotFoundError('Campaign');
+  await campaignToChange(caller, id);
   try {
     return await transitionCampaign(caller.projectId, id, action, new Date().toISOString(), change);
   } catch (error) {
@@ -104,21 +118,17 @@ export async function pageCampaigns(caller: Caller, query: ListCampaignsQuery) {
 
 /** `PUT /api/v1/campaigns/:id`: while it is a draft. */
 export async function updateCampaign(caller: Caller, id: string, input: UpdateCampaignInput) {
-  await Promise.all([
-    input.fromEmail ? authorizeSender(caller, input.fromEmail.address) : undefined,
+  const { fromEmail, ...rest } = input;
+  const [authority] = await Promise.all([
+    fromEmail ? authorizeSender(caller, fromEmail.address) : undefined,
     input.listId ? findList(caller.projectId, input.listId) : undefined,
   ]);
-  const { fromEmail, ...rest } = input;
-  const set: Record<string, unknown> = { ...rest };
-  if (fromEmail) {
-    set.from = fromEmail;
-    set.authority = await authorizeSender(caller, fromEmail.address);
-  }
+  const set: Record<string, unknown> = { ...rest, ...(fromEmail ? { from: fromEmail, authority } : {}) };
   return transition(caller, id, 'edit', { set });
 }
 
 export async function removeCampaign(caller: Caller, id: string): Promise<void> {
-  const campaign = await findCampaign(caller, id);
+  const campaign = await campaignToChange(caller, id);
   try {
     await deleteDraft(caller.projectId, campaign.id);
   } catch (error) {
@@ -140,7 +150,7 @@ export async function launchCampaign(
   input: { scheduledAt?: string },
   publicUrl: string,
 ): Promise<CampaignRecord> {
-  const campaign = await findCampaign(caller, id);
+  const campaign = await campaignToChange(caller, id);
   if (campaign.status !== 'draft') throw new ConflictError(`${refusals.launch} (it is ${campaign.status}).`);
   const [authority, list] = await Promise.all([
     authorizeSender(caller, campaign.from.address),
@@ -179,10 +189,19 @@ export async function pauseCampaign(caller: Caller, id: string): Promise<Campaig
   return paused;
 }
 
-/** From paused back to sending: the next tick queues its parked mail again and goes on. */
+/**
+ * From paused back to sending: the next tick queues its parked mail again and goes on.
+ * Its health is judged afresh on what it sends from here (a list cleaned after a
+ * bounce-rate pause starts again with a clean slate, and its next 1,000 sends decide).
+ */
 export async function resumeCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
   const now = new Date().toISOString();
-  const resumed = await transition(caller, id, 'resume', { remove: ['pausedReason'], live: { join: now } });
+  const { sent, bounced, complained } = await readCounters(id);
+  const resumed = await transition(caller, id, 'resume', {
+    remove: ['pausedReason'],
+    set: { healthBaseline: { sent, bounced, complained } },
+    live: { join: now },
+  });
   await queueCampaignTicks([{ projectId: caller.projectId, campaignId: id }]);
   await publishCampaignEvent(resumed, 'campaign.sending', now);
   return resumed;

@@ -28,6 +28,7 @@ import {
   campaignTransitions,
   type PausedReason,
 } from '#shared/campaigns/campaign-lifecycle.ts';
+import { emailKeyOf } from '#shared/contacts/contact-slots.ts';
 import type { SenderAuthority } from '#shared/domains/sender-authorization.ts';
 import type { Mailbox } from '#shared/emails/address.ts';
 import { shardOfId } from '#shared/ids.ts';
@@ -68,6 +69,8 @@ export interface CampaignRecord {
   written?: number;
   skipped?: number;
   tested?: number;
+  /** The counters when the campaign was last resumed: its health is judged on what it sent since. */
+  healthBaseline?: { sent: number; bounced: number; complained: number };
 }
 
 /** What the sender and the events worker count per campaign. */
@@ -142,19 +145,28 @@ function campaignOf(item: Record<string, unknown>): CampaignRecord {
   const {
     kind: _kind,
     leaseUntil: _lease,
+    leaseId: _leaseId,
     ...campaign
-  } = withoutKeys<CampaignRecord & { kind: string; leaseUntil?: number }>(item);
+  } = withoutKeys<CampaignRecord & { kind: string; leaseUntil?: number; leaseId?: string }>(item);
   return campaign;
 }
 
-/** Every campaign of the project, oldest first (a project holds hundreds, not millions). */
-export async function listProjectCampaigns(projectId: string): Promise<CampaignRecord[]> {
+/** What listings need of a campaign (not its content, up to 256 KB each). */
+export type CampaignSummary = Pick<
+  CampaignRecord,
+  'id' | 'projectId' | 'name' | 'status' | 'listId' | 'tested' | 'createdAt'
+>;
+
+/** Every campaign of the project, oldest first, without content (a project holds hundreds, not millions). */
+export async function listProjectCampaigns(projectId: string): Promise<CampaignSummary[]> {
   const items = await queryAll({
     TableName: tableName(),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': campaignsPartition(projectId) },
+    ProjectionExpression: 'id, projectId, #name, #status, listId, tested, createdAt',
+    ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
   });
-  return items.map(campaignOf);
+  return items as CampaignSummary[];
 }
 
 /** Counts of the project's campaigns for `GET /api/v1/stats`. */
@@ -265,21 +277,31 @@ export async function leaveLive(projectId: string, id: string): Promise<void> {
       TableName: tableName(),
       Key: campaignKey(projectId, id),
       UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'attribute_exists(pk)',
     }),
   );
 }
 
-/** Takes the campaign's runner lease until `until` (ms); false while another run holds it. */
-export async function takeLease(projectId: string, id: string, now: number, until: number): Promise<boolean> {
+/**
+ * Takes the campaign's runner lease until `until` (ms) under the name `leaseId`; false
+ * while another run holds it.
+ */
+export async function takeLease(
+  projectId: string,
+  id: string,
+  leaseId: string,
+  now: number,
+  until: number,
+): Promise<boolean> {
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
-        UpdateExpression: 'SET leaseUntil = :until',
+        UpdateExpression: 'SET leaseUntil = :until, leaseId = :lease',
         ConditionExpression:
           'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':until': until, ':now': now },
+        ExpressionAttributeValues: { ':until': until, ':now': now, ':lease': leaseId },
       }),
     );
     return true;
@@ -289,14 +311,21 @@ export async function takeLease(projectId: string, id: string, now: number, unti
   }
 }
 
-export async function releaseLease(projectId: string, id: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: campaignKey(projectId, id),
-      UpdateExpression: 'REMOVE leaseUntil',
-    }),
-  );
+/** Gives the lease back, if it is still this run's (one that overran may have lost it to the next). */
+export async function releaseLease(projectId: string, id: string, leaseId: string): Promise<void> {
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: campaignKey(projectId, id),
+        UpdateExpression: 'REMOVE leaseUntil, leaseId',
+        ConditionExpression: 'leaseId = :lease',
+        ExpressionAttributeValues: { ':lease': leaseId },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
 
 /**
@@ -397,7 +426,7 @@ export async function putRecipient(campaignId: string, recipient: RecipientRecor
     await dynamo.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { pk: recipientsPartition(campaignId), sk: recipient.email.toLowerCase(), ...recipient },
+        Item: { pk: recipientsPartition(campaignId), sk: emailKeyOf(recipient.email), ...recipient },
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

@@ -1,4 +1,4 @@
-import type { CampaignCounts, CampaignRecord } from '#shared/campaigns/campaign-store.ts';
+import type { CampaignCounts, CampaignRecord, CampaignSummary } from '#shared/campaigns/campaign-store.ts';
 import { displayMailbox } from '#shared/emails/address.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
@@ -8,10 +8,11 @@ export function createdCampaignView(campaign: CampaignRecord) {
   return { id: campaign.id, name: campaign.name, status: campaign.status, listId: campaign.listId };
 }
 
-const sentOf = (campaign: CampaignRecord, counts: CampaignCounts) => counts.sent + (campaign.tested ?? 0);
+const sentOf = (campaign: Pick<CampaignRecord, 'tested'>, counts: CampaignCounts) =>
+  counts.sent + (campaign.tested ?? 0);
 
 /** A row of `GET /api/v1/campaigns`. */
-export function campaignSummary(campaign: CampaignRecord, counts: CampaignCounts) {
+export function campaignSummary(campaign: CampaignSummary, counts: CampaignCounts) {
   return {
     id: campaign.id,
     name: campaign.name,

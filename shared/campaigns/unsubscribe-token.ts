@@ -28,10 +28,25 @@ export async function unsubscribeToken(claim: UnsubscribeClaim): Promise<string>
   return `${prefix}${keys.currentId}.${body}.${hmacHex(keys, keys.currentId, signed(keys.currentId, body))}`;
 }
 
+/** Fresh reads for unknown key ids, at most one in this long: forged ids must not drive Secrets Manager. */
+const freshReadMs = 30_000;
+let lastFreshRead = 0;
+
+/**
+ * Whether a key id this instance lacks may have been added since its copy (a rotation):
+ * only ids after the current one, and then only once per `freshReadMs`.
+ */
+function mayBeNewer(keyId: string, currentId: string): boolean {
+  if (Number(keyId.slice(1)) <= Number(currentId.slice(1))) return false;
+  if (Date.now() - lastFreshRead < freshReadMs) return false;
+  lastFreshRead = Date.now();
+  return true;
+}
+
 /**
  * The claim of a token whose signature holds (compared in constant time), or undefined
  * for anything forged, altered or malformed. A key id this instance does not know yet
- * (rotated within its cache) is looked up once more.
+ * (rotated within its cache) is looked up once more (see `mayBeNewer`).
  */
 export async function readUnsubscribeToken(token: string): Promise<UnsubscribeClaim | undefined> {
   if (!token.startsWith(prefix) || token.length > 400) return undefined;
@@ -46,7 +61,8 @@ export async function readUnsubscribeToken(token: string): Promise<UnsubscribeCl
     return undefined;
   const body = [projectId, contactId, campaignId].join('.');
   let keys = await signingKeys();
-  if (keys.key(keyId) === undefined) keys = await signingKeys({ fresh: true });
+  if (keys.key(keyId) === undefined && mayBeNewer(keyId, keys.currentId))
+    keys = await signingKeys({ fresh: true });
   const expected = hmacHex(keys, keyId, signed(keyId, body));
   if (expected === undefined || !sameDigest(expected, mac)) return undefined;
   return { projectId, contactId, campaignId };

@@ -85,8 +85,10 @@ export async function updateList(projectId: string, listId: string, name: string
   return findList(projectId, listId);
 }
 
-/** Deletes a list: gone at once for every reader; its contacts are purged in the background. */
-/** Deletes a list, unless a campaign is still sending (or scheduled, or paused) to it: 409. */
+/**
+ * Deletes a list: gone at once for every reader; its contacts are purged in the
+ * background. Refused (409) while a campaign is scheduled, sending or paused to it.
+ */
 export async function deleteList(projectId: string, listId: string): Promise<void> {
   if (!isId('list', listId)) throw new NotFoundError('List');
   const inUse = (await listProjectCampaigns(projectId)).find(

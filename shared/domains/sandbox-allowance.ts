@@ -5,13 +5,13 @@ import { RateLimitedError } from '#shared/errors.ts';
 import { sandboxSender } from '#shared/resources.ts';
 
 /**
- * Counts one email from the shared sandbox domain against the project's daily
+ * Counts `emails` (one by default) from the shared sandbox domain against the project's daily
  * allowance (UTC days), refusing the one past the limit with 429 and `Retry-After`
  * until the next day. One conditional write; the counter expires by TTL.
  *
  * Access pattern: SANDBOX#<projectId> / DAY#<yyyy-mm-dd> → { sent, expiresAt }.
  */
-export async function useSandboxAllowance(projectId: string, now = new Date()): Promise<void> {
+export async function useSandboxAllowance(projectId: string, now = new Date(), emails = 1): Promise<void> {
   const day = now.toISOString().slice(0, 10);
   const nextDay = Date.parse(`${day}T00:00:00.000Z`) + 86_400_000;
   try {
@@ -19,11 +19,11 @@ export async function useSandboxAllowance(projectId: string, now = new Date()): 
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: `SANDBOX#${projectId}`, sk: `DAY#${day}` },
-        UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',
+        UpdateExpression: 'ADD sent :emails SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(sent) OR sent <= :room',
         ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': sandboxSender.dailyLimit,
+          ':emails': emails,
+          ':room': sandboxSender.dailyLimit - emails,
           ':expires': Math.floor(nextDay / 1000) + 86_400,
         },
       }),

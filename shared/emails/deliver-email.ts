@@ -15,6 +15,7 @@ import {
   releaseClaim,
 } from '#shared/emails/email-store.ts';
 import { holdForAccount } from '#shared/emails/held-mail.ts';
+import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/emails/send-rate.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
@@ -22,14 +23,6 @@ import { countEmails } from '#shared/metrics.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
 import { associateWithTenant, sesTenantsEnabled, tenantNameOf } from '#shared/tenancy/ses-tenants.ts';
 import type { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
-
-/** SES did not take the message this time (throttled, its own fault, no capacity); retry later. */
-export class SendDeferredError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SendDeferredError';
-  }
-}
 
 /** The email's record is not there; retried, then the message rests in the DLQ. */
 export class EmailMissingError extends Error {
@@ -168,6 +161,8 @@ async function recordSent(
  *   again when there is capacity, up to three times; then, or when there is no capacity
  *   before `deadline`, the claim is released and `SendDeferredError` thrown, so the
  *   queue brings it back;
+ * - a claim found that another sender took moments ago (a duplicate message): it is
+ *   looked at again later (`SendDeferredError`), once that sender has finished;
  * - no answer (a timeout after the request left), or a claim found from an attempt
  *   that died: SES may have sent it, so the email is `failed` with `unknown_outcome`
  *   rather than risk a duplicate. If SES did send it, its events correct the status.
@@ -205,6 +200,8 @@ export async function deliverEmail(
   const claim = await claimForSending(message.projectId, message.emailId, new Date().toISOString());
   if (claim === 'missing') throw new EmailMissingError(message.emailId);
   if (claim === 'settled') return;
+  // A duplicate message while another sender has it in hand: look again later, when it has settled.
+  if (claim === 'busy') throw new SendDeferredError('another sender is handing this email to SES');
   if (claim === 'in_doubt') {
     logger.warn('found an unfinished send attempt; not sending again', { emailId: message.emailId });
     await fail(message, payload, unknownOutcome, context);

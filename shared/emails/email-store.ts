@@ -28,7 +28,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import type { TransactItem } from '#shared/aws/transact.ts';
 import {
   type EmailStatus,
@@ -56,9 +56,10 @@ export interface EmailRecord {
   subject: string;
   tags: Record<string, string>;
   templateId?: string;
-  /** The campaign that sent it, and the contact it went to. */
+  /** The campaign that sent it, and the contact it went to (with the name its merge fields use). */
   campaignId?: string;
   contactId?: string;
+  contactName?: string;
   /** Recipients skipped because the project suppressed them. */
   suppressed: string[];
   status: EmailStatus;
@@ -140,11 +141,15 @@ export async function getEmailWithEvents(
 
 /**
  * - `claimed`: this sender may hand the email to SES;
+ * - `busy`: another sender claimed it moments ago and may still be at it (a duplicate message);
  * - `in_doubt`: an earlier attempt claimed it and never finished, so SES may or may not have it;
  * - `settled`: it is no longer waiting to be sent (sent, canceled, failed…);
  * - `missing`: there is no such email.
  */
-export type ClaimOutcome = 'claimed' | 'in_doubt' | 'settled' | 'missing';
+export type ClaimOutcome = 'claimed' | 'busy' | 'in_doubt' | 'settled' | 'missing';
+
+/** Longer than any sender invocation runs: a claim this young may still be in flight. */
+const claimInFlightMs = 60_000;
 
 const waiting = Object.fromEntries(waitingStatuses.map((status) => [`:${status}`, status]));
 
@@ -170,7 +175,9 @@ export async function claimForSending(projectId: string, id: string, now: string
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const old = error.Item;
     if (!old) return 'missing';
-    return old.status?.S === 'queued' || old.status?.S === 'scheduled' ? 'in_doubt' : 'settled';
+    if (old.status?.S !== 'queued' && old.status?.S !== 'scheduled') return 'settled';
+    const claimedAt = Date.parse(old.sendClaimedAt?.S ?? '');
+    return Date.parse(now) - claimedAt < claimInFlightMs ? 'busy' : 'in_doubt';
   }
 }
 
@@ -202,6 +209,12 @@ export interface EmailChange {
   /** The SNS notification the change comes from: each is applied once. */
   notificationId?: string;
   counter?: 'opens' | 'clicks';
+}
+
+/** What the email was before a change moved its status (when it did). */
+export interface Previous {
+  status?: EmailStatus;
+  failureReason?: string;
 }
 
 /**
@@ -246,6 +259,18 @@ export async function changeEmail(
   /** Written in the same transaction as the status change, and only if it holds (a campaign's counter). */
   alongside: TransactItem[] = [],
 ): Promise<ChangeOutcome> {
+  return (await applyChange(projectId, id, now, change, alongside)).outcome;
+}
+
+/** `changeEmail`, telling also what status (and failure reason) a status change replaced. */
+export async function applyChange(
+  projectId: string,
+  id: string,
+  now: string,
+  change: EmailChange,
+  alongside: TransactItem[] = [],
+): Promise<{ outcome: ChangeOutcome; previous: Previous }> {
+  const previous: Previous = {};
   const attempt = async (withStatus: boolean) => {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':now': now };
@@ -303,7 +328,13 @@ export async function changeEmail(
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     };
     if (withStatus && change.status && alongside.length > 0) await updateAlongside(update, alongside);
-    else await dynamo.send(new UpdateCommand(update));
+    else {
+      const { Attributes } = await dynamo.send(new UpdateCommand({ ...update, ReturnValues: 'UPDATED_OLD' }));
+      if (withStatus && change.status) {
+        previous.status = Attributes?.status as EmailStatus | undefined;
+        previous.failureReason = Attributes?.failureReason as string | undefined;
+      }
+    }
   };
   const refusal = async (withStatus: boolean) =>
     attempt(withStatus).then(
@@ -314,27 +345,31 @@ export async function changeEmail(
       },
     );
 
-  const first = await refusal(change.status !== undefined);
-  if (!first) return change.status ? 'changed' : 'recorded';
-  const old = first;
-  if (!old.pk) return 'unmatched';
-  if (change.accountId && old.accountId?.S !== change.accountId) return 'unmatched';
-  if (change.messageId && old.messageId?.S && old.messageId.S !== change.messageId) return 'unmatched';
-  if (change.notificationId && old.seen?.SS?.includes(change.notificationId)) return 'duplicate';
-  if (!change.status) return 'unmatched';
-  // The status was already as strong: record the rest without it.
-  if (!change.event && !change.counter && !change.messageId) return 'recorded';
-  const second = await refusal(false);
-  if (!second) return 'recorded';
-  return change.notificationId && second.seen?.SS?.includes(change.notificationId)
-    ? 'duplicate'
-    : 'unmatched';
+  const outcome = async (): Promise<ChangeOutcome> => {
+    const first = await refusal(change.status !== undefined);
+    if (!first) return change.status ? 'changed' : 'recorded';
+    const old = first;
+    if (!old.pk) return 'unmatched';
+    if (change.accountId && old.accountId?.S !== change.accountId) return 'unmatched';
+    if (change.messageId && old.messageId?.S && old.messageId.S !== change.messageId) return 'unmatched';
+    if (change.notificationId && old.seen?.SS?.includes(change.notificationId)) return 'duplicate';
+    if (!change.status) return 'unmatched';
+    // The status was already as strong: record the rest without it.
+    if (!change.event && !change.counter && !change.messageId) return 'recorded';
+    const second = await refusal(false);
+    if (!second) return 'recorded';
+    return change.notificationId && second.seen?.SS?.includes(change.notificationId)
+      ? 'duplicate'
+      : 'unmatched';
+  };
+  return { outcome: await outcome(), previous };
 }
 
 /**
  * One update and other writes in a transaction, failing as the update alone would (a
  * `ConditionalCheckFailedException` carrying the email as it was); a transaction that met
- * another on a counter is tried again.
+ * another on a counter is tried again, and after ten meetings the writes go one after
+ * the other (the email's change first), so a change SES already made true is never lost.
  */
 async function updateAlongside(update: UpdateCommandInput, alongside: TransactItem[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -355,7 +390,11 @@ async function updateAlongside(update: UpdateCommandInput, alongside: TransactIt
           Item: reasons[0].Item,
         });
       }
-      if (attempt === 10) throw error;
+      if (attempt === 10) {
+        await dynamo.send(new UpdateCommand(update));
+        for (const item of alongside) if (item.Update) await dynamo.send(new UpdateCommand(item.Update));
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));
     }
   }
@@ -393,27 +432,27 @@ export function markFailed(
 
 /**
  * Cancels a campaign email that no sender has claimed (its campaign was cancelled),
- * counting it in the same transaction; false when it was already claimed or settled.
+ * with `alongside` (its count) in the same transaction; false when it was already
+ * claimed or settled.
  */
 export async function cancelCampaignEmail(
   projectId: string,
   id: string,
   now: string,
-  count: TransactItem,
+  alongside: TransactItem[],
 ): Promise<boolean> {
   try {
-    await updateAlongside(
-      {
-        TableName: tableName(),
-        Key: emailKey(projectId, id),
-        UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
-        ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...waiting, ':canceled': 'canceled', ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-      [count],
-    );
+    const update: UpdateCommandInput = {
+      TableName: tableName(),
+      Key: emailKey(projectId, id),
+      UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ...waiting, ':canceled': 'canceled', ':now': now },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
+    if (alongside.length > 0) await updateAlongside(update, alongside);
+    else await dynamo.send(new UpdateCommand(update));
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
@@ -437,10 +476,17 @@ export async function parkEmail(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
-        UpdateExpression: 'SET gsi2pk = :parked, gsi2sk = :id, updatedAt = :now',
+        UpdateExpression: 'SET gsi2pk = :parked, gsi2sk = :id, parkedAt = :parkedAt, updatedAt = :now',
         ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...waiting, ':parked': `PARKED#${campaignId}`, ':id': id, ':now': now },
+        ExpressionAttributeValues: {
+          ...waiting,
+          ':parked': `PARKED#${campaignId}`,
+          ':id': id,
+          ':now': now,
+          // Each parking its own mark, so an unpark takes back only the parking it saw.
+          ':parkedAt': `${now}#${Math.random().toString(36).slice(2, 10)}`,
+        },
       }),
     );
     return true;
@@ -450,28 +496,42 @@ export async function parkEmail(
   }
 }
 
-/** The campaign's parked emails. */
-export async function parkedEmails(campaignId: string): Promise<EmailRecord[]> {
-  const parked: EmailRecord[] = (
-    await queryAll({
+/** Up to `limit` of the campaign's parked emails, each with the mark of its parking. */
+export async function parkedEmails(
+  campaignId: string,
+  limit = 1000,
+): Promise<(EmailRecord & { parkedAt: string })[]> {
+  const { items } = await queryPage(
+    {
       TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': `PARKED#${campaignId}` },
-    })
-  ).map((item) => withoutKeys<EmailRecord>(item));
-  return parked;
+    },
+    limit,
+  );
+  return items.map((item) => withoutKeys<EmailRecord & { parkedAt: string }>(item));
 }
 
-/** Takes a campaign email off its campaign's parked list. */
-export async function unpark(projectId: string, id: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: emailKey(projectId, id),
-      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-    }),
-  );
+/**
+ * Takes a campaign email off its campaign's parked list, unless it was parked again since
+ * `parkedAt` was read (a sender that still saw the campaign paused): then it stays parked,
+ * and the next tick queues it again.
+ */
+export async function unpark(projectId: string, id: string, parkedAt: string): Promise<void> {
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: emailKey(projectId, id),
+        UpdateExpression: 'REMOVE gsi2pk, gsi2sk, parkedAt',
+        ConditionExpression: 'parkedAt = :parkedAt',
+        ExpressionAttributeValues: { ':parkedAt': parkedAt },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';

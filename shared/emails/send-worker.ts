@@ -1,15 +1,11 @@
-import {
-  deliverEmail,
-  failEmail,
-  type SendContext,
-  SendDeferredError,
-} from '#shared/emails/deliver-email.ts';
+import { deliverEmail, failEmail, type SendContext } from '#shared/emails/deliver-email.ts';
 import {
   type EmailPayload,
   payloadOf,
   type SendMessage,
   sendMessageSchema,
 } from '#shared/emails/email-payload.ts';
+import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import type { QueueEmail } from '#shared/emails/send-queue.ts';
 import { SendBudget } from '#shared/emails/send-rate.ts';
 import { logger } from '#shared/logger.ts';

@@ -2,7 +2,8 @@ import type { CounterBatch } from '#shared/aws/counter-batch.ts';
 import { type CampaignCounter, campaignCount } from '#shared/campaigns/campaign-store.ts';
 import { markAddressContacts } from '#shared/contacts/contact-service.ts';
 import { displayOf } from '#shared/emails/address.ts';
-import { changeEmail } from '#shared/emails/email-store.ts';
+import { statusesWeakerThan, unknownOutcome } from '#shared/emails/email-lifecycle.ts';
+import { applyChange, type Previous } from '#shared/emails/email-store.ts';
 import { systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
@@ -117,7 +118,7 @@ export async function recordSesEvent(
   const now = new Date().toISOString();
   const failureReason =
     outcome.status === 'failed' || outcome.status === 'rejected' ? String(outcome.details.reason) : undefined;
-  const applied = await changeEmail(projectId, emailId, now, {
+  const { outcome: applied, previous } = await applyChange(projectId, emailId, now, {
     status: outcome.status,
     failureReason,
     messageId: event.mail.messageId,
@@ -135,7 +136,7 @@ export async function recordSesEvent(
   }
   if (applied === 'duplicate') return;
   const campaignId = tag(systemTags.campaignId);
-  if (campaignId) countForCampaign(campaignId, emailId, outcome, applied, batch.counters);
+  if (campaignId) countForCampaign(campaignId, emailId, outcome, applied, previous, batch.counters);
   const metric = outcomeMetrics[outcome.type];
   if (metric) countEmails(metric);
   logger.info('SES event recorded', { emailId, type: outcome.type, status: outcome.status });
@@ -152,27 +153,33 @@ export async function recordSesEvent(
 }
 
 /**
- * A campaign's statistics from its emails' events: each delivery once; a bounce,
- * complaint, first open and first click when it moves the email's status there (so a
- * repeated open counts once, and an unknown outcome overturned by SES counts as sent).
+ * A campaign's statistics from its emails' events: each delivery once; a hard bounce and
+ * a complaint when they move the email's status there; an email's first open and first
+ * click (a click with no open before it counts as both: images were off). An email
+ * whose send ended in doubt (`unknown_outcome`, counted failed) and that SES reports on
+ * after all was sent: it moves from failed to sent.
  */
 function countForCampaign(
   campaignId: string,
   emailId: string,
   outcome: EmailOutcome,
   applied: 'changed' | 'recorded',
+  previous: Previous,
   counters: CounterBatch,
 ) {
-  const counted: Partial<Record<string, CampaignCounter>> = {
-    bounced: 'bounced',
-    complained: 'complained',
-    opened: 'opened',
-    clicked: 'clicked',
-  };
-  if (outcome.type === 'delivered') counters.add(campaignCount(campaignId, emailId, 'delivered'));
-  // By the event's type: a soft bounce moves the status too, but is not a bounce of the list.
-  const counter = counted[outcome.type];
-  if (counter && applied === 'changed') counters.add(campaignCount(campaignId, emailId, counter));
+  const count = (counter: CampaignCounter, by = 1) =>
+    counters.add(campaignCount(campaignId, emailId, counter, by));
+  if (outcome.type === 'delivered') count('delivered');
+  if (applied !== 'changed') return;
+  if (previous.status === 'failed' && previous.failureReason === unknownOutcome) {
+    count('failed', -1);
+    count('sent');
+  }
+  const before = previous.status ?? 'queued';
+  if (outcome.type === 'bounced' || outcome.type === 'complained') count(outcome.type);
+  const opens = outcome.type === 'opened' || outcome.type === 'clicked';
+  if (opens && statusesWeakerThan('opened').includes(before)) count('opened');
+  if (outcome.type === 'clicked') count('clicked');
 }
 
 /** What every webhook payload says about the email, from the SES event itself. */

@@ -6,7 +6,7 @@
 export function formFields(body: string, contentType: string): Record<string, string> {
   const fields: Record<string, string> = {};
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
-  if (contentType.startsWith('multipart/form-data') && boundary) {
+  if (contentType.toLowerCase().startsWith('multipart/form-data') && boundary) {
     for (const part of body.split(`--${boundary}`)) {
       const split = part.search(/\r?\n\r?\n/);
       if (split === -1) continue;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- part…]`: benchmarks that print figures. Parts: `bundles` (sizes and
  * cold starts), `pipeline` (throughput and latency), `cost` (AWS requests and dollars per
- * 1,000 emails), `contacts` (a 10,000-row import); all by default, each in a process of its own (the AWS clients of a
+ * 1,000 emails), `contacts` (a 10,000-row import), `campaign` (a campaign to 10,000
+ * contacts); all by default, each in a process of its own (the AWS clients of a
  * process keep the endpoints of the first local platform they met). Each part starts its
  * own local platform (in memory, random ports), runs a bounded workload and stops by
  * itself. They assert nothing: targets are read from the figures, not enforced by a
@@ -10,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { benchCampaign } from './campaign.ts';
 import { measureColdStarts, printColdStarts } from './cold-start.ts';
 import { benchContactImport } from './contact-import.ts';
 import { benchCost } from './cost.ts';
@@ -37,6 +39,7 @@ const parts = {
   pipeline: benchSendPipeline,
   cost: benchCost,
   contacts: benchContactImport,
+  campaign: benchCampaign,
 };
 type Part = keyof typeof parts;
 

@@ -136,7 +136,8 @@ describe('SES events → status, suppression, counters', () => {
     const again = await api('GET', `/api/v1/emails/${id}`);
     expect(again.body.email.opens).toBe(1);
     expect(again.body.events.filter((event: { type: string }) => event.type === 'opened')).toHaveLength(1);
-    expect(read.body.email.status).toBe('delivered');
+    // An open moves delivered to opened (never back).
+    expect(read.body.email.status).toBe('opened');
   });
 
   it('attributes an event only to the email whose record it matches, whatever its tags say', async () => {
@@ -176,7 +177,7 @@ describe('SES events → status, suppression, counters', () => {
     );
     await eventsQueueDrained();
     const read = await api('GET', `/api/v1/emails/${id}`);
-    expect(read.body.email.status).toBe('delivered');
+    expect(read.body.email.status).toBe('opened');
     expect(read.body.events.map((event: { type: string }) => event.type)).not.toContain('bounced');
   });
 

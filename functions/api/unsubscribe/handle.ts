@@ -77,7 +77,9 @@ export const handler = publicHandler(async (event) => {
   if (method !== 'POST') throw new BadRequestError('Use GET (the link) or POST (one-click, or {"token"}).');
 
   const text = bodyText(event);
-  const type = (event.headers?.['content-type'] ?? '').toLowerCase();
+  // Lower-cased to compare; a multipart boundary keeps its case.
+  const contentType = event.headers?.['content-type'] ?? '';
+  const type = contentType.toLowerCase();
   if (type.startsWith('application/json')) {
     let parsed: unknown;
     try {
@@ -94,7 +96,7 @@ export const handler = publicHandler(async (event) => {
     await unsubscribe(await claimOf(token ?? queryToken), 'api');
     return { body: { ok: true } };
   }
-  const fields = formFields(text, type);
+  const fields = formFields(text, contentType);
   const claim = await claimOf(fields.token ?? queryToken);
   const token = fields.token ?? queryToken ?? '';
   if (fields.action === 'resubscribe') {

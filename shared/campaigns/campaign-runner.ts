@@ -100,15 +100,15 @@ export async function runCampaignTick(
     }
     await publishCampaignEvent(campaign, 'campaign.sending', now);
   }
-  if (campaign.status === 'cancelled') {
-    await drainCancelled(campaign);
-    return;
-  }
-  if (campaign.status !== 'sending') return;
+  if (campaign.status !== 'sending' && campaign.status !== 'cancelled') return;
+  // One run at a time: a drain must not cancel a page a run is still writing (and will count).
   const leaseId = randomUUID();
   if (!(await takeLease(projectId, campaignId, leaseId, Date.now(), Date.now() + leaseMs))) return;
   try {
-    await advance(campaign, queue);
+    // As it is now the lease is held: the run before may have moved it on.
+    const current = await getCampaign(projectId, campaignId);
+    if (current?.status === 'cancelled') await drainCancelled(current);
+    else if (current?.status === 'sending') await advance(current, queue);
   } finally {
     await releaseLease(projectId, campaignId, leaseId);
   }

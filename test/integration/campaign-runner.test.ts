@@ -41,15 +41,19 @@ async function campaignTo(label: string, count: number) {
   return created.body.id as string;
 }
 
-async function completed(id: string, timeoutMs: number) {
+/** The campaign once `done` accepts it (read every second with a new key: reads are 60 a minute per key). */
+async function waitFor(id: string, done: (data: Record<string, unknown>) => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await call('GET', `/api/v1/campaigns/${id}`);
-    if (body.data?.status === 'completed') return body.data;
-    if (Date.now() > deadline) throw new Error(`campaign not completed: ${JSON.stringify(body)}`);
+    if (body.data && done(body.data)) return body.data;
+    if (Date.now() > deadline) throw new Error(`campaign not as expected: ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
+
+const completed = (id: string, timeoutMs: number) =>
+  waitFor(id, (data) => data.status === 'completed', timeoutMs);
 
 /** Sends the local SES refused for the rate so far. */
 const throttles = async () =>
@@ -108,6 +112,59 @@ describe('the campaign runner', () => {
     expect(counts.size).toBe(120);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   }, 120_000);
+
+  it('pauses itself when its account leaves active, and sends the rest once restored and resumed', async () => {
+    const label = `flagged-${Date.now()}`;
+    const id = await campaignTo(label, 40);
+    const { changeAccountStatus } = await import('#shared/tenancy/tenancy-store.ts');
+    const change = (from: 'active' | 'flagged', to: 'active' | 'flagged') =>
+      changeAccountStatus(project.accountId, {
+        from,
+        to,
+        reason: 'test',
+        by: 'operator',
+        at: new Date().toISOString(),
+      });
+    expect((await call('POST', `/api/v1/campaigns/${id}/launch`)).body.status).toBe('sending');
+    expect(await change('active', 'flagged')).toBe(true);
+    const paused = await waitFor(id, (data) => data.status === 'paused', 30_000);
+    expect(paused.pausedReason).toBe('account_not_active');
+
+    expect(await change('flagged', 'active')).toBe(true);
+    // The API trusts its copy of the account's status for a few seconds.
+    const deadline = Date.now() + 15_000;
+    let resumed = await call('POST', `/api/v1/campaigns/${id}/resume`);
+    while (resumed.status === 403 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      resumed = await call('POST', `/api/v1/campaigns/${id}/resume`);
+    }
+    expect(resumed.status).toBe(200);
+    const done = await completed(id, 90_000);
+    expect(done.progress).toMatchObject({ total: 40, sent: 40, queued: 0 });
+    const counts = await deliveriesPerRecipient(id);
+    expect(counts.size).toBe(40);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  }, 150_000);
+
+  it('pauses at SES’s 24-hour quota, of which campaigns use at most their share', async () => {
+    const id = await campaignTo(`daily-${Date.now()}`, 5);
+    const quota = async (body: Record<string, number>) =>
+      (
+        (await (
+          await fetch(`${sesUrl}/_local/account/quota`, { method: 'PUT', body: JSON.stringify(body) })
+        ).json()) as { SendQuota: { Max24HourSend: number; SentLast24Hours: number } }
+      ).SendQuota;
+    const before = await quota({});
+    try {
+      // Room for transactional mail today, none for campaigns: 80 % of the quota is already sent.
+      await quota({ Max24HourSend: Math.ceil(before.SentLast24Hours / 0.8) + 1 });
+      expect((await call('POST', `/api/v1/campaigns/${id}/launch`)).body.status).toBe('sending');
+      const paused = await waitFor(id, (data) => data.status === 'paused', 30_000);
+      expect(paused).toMatchObject({ pausedReason: 'ses_daily_quota', sentCount: 0 });
+    } finally {
+      await quota({ Max24HourSend: before.Max24HourSend });
+    }
+  }, 60_000);
 
   it('keeps a share of the SES rate for transactional mail: single sends overtake the campaign, and SES never throttles', async () => {
     const label = `pace-${Date.now()}`;

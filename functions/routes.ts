@@ -165,6 +165,14 @@ export const routes: readonly Route[] = [
     capabilities: ['ses:identities'],
   },
   {
+    method: 'PATCH',
+    path: '/api/v1/domains/{id}',
+    entry: 'functions/api/domains/update.ts',
+    scope: 'domains.write',
+    rateLimit: 'api',
+    capabilities: [],
+  },
+  {
     method: 'POST',
     path: '/api/v1/domains/{id}/verify',
     entry: 'functions/api/domains/verify.ts',

@@ -245,6 +245,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const sesServer = keepIdleConnections(createServer(sesRequestListener(localSes)));
     const sesPort = await listen(sesServer, options.servicePorts?.ses ?? 0);
     const sesUrl = `http://127.0.0.1:${sesPort}`;
+    localSes.trackingBaseUrl = sesUrl;
     stops.push(async () => {
       localSes.close();
       await close(sesServer);

@@ -59,7 +59,10 @@ export function campaignHtml(
  * naming the same link as `{{unsubscribe_url}}`.
  */
 export async function campaignPayload(
-  campaign: Pick<CampaignRecord, 'id' | 'projectId' | 'from' | 'subject' | 'content' | 'publicUrl'>,
+  campaign: Pick<
+    CampaignRecord,
+    'id' | 'projectId' | 'from' | 'subject' | 'content' | 'publicUrl' | 'tracking'
+  >,
   recipient: CampaignRecipient,
   emailId: string,
 ): Promise<EmailPayload> {
@@ -85,6 +88,7 @@ export async function campaignPayload(
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
     tags: {},
+    tracking: campaign.tracking ?? { opens: false, clicks: false },
     attachments: [],
   };
 }

@@ -19,7 +19,7 @@ import {
 import { publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
 import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { findList } from '#shared/contacts/contact-service.ts';
-import { authorizeSender } from '#shared/domains/sender-authorization.ts';
+import { authorizeSender, senderGrant } from '#shared/domains/sender-authorization.ts';
 import { type AcceptedEmail, acceptEmail } from '#shared/emails/accept-email.ts';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Caller } from '#shared/http/types.ts';
@@ -152,8 +152,8 @@ export async function launchCampaign(
 ): Promise<CampaignRecord> {
   const campaign = await campaignToChange(caller, id);
   if (campaign.status !== 'draft') throw new ConflictError(`${refusals.launch} (it is ${campaign.status}).`);
-  const [authority, list] = await Promise.all([
-    authorizeSender(caller, campaign.from.address),
+  const [{ authority, tracking }, list] = await Promise.all([
+    senderGrant(caller, campaign.from.address),
     findList(caller.projectId, campaign.listId),
   ]);
   const now = new Date().toISOString();
@@ -166,6 +166,7 @@ export async function launchCampaign(
       ...(later ? { scheduledAt: new Date(Date.parse(input.scheduledAt as string)).toISOString() } : {}),
       publicUrl,
       authority,
+      tracking,
       plannedRecipients: list.counts.subscribed,
       cursor: '',
       expanded: false,

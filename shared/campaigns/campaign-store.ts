@@ -29,6 +29,7 @@ import {
   type PausedReason,
 } from '#shared/campaigns/campaign-lifecycle.ts';
 import { emailKeyOf } from '#shared/contacts/contact-slots.ts';
+import type { EmailTracking } from '#shared/domains/domain-store.ts';
 import type { SenderAuthority } from '#shared/domains/sender-authorization.ts';
 import type { Mailbox } from '#shared/emails/address.ts';
 import { shardOfId } from '#shared/ids.ts';
@@ -44,8 +45,10 @@ export interface CampaignRecord {
   subject: string;
   /** The sender, as parsed from `fromEmail`. */
   from: Mailbox;
-  /** On whose authority it sends (checked at creation and at launch). */
+  /** On whose authority it sends (checked at creation, at edits and at launch). */
   authority?: SenderAuthority;
+  /** Its sending domain's open and click tracking at launch. */
+  tracking?: EmailTracking;
   listId: string;
   content: string;
   status: CampaignStatus;

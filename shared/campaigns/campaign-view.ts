@@ -44,15 +44,17 @@ export function campaignFields(campaign: CampaignRecord) {
 
 /**
  * `GET /api/v1/campaigns/:id`: the campaign with its live figures. `progress.total` is
- * the list's subscribed contacts at launch until every recipient is written, then the
- * exact number written; `skipped` counts suppressed addresses and mail a cancel stopped.
+ * the list's subscribed contacts at launch until every recipient is written (or the
+ * campaign is cancelled), then the exact number written; `skipped` counts suppressed addresses and mail a cancel stopped.
  */
 export function campaignView(campaign: CampaignRecord, counts: CampaignCounts) {
   const written = campaign.written ?? 0;
   const sent = sentOf(campaign, counts);
   const skipped = (campaign.skipped ?? 0) + counts.canceled;
   const failed = counts.failed;
-  const total = campaign.expanded ? written : Math.max(written, campaign.plannedRecipients ?? 0);
+  // A cancelled campaign's recipients are the ones it reached before the cancel.
+  const final = campaign.expanded || campaign.status === 'cancelled';
+  const total = final ? written : Math.max(written, campaign.plannedRecipients ?? 0);
   const finished = sent + skipped + failed;
   const percent =
     total === 0

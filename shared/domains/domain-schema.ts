@@ -16,3 +16,10 @@ export const createDomainSchema = z.strictObject({
     }),
   ),
 });
+
+/** `PATCH /api/v1/domains/:idOrName`: the domain's tracking settings (off by default). */
+export const updateDomainSchema = z
+  .strictObject({ open_tracking: z.optional(z.boolean()), click_tracking: z.optional(z.boolean()) })
+  .check(
+    z.refine((change) => Object.keys(change).length > 0, { message: 'send open_tracking or click_tracking' }),
+  );

@@ -22,6 +22,7 @@ import {
   listProjectDomains,
   removeDomain,
   saveDomain,
+  setDomainTracking,
 } from '#shared/domains/domain-store.ts';
 import { inSandboxTree } from '#shared/domains/sender-authorization.ts';
 import { runtimeEnv } from '#shared/env.ts';
@@ -181,6 +182,21 @@ export async function describeDomain(caller: Caller, idOrName: string) {
       mailFromStatus: identity.MailFromAttributes?.MailFromDomainStatus,
     }),
   };
+}
+
+/** `PATCH /api/v1/domains/:idOrName`: open and click tracking of the domain's mail (each send may override). */
+export async function updateDomainTracking(
+  caller: Caller,
+  idOrName: string,
+  change: { open_tracking?: boolean; click_tracking?: boolean },
+): Promise<DomainRecord> {
+  const domain = await findProjectDomain(caller, idOrName);
+  const tracking = {
+    opens: change.open_tracking ?? domain.tracking?.opens ?? false,
+    clicks: change.click_tracking ?? domain.tracking?.clicks ?? false,
+  };
+  await setDomainTracking(domain, tracking);
+  return { ...domain, tracking };
 }
 
 /** Asks SES now and records its verdict. */

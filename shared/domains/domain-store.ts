@@ -35,14 +35,23 @@ export interface DomainRecord {
   createdAt: string;
   verifiedAt?: string;
   lastCheckedAt?: string;
+  /** Open and click tracking of its mail, unless a send says otherwise (off by default). */
+  tracking?: EmailTracking;
 }
 
-/** The deployment-wide claim on a name. */
+/** Whether SES tracks a message's opens (an invisible image) and clicks (its links redirected). */
+export interface EmailTracking {
+  opens: boolean;
+  clicks: boolean;
+}
+
+/** The deployment-wide claim on a name (with the domain's tracking, which the send path reads here). */
 export interface DomainNameClaim {
   domain: string;
   domainId: string;
   projectId: string;
   status: DomainStatus;
+  tracking?: EmailTracking;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -79,6 +88,7 @@ function writeDomain(
           domainId: domain.id,
           projectId: domain.projectId,
           status: domain.status,
+          ...(domain.tracking ? { tracking: domain.tracking } : {}),
         },
         ConditionExpression: claimCondition.expression,
         ExpressionAttributeValues: claimCondition.values,
@@ -109,6 +119,27 @@ export async function saveDomain(domain: DomainRecord): Promise<void> {
   await dynamo.send(
     new TransactWriteCommand({
       TransactItems: writeDomain(domain, { expression: 'domainId = :id', values: { ':id': domain.id } }),
+    }),
+  );
+}
+
+/** Sets the domain's tracking, on the domain and on its name claim (which the send path reads) together. */
+export async function setDomainTracking(domain: DomainRecord, tracking: EmailTracking): Promise<void> {
+  const update = (Key: { pk: string; sk: string }, condition: string) => ({
+    Update: {
+      TableName: tableName(),
+      Key,
+      UpdateExpression: 'SET tracking = :tracking',
+      ConditionExpression: condition,
+      ExpressionAttributeValues: { ':tracking': tracking, ':id': domain.id },
+    },
+  });
+  await dynamo.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        update(domainKey(domain.id), 'id = :id'),
+        update(nameKey(domain.domain), 'domainId = :id'),
+      ],
     }),
   );
 }

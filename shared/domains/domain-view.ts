@@ -27,6 +27,8 @@ export function domainView(domain: DomainRecord, records?: DnsRecord[]) {
     status: domain.status,
     dkim_tokens: domain.dkimTokens,
     mail_from_domain: domain.mailFromDomain,
+    open_tracking: domain.tracking?.opens ?? false,
+    click_tracking: domain.tracking?.clicks ?? false,
     ...(records ? { dns_records: records } : {}),
     verified_at: domain.verifiedAt ?? null,
     created_at: domain.createdAt,

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
-import { getNameClaims } from '#shared/domains/domain-store.ts';
+import { type EmailTracking, getNameClaims } from '#shared/domains/domain-store.ts';
 import { domainOf } from '#shared/emails/address.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { ApiError, ForbiddenError } from '#shared/errors.ts';
@@ -23,6 +23,14 @@ export function inSandboxTree(domain: string): boolean {
 /** On whose authority a caller sends: a test key's, the shared sandbox's (within its allowance), or a verified domain's. */
 export type SenderAuthority = 'test' | 'sandbox' | 'verified';
 
+/** The authority, and the domain's tracking (none for the sandbox and test keys). */
+export interface SenderGrant {
+  authority: SenderAuthority;
+  tracking: EmailTracking;
+}
+
+const untracked: EmailTracking = { opens: false, clicks: false };
+
 /**
  * May this caller send from `address`? In order:
  * - a key limited to some domains may send only from those (or their subdomains): 403;
@@ -32,18 +40,19 @@ export type SenderAuthority = 'test' | 'sandbox' | 'verified';
  * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
  *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
  */
-export async function authorizeSender(caller: Caller, address: string): Promise<SenderAuthority> {
+export async function senderGrant(caller: Caller, address: string): Promise<SenderGrant> {
   const domain = domainToASCII(domainOf(address)) || domainOf(address);
   const candidates = domainAndParents(domain);
   if (caller.domains.length > 0 && !candidates.some((name) => caller.domains.includes(name))) {
     throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
   }
-  if (caller.mode === 'test') return 'test';
-  if (inSandboxTree(domain)) return 'sandbox';
+  if (caller.mode === 'test') return { authority: 'test', tracking: untracked };
+  if (inSandboxTree(domain)) return { authority: 'sandbox', tracking: untracked };
   const claims = await getNameClaims(candidates);
-  const verified = claims.some(
-    (claim) => claim.projectId === caller.projectId && claim.status === 'verified',
-  );
+  // The most specific verified name: a subdomain's own settings before its parent's.
+  const verified = candidates
+    .map((name) => claims.find((claim) => claim.domain === name))
+    .find((claim) => claim?.projectId === caller.projectId && claim.status === 'verified');
   if (!verified) {
     throw new ApiError(
       'domain_not_verified',
@@ -51,5 +60,10 @@ export async function authorizeSender(caller: Caller, address: string): Promise<
       { field: 'from' },
     );
   }
-  return 'verified';
+  return { authority: 'verified', tracking: verified.tracking ?? untracked };
+}
+
+/** `senderGrant`'s authority alone. */
+export async function authorizeSender(caller: Caller, address: string): Promise<SenderAuthority> {
+  return (await senderGrant(caller, address)).authority;
 }

@@ -1,6 +1,6 @@
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
-import { authorizeSender } from '#shared/domains/sender-authorization.ts';
+import { senderGrant } from '#shared/domains/sender-authorization.ts';
 import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
 import { type EmailContent, resolveContent } from '#shared/emails/email-content.ts';
 import {
@@ -78,12 +78,15 @@ export async function acceptEmail(
     queue?: QueueEmail;
     /** A complete MIME message to send as it is (the SMTP relay); `input` carries its envelope. */
     raw?: { mime: Buffer; subject: string };
+    /** Never tracked, whatever the domain or the input say (one-time codes). */
+    untracked?: boolean;
   } = {},
 ): Promise<AcceptedEmail> {
   // The reads, and the count against the account's windows, at once: one round trip.
   // Their errors keep this order of precedence; a count made for a request refused
   // after all is given back.
-  const authorized = authorizeSender(caller, input.from.address);
+  const grant = senderGrant(caller, input.from.address);
+  const authorized = grant.then((granted) => granted.authority);
   const resolved: Promise<EmailContent> = options.raw
     ? Promise.resolve({ subject: options.raw.subject })
     : resolveContent(caller, input);
@@ -172,6 +175,12 @@ export async function acceptEmail(
     ...(options.raw ? { raw: withoutRelayOnlyHeaders(options.raw.mime).toString('base64') } : {}),
     headers: input.headers ?? {},
     tags: email.tags,
+    tracking: options.untracked
+      ? { opens: false, clicks: false }
+      : {
+          opens: input.tracking?.opens ?? (await grant).tracking.opens,
+          clicks: input.tracking?.clicks ?? (await grant).tracking.clicks,
+        },
     attachments: (input.attachments ?? []).map((file) => ({
       filename: file.filename,
       content: file.content,

@@ -96,6 +96,13 @@ async function sendCommand(message: SendMessage, payload: EmailPayload): Promise
     Destination: { ToAddresses: payload.to, CcAddresses: payload.cc, BccAddresses: payload.bcc },
     Content: { Raw: { Data: await composeMime(payload, message.emailId) } },
     ConfigurationSetName: configurationSetName(),
+    // Always said, never left to the configuration set: tracked and untracked mail share it.
+    ConfigurationOverrides: {
+      Tracking: {
+        OpenTrackingEnabled: payload.tracking?.opens ? 'ENABLED' : 'DISABLED',
+        ClickTrackingEnabled: payload.tracking?.clicks ? 'ENABLED' : 'DISABLED',
+      },
+    },
     EmailTags: [
       { Name: systemTags.emailId, Value: message.emailId },
       { Name: systemTags.projectId, Value: message.projectId },

@@ -21,6 +21,8 @@ export const emailPayloadSchema = z.object({
   tags: z.record(z.string(), z.string()),
   /** A complete message (base64) to send as it is, from the SMTP relay; then the rest is the envelope. */
   raw: z.optional(z.string()),
+  /** Whether SES tracks its opens and clicks (both off when absent). */
+  tracking: z.optional(z.object({ opens: z.boolean(), clicks: z.boolean() })),
   attachments: z.array(
     z.object({
       filename: z.string(),

@@ -144,6 +144,8 @@ export const sendEmailSchema = z
     tags: z.optional(tagsSchema),
     attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(maxAttachments))),
     scheduled_at: z.optional(scheduledAt),
+    /** Open and click tracking for this email; each unset one follows the sending domain's setting. */
+    tracking: z.optional(z.strictObject({ opens: z.optional(z.boolean()), clicks: z.optional(z.boolean()) })),
   })
   .check(
     z.superRefine((email, context) => {

@@ -104,25 +104,66 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         details: { reason: event.failure?.errorMessage },
         recipientCount: 1,
       };
-    case 'Open':
+    case 'Open': {
+      const automated = automatedOpen(event.open?.userAgent);
       return {
         type: 'opened',
         status: 'opened',
         counter: 'opens',
         at: event.open?.timestamp ?? at,
-        details: {},
+        details: {
+          userAgent: event.open?.userAgent,
+          ipAddress: event.open?.ipAddress,
+          ...(automated ? { automated } : {}),
+        },
         recipientCount: 1,
       };
-    case 'Click':
+    }
+    case 'Click': {
+      const automated = automatedClick(event.click?.userAgent, at, event.click?.timestamp);
       return {
         type: 'clicked',
         status: 'clicked',
         counter: 'clicks',
         at: event.click?.timestamp ?? at,
-        details: { link: event.click?.link },
+        details: {
+          link: event.click?.link,
+          linkTags: event.click?.linkTags,
+          userAgent: event.click?.userAgent,
+          ipAddress: event.click?.ipAddress,
+          ...(automated ? { automated } : {}),
+        },
         recipientCount: 1,
       };
+    }
     default:
       return { type: event.eventType.toLowerCase(), at, details: {}, recipientCount: 1 };
   }
+}
+
+/** User agents of link scanners and prefetchers, which open and click mail no person read. */
+const scannerAgent =
+  /bot\b|crawler|spider|preview|scanner|barracuda|mimecast|proofpoint|safelinks|python-requests|curl\/|wget|go-http-client|java\/|okhttp|headless/i;
+
+/**
+ * Why an open looks automated, if it does: Apple Mail Privacy Protection fetches every
+ * image through its proxy, whose user agent is a bare `Mozilla/5.0`, when the message
+ * arrives, read or not; a scanner names itself. Such opens are still counted, and flagged.
+ */
+export function automatedOpen(userAgent: string | undefined): string | undefined {
+  if (userAgent === undefined || userAgent.trim() === '') return 'no_user_agent';
+  if (userAgent.trim() === 'Mozilla/5.0') return 'apple_mail_privacy_protection';
+  if (scannerAgent.test(userAgent)) return 'scanner';
+  return undefined;
+}
+
+/** Why a click looks automated: a scanner's user agent, or a click within 2 s of sending (a prefetch). */
+export function automatedClick(
+  userAgent: string | undefined,
+  sentAt: string,
+  clickedAt: string | undefined,
+): string | undefined {
+  if (userAgent !== undefined && scannerAgent.test(userAgent)) return 'scanner';
+  if (clickedAt && Date.parse(clickedAt) - Date.parse(sentAt) < 2000) return 'prefetch';
+  return undefined;
 }

@@ -49,8 +49,22 @@ export const sesEventSchema = z.object({
   delivery: z.optional(z.looseObject({ timestamp: z.string(), recipients: z.array(z.string()) })),
   deliveryDelay: z.optional(z.looseObject({ timestamp: z.string(), delayType: z.string() })),
   reject: z.optional(z.looseObject({ reason: z.string() })),
-  open: z.optional(z.looseObject({ timestamp: z.string() })),
-  click: z.optional(z.looseObject({ timestamp: z.string(), link: z.string() })),
+  open: z.optional(
+    z.looseObject({
+      timestamp: z.string(),
+      userAgent: z.optional(z.string()),
+      ipAddress: z.optional(z.string()),
+    }),
+  ),
+  click: z.optional(
+    z.looseObject({
+      timestamp: z.string(),
+      link: z.string(),
+      userAgent: z.optional(z.string()),
+      ipAddress: z.optional(z.string()),
+      linkTags: z.optional(z.record(z.string(), z.array(z.string()))),
+    }),
+  ),
   failure: z.optional(z.looseObject({ errorMessage: z.string() })),
 });
 

@@ -91,7 +91,8 @@ export async function sendOtp(caller: Caller, input: SendOtpInput) {
     ...(input.listId ? { listId: input.listId } : {}),
   });
   try {
-    const accepted = await acceptEmail(caller, email);
+    // A code is never tracked: no image, no redirected links, whatever the domain says.
+    const accepted = await acceptEmail(caller, email, { untracked: true });
     return {
       ok: true as const,
       expiresAt: new Date(now + codeLifetimeMs).toISOString(),

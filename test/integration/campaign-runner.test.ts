@@ -4,23 +4,19 @@ import {
   api,
   apiUrl,
   capturedMail,
-  otherProjectKey,
   sesUrl,
+  type Tenant,
+  tenantWithDomain,
   useLocalAws,
-  verifiedDomain,
 } from './support.ts';
 
 useLocalAws();
 
-let key = '';
 let domain = '';
-let project: Awaited<ReturnType<typeof otherProjectKey>>['project'];
+let project: Tenant['project'];
 
 beforeAll(async () => {
-  const tenant = await otherProjectKey();
-  key = tenant.key;
-  project = tenant.project;
-  ({ domain } = await verifiedDomain(key));
+  ({ project, domain } = await tenantWithDomain());
 });
 
 const call = async (method: string, path: string, body?: unknown) =>

@@ -5,10 +5,10 @@ import {
   apiUrl,
   capturedMail,
   eventually,
-  otherProjectKey,
   sesUrl,
+  type Tenant,
+  tenantWithDomain,
   useLocalAws,
-  verifiedDomain,
 } from './support.ts';
 import { Receiver } from './webhook-receiver.ts';
 
@@ -18,15 +18,12 @@ useLocalAws();
 let key = '';
 let readOnlyKey = '';
 let domain = '';
-let project: Awaited<ReturnType<typeof otherProjectKey>>['project'];
+let project: Tenant['project'];
 const receiver = new Receiver();
 
 beforeAll(async () => {
-  const tenant = await otherProjectKey();
-  key = tenant.key;
-  project = tenant.project;
+  ({ key, project, domain } = await tenantWithDomain());
   readOnlyKey = await addProjectKey(project, { scopes: ['campaigns.read'] });
-  ({ domain } = await verifiedDomain(key));
   const url = await receiver.start();
   const hook = await api('POST', '/api/v1/webhooks', {
     key,

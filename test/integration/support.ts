@@ -136,3 +136,12 @@ export async function addProjectKey(
   });
   return key.secret;
 }
+
+/** A tenant of its own (account, project, full-access key) and a verified domain of its project. */
+export async function tenantWithDomain() {
+  const { key, project } = await otherProjectKey();
+  const { domain, id: domainId } = await verifiedDomain(key);
+  return { key, project, domain, domainId };
+}
+
+export type Tenant = Awaited<ReturnType<typeof tenantWithDomain>>;

@@ -14,7 +14,7 @@ import {
   listSchema,
   updateContactSchema,
 } from '#shared/contacts/contact-schema.ts';
-import { createDomainSchema } from '#shared/domains/domain-schema.ts';
+import { createDomainSchema, updateDomainSchema } from '#shared/domains/domain-schema.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { batchDocumentation, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { createKeySchema } from '#shared/keys/key-schema.ts';
@@ -42,6 +42,7 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; f
   'POST /api/v1/emails/batch': { body: batchDocumentation },
   'GET /api/v1/emails': { query: listEmailsSchema },
   'POST /api/v1/domains': { body: createDomainSchema },
+  'PATCH /api/v1/domains/{id}': { body: updateDomainSchema },
   'POST /api/v1/keys': { body: createKeySchema },
   'POST /api/v1/templates': { body: createTemplateSchema },
   'PUT /api/v1/templates/{id}': { body: updateTemplateSchema },

@@ -104,3 +104,27 @@ export function complaintEvent(mail: SentMail, recipient: string, at: Date) {
     },
   };
 }
+
+/** A recipient's mail client loaded the open image (`userAgent` and `ipAddress` as the fetch came). */
+export function openEvent(mail: SentMail, at: Date, userAgent: string, ipAddress: string) {
+  return {
+    eventType: 'Open',
+    mail: mailPart(mail),
+    open: { ipAddress, timestamp: at.toISOString(), userAgent },
+  };
+}
+
+/** A recipient followed a tracked link. */
+export function clickEvent(
+  mail: SentMail,
+  at: Date,
+  link: { url: string; tags: Record<string, string[]> },
+  userAgent: string,
+  ipAddress: string,
+) {
+  return {
+    eventType: 'Click',
+    mail: mailPart(mail),
+    click: { ipAddress, timestamp: at.toISOString(), userAgent, link: link.url, linkTags: link.tags },
+  };
+}

@@ -3,9 +3,18 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { queueBody } from '#shared/aws/queue-body.ts';
-import { bounceEvent, complaintEvent, deliveryEvent, type SentMail, sendEvent } from './event-json.ts';
+import {
+  bounceEvent,
+  clickEvent,
+  complaintEvent,
+  deliveryEvent,
+  openEvent,
+  type SentMail,
+  sendEvent,
+} from './event-json.ts';
 import { sesMessageId } from './message-id.ts';
 import { simulatedOutcome } from './simulator.ts';
+import { type TrackedLink, trackMessage } from './tracking.ts';
 
 /** A domain SES takes as an identity: dotted labels of letters, digits and hyphens (punycode for IDNs). */
 const sesDomain = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
@@ -101,6 +110,16 @@ export interface SendInput {
   ConfigurationSetName?: string;
   EmailTags?: { Name: string; Value: string }[];
   TenantName?: string;
+  /** Per-message tracking (`ENABLED`/`DISABLED`); the configuration sets here track nothing by default. */
+  ConfigurationOverrides?: { Tracking?: { OpenTrackingEnabled?: string; ClickTrackingEnabled?: string } };
+}
+
+/** A message sent with tracking: what its open and click events need. */
+interface TrackedMail {
+  messageId: string;
+  setName: string;
+  sent: SentMail;
+  links: TrackedLink[];
 }
 
 export interface LocalSesOptions {
@@ -142,6 +161,7 @@ interface PersistedState {
   quota: { maxSendRate: number; max24HourSend: number };
   steps?: OutcomeStep[];
   outbox?: Notification[];
+  tracked?: TrackedMail[];
 }
 
 const dkimTokenAlphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -178,6 +198,7 @@ export class LocalSes {
   /** Outcome steps not yet run, and notifications SNS has not yet taken. */
   private readonly steps = new Set<OutcomeStep>();
   private readonly outbox = new Set<Notification>();
+  private readonly tracked = new Map<string, TrackedMail>();
   private saveTimer: NodeJS.Timeout | undefined;
 
   private readonly options: LocalSesOptions;
@@ -540,7 +561,7 @@ export class LocalSes {
     const setName = input.ConfigurationSetName;
     if (setName !== undefined) this.configurationSet(setName);
     if (input.TenantName !== undefined) this.tenant(input.TenantName);
-    const raw = await this.rawMessage(input);
+    let raw = await this.rawMessage(input);
     const parsed = await simpleParser(raw);
     const from = input.FromEmailAddress ?? parsed.from?.text;
     if (!from) throw new SesError('BadRequestException', 400, "Missing final '@domain'");
@@ -563,6 +584,20 @@ export class LocalSes {
 
     const now = new Date();
     const messageId = sesMessageId(now.getTime());
+    const tracking = {
+      opens: input.ConfigurationOverrides?.Tracking?.OpenTrackingEnabled === 'ENABLED',
+      clicks: input.ConfigurationOverrides?.Tracking?.ClickTrackingEnabled === 'ENABLED',
+    };
+    let links: TrackedLink[] = [];
+    if (setName && (tracking.opens || tracking.clicks)) {
+      const base = `${this.trackingBaseUrl}/_track`;
+      ({ raw, links } = await trackMessage(
+        raw,
+        tracking,
+        (index) => `${base}/click/${messageId}/${index}`,
+        `${base}/open/${messageId}`,
+      ));
+    }
     const userTags = Object.fromEntries((input.EmailTags ?? []).map((tag) => [tag.Name, tag.Value]));
     const domain = source.slice(source.lastIndexOf('@') + 1);
     const captured: CapturedMail = {
@@ -607,6 +642,8 @@ export class LocalSes {
         ...Object.fromEntries(Object.entries(userTags).map(([name, value]) => [name, [value]])),
       },
     };
+    if (setName && (tracking.opens || tracking.clicks))
+      this.tracked.set(messageId, { messageId, setName, sent, links });
     if (setName) this.publishOutcomes(setName, captured, sent);
     else this.save();
     return { MessageId: messageId };
@@ -720,6 +757,37 @@ export class LocalSes {
     );
   }
 
+  // ---- tracking ----------------------------------------------------------------------
+
+  /** Where the tracking image and redirects are served (this server's own address). */
+  trackingBaseUrl = 'http://127.0.0.1';
+
+  /** The open image was fetched: SES's Open event. False for a message sent without tracking. */
+  open(messageId: string, userAgent: string, ipAddress: string): boolean {
+    const tracked = this.tracked.get(messageId);
+    const captured = this.getMail(messageId);
+    if (!tracked || !captured) return false;
+    this.emit(tracked.setName, captured, 'OPEN', openEvent(tracked.sent, new Date(), userAgent, ipAddress));
+    this.save();
+    return true;
+  }
+
+  /** A tracked link was followed: SES's Click event, and where to redirect. */
+  click(messageId: string, index: number, userAgent: string, ipAddress: string): string | undefined {
+    const tracked = this.tracked.get(messageId);
+    const captured = this.getMail(messageId);
+    const link = tracked?.links[index];
+    if (!tracked || !captured || !link) return undefined;
+    this.emit(
+      tracked.setName,
+      captured,
+      'CLICK',
+      clickEvent(tracked.sent, new Date(), link, userAgent, ipAddress),
+    );
+    this.save();
+    return link.url;
+  }
+
   // ---- captured mail -----------------------------------------------------------------
 
   listMail(): CapturedMail[] {
@@ -737,6 +805,7 @@ export class LocalSes {
   clearMail() {
     this.mail.length = 0;
     this.raw.clear();
+    this.tracked.clear();
     this.save();
   }
 
@@ -776,6 +845,7 @@ export class LocalSes {
     this.quota = state.quota;
     for (const step of state.steps ?? []) this.steps.add(step);
     for (const notification of state.outbox ?? []) this.outbox.add(notification);
+    for (const tracked of state.tracked ?? []) this.tracked.set(tracked.messageId, tracked);
     for (const mail of state.mail) {
       try {
         this.raw.set(mail.messageId, readFileSync(join(dir, 'mail', `${mail.messageId}.eml`)));
@@ -802,6 +872,7 @@ export class LocalSes {
       quota: this.quota,
       steps: [...this.steps],
       outbox: [...this.outbox],
+      tracked: [...this.tracked.values()],
     };
     // Written aside, then renamed: a crash mid-write leaves the previous state whole.
     writeFileSync(join(dir, 'state.json.tmp'), JSON.stringify(state));

@@ -94,6 +94,42 @@ function sendSesError(response: ServerResponse, error: SesError) {
   sendJson(response, error.status, { message: error.message }, { 'x-amzn-errortype': `${error.name}:` });
 }
 
+/** A transparent 1×1 GIF: what the open image answers. */
+const pixel = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/**
+ * SES's tracking endpoints, here on this server: `GET /_track/open/<messageId>` (the
+ * image) and `GET /_track/click/<messageId>/<n>` (a 302 to the link). Each fetch publishes
+ * the Open or Click event with the fetch's user agent and address, as SES does.
+ */
+function handleTracking(
+  ses: LocalSes,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): boolean {
+  const match = /^\/_track\/(open|click)\/([^/]+)(?:\/(\d+))?$/.exec(url.pathname);
+  if (!match || request.method !== 'GET') return false;
+  const [, kind, messageId = '', index] = match;
+  const userAgent = request.headers['user-agent'] ?? '';
+  const ip = request.socket.remoteAddress ?? '127.0.0.1';
+  if (kind === 'open') {
+    ses.open(decodeURIComponent(messageId), userAgent, ip);
+    response.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
+    response.end(pixel);
+    return true;
+  }
+  const target = ses.click(decodeURIComponent(messageId), Number(index), userAgent, ip);
+  if (!target) {
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('Unknown link');
+    return true;
+  }
+  response.writeHead(302, { location: target });
+  response.end();
+  return true;
+}
+
 /** The local SES v2 endpoint (`AWS_ENDPOINT_URL_SESV2`), plus the mail viewer. */
 export function sesRequestListener(ses: LocalSes) {
   const operations = sesOperations(ses);
@@ -101,6 +137,7 @@ export function sesRequestListener(ses: LocalSes) {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       if (handleViewer(ses, request, response, url)) return;
+      if (handleTracking(ses, request, response, url)) return;
       const called = sesOperationOf(request.method ?? 'GET', url.pathname);
       if (called) {
         // A 40 MB raw message is about 54 MB once base64 in its JSON request.

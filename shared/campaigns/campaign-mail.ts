@@ -37,20 +37,30 @@ export function mergeFields(
 
 /**
  * The HTML of one campaign email: merged, with a short unsubscribe footer when the
- * content offers no `{{unsubscribe_url}}` of its own. The footer's link is marked
- * `ses:no-track`, so SES click tracking never rewrites it.
+ * content offers no `{{unsubscribe_url}}` of its own. Every link to the unsubscribe
+ * address (the footer's or the content's) is marked `ses:no-track`, so SES click
+ * tracking never rewrites it.
  */
 export function campaignHtml(
   content: string,
   values: { name: string; email: string; unsubscribe_url: string },
 ) {
   const merged = mergeFields(content, values, 'html');
-  if (unsubscribeField.test(content)) return merged;
+  if (unsubscribeField.test(content)) return untrackedUnsubscribe(merged, escapeHtml(values.unsubscribe_url));
   const footer = `<p style="font-size:12px;color:#666;margin-top:32px">You are receiving this email because you subscribed to this list. <a href="${escapeHtml(values.unsubscribe_url)}" ses:no-track>Unsubscribe</a></p>`;
   const bodyEnd = merged.search(/<\/body>/i);
   return bodyEnd === -1
     ? `${merged}\n${footer}`
     : `${merged.slice(0, bodyEnd)}${footer}${merged.slice(bodyEnd)}`;
+}
+
+/** Marks every link to the unsubscribe address `ses:no-track`, so no tracker ever stands between a reader and it. */
+function untrackedUnsubscribe(html: string, escapedLink: string): string {
+  return html.replace(/<a\b[^>]*>/gi, (anchor) =>
+    anchor.includes(escapedLink) && !/\sses:no-track\b/i.test(anchor)
+      ? anchor.replace(/^<a\b/i, '<a ses:no-track')
+      : anchor,
+  );
 }
 
 /**

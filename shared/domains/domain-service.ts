@@ -51,8 +51,11 @@ async function applyVerdict(
   const status = statusFrom(identity);
   if (status === domain.status) return domain;
   const now = new Date().toISOString();
+  // The record may have been read a while ago (the re-check's list): keep settings changed since.
+  const tracking = (await getDomain(domain.id))?.tracking ?? domain.tracking;
   const updated: DomainRecord = {
     ...domain,
+    ...(tracking ? { tracking } : {}),
     status,
     lastCheckedAt: now,
     verifiedAt: status === 'verified' ? now : undefined,

@@ -112,8 +112,8 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         counter: 'opens',
         at: event.open?.timestamp ?? at,
         details: {
-          userAgent: event.open?.userAgent,
-          ipAddress: event.open?.ipAddress,
+          userAgent: bounded(event.open?.userAgent, 256),
+          ipAddress: bounded(event.open?.ipAddress, 64),
           ...(automated ? { automated } : {}),
         },
         recipientCount: 1,
@@ -127,10 +127,10 @@ export function interpretSesEvent(event: SesEvent): EmailOutcome {
         counter: 'clicks',
         at: event.click?.timestamp ?? at,
         details: {
-          link: event.click?.link,
-          linkTags: event.click?.linkTags,
-          userAgent: event.click?.userAgent,
-          ipAddress: event.click?.ipAddress,
+          link: bounded(event.click?.link, 2048),
+          linkTags: boundedTags(event.click?.linkTags),
+          userAgent: bounded(event.click?.userAgent, 256),
+          ipAddress: bounded(event.click?.ipAddress, 64),
           ...(automated ? { automated } : {}),
         },
         recipientCount: 1,
@@ -166,4 +166,19 @@ export function automatedClick(
   if (userAgent !== undefined && scannerAgent.test(userAgent)) return 'scanner';
   if (clickedAt && Date.parse(clickedAt) - Date.parse(sentAt) < 2000) return 'prefetch';
   return undefined;
+}
+
+/**
+ * Whoever fetches an image or a link sets its user agent (and the link may be long): each
+ * is cut to a size, since every open and click adds a line to the email's record.
+ */
+const bounded = (value: string | undefined, max: number) => value?.slice(0, max);
+
+function boundedTags(tags: Record<string, string[]> | undefined) {
+  if (!tags) return undefined;
+  return Object.fromEntries(
+    Object.entries(tags)
+      .slice(0, 10)
+      .map(([name, values]) => [name.slice(0, 64), values.slice(0, 3).map((value) => value.slice(0, 256))]),
+  );
 }

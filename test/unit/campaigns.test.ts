@@ -26,8 +26,14 @@ describe('campaign merge fields', () => {
     expect(withFooter).toMatch(
       /<p>Hi<\/p><p [^>]*>.*href="https:\/\/x\.test\/u\?token=a&#38;b" ses:no-track>Unsubscribe<\/a><\/p><\/body>/,
     );
-    const own = campaignHtml('<a href="{{unsubscribe_url}}">bye</a>', values);
-    expect(own).toBe('<a href="https://x.test/u?token=a&#38;b">bye</a>');
+    // The content's own unsubscribe link is never tracked either.
+    const own = campaignHtml(
+      '<a href="{{unsubscribe_url}}">bye</a> <a href="https://shop.test">shop</a>',
+      values,
+    );
+    expect(own).toBe(
+      '<a ses:no-track href="https://x.test/u?token=a&#38;b">bye</a> <a href="https://shop.test">shop</a>',
+    );
   });
 });
 

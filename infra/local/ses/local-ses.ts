@@ -120,6 +120,8 @@ interface TrackedMail {
   setName: string;
   sent: SentMail;
   links: TrackedLink[];
+  /** Whether its opens are tracked (an image was added), beside its links. */
+  opens?: boolean;
 }
 
 export interface LocalSesOptions {
@@ -643,7 +645,7 @@ export class LocalSes {
       },
     };
     if (setName && (tracking.opens || tracking.clicks))
-      this.tracked.set(messageId, { messageId, setName, sent, links });
+      this.tracked.set(messageId, { messageId, setName, sent, links, opens: tracking.opens });
     if (setName) this.publishOutcomes(setName, captured, sent);
     else this.save();
     return { MessageId: messageId };
@@ -766,7 +768,7 @@ export class LocalSes {
   open(messageId: string, userAgent: string, ipAddress: string): boolean {
     const tracked = this.tracked.get(messageId);
     const captured = this.getMail(messageId);
-    if (!tracked || !captured) return false;
+    if (!tracked?.opens || !captured) return false;
     this.emit(tracked.setName, captured, 'OPEN', openEvent(tracked.sent, new Date(), userAgent, ipAddress));
     this.save();
     return true;

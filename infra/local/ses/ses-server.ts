@@ -110,16 +110,22 @@ function handleTracking(
 ): boolean {
   const match = /^\/_track\/(open|click)\/([^/]+)(?:\/(\d+))?$/.exec(url.pathname);
   if (!match || request.method !== 'GET') return false;
-  const [, kind, messageId = '', index] = match;
+  const [, kind, encoded = '', index] = match;
+  let messageId = '';
+  try {
+    messageId = decodeURIComponent(encoded);
+  } catch {
+    // Not an id this server handed out: nothing is found under it.
+  }
   const userAgent = request.headers['user-agent'] ?? '';
   const ip = request.socket.remoteAddress ?? '127.0.0.1';
   if (kind === 'open') {
-    ses.open(decodeURIComponent(messageId), userAgent, ip);
+    ses.open(messageId, userAgent, ip);
     response.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
     response.end(pixel);
     return true;
   }
-  const target = ses.click(decodeURIComponent(messageId), Number(index), userAgent, ip);
+  const target = ses.click(messageId, Number(index), userAgent, ip);
   if (!target) {
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('Unknown link');

@@ -32,6 +32,25 @@ const builtHeaders = new Set([
   'reply-to',
 ]);
 
+const entities: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>' };
+
+/** An attribute's link as a URL (entities decoded, percent-encoded as a browser sends it), if it is an http(s) one. */
+function linkOf(attribute: string): string | undefined {
+  const decoded = attribute.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) =>
+    /^#x/i.test(name)
+      ? String.fromCodePoint(Number.parseInt(name.slice(2), 16))
+      : name.startsWith('#')
+        ? String.fromCodePoint(Number(name.slice(1)))
+        : (entities[name.toLowerCase()] ?? entity),
+  );
+  try {
+    const url = new URL(decoded);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function linkTagsOf(anchor: string): Record<string, string[]> {
   const value = /\sses:tags\s*=\s*"([^"]*)"/i.exec(anchor)?.[1] ?? '';
   const tags: Record<string, string[]> = {};
@@ -54,9 +73,9 @@ export function trackHtml(
   if (tracking.clicks) {
     out = out.replace(/<a\b[^>]*>/gi, (anchor) => {
       if (/\sses:no-track\b/i.test(anchor)) return anchor;
-      const href = /\shref\s*=\s*(["'])(https?:\/\/[^"']+)\1/i.exec(anchor);
-      if (!href) return anchor;
-      const url = (href[2] ?? '').replace(/&amp;/g, '&');
+      const href = /\shref\s*=\s*(["'])\s*(https?:\/\/[^"']+?)\s*\1/i.exec(anchor);
+      const url = href ? linkOf(href[2] ?? '') : undefined;
+      if (!href || !url) return anchor;
       links.push({ url, tags: linkTagsOf(anchor) });
       return anchor.replace(href[0], ` href="${clickUrl(links.length - 1)}"`);
     });
@@ -80,7 +99,8 @@ export async function trackMessage(
   clickUrl: (index: number) => string,
   openUrl: string,
 ): Promise<{ raw: Buffer; links: TrackedLink[] }> {
-  const parsed = await simpleParser(raw);
+  // cid: links kept as they are, and no text part invented for an HTML-only message.
+  const parsed = await simpleParser(raw, { keepCidLinks: true, skipHtmlToText: true });
   if (!parsed.html) return { raw, links: [] };
   const { html, links } = trackHtml(parsed.html, tracking, clickUrl, openUrl);
   const headers = parsed.headerLines
@@ -104,7 +124,7 @@ export async function trackMessage(
     subject: parsed.subject,
     messageId: parsed.messageId,
     date: parsed.date,
-    text: parsed.text,
+    text: parsed.text || undefined,
     html,
     headers,
     attachments: parsed.attachments.map((file) => ({

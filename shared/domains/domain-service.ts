@@ -198,7 +198,7 @@ export async function updateDomainTracking(
     opens: change.open_tracking ?? domain.tracking?.opens ?? false,
     clicks: change.click_tracking ?? domain.tracking?.clicks ?? false,
   };
-  await setDomainTracking(domain, tracking);
+  if (!(await setDomainTracking(domain, tracking))) throw new NotFoundError('Domain');
   return { ...domain, tracking };
 }
 

@@ -123,8 +123,11 @@ export async function saveDomain(domain: DomainRecord): Promise<void> {
   );
 }
 
-/** Sets the domain's tracking, on the domain and on its name claim (which the send path reads) together. */
-export async function setDomainTracking(domain: DomainRecord, tracking: EmailTracking): Promise<void> {
+/**
+ * Sets the domain's tracking, on the domain and on its name claim (which the send path
+ * reads) together; false when the domain is gone (deleted meanwhile).
+ */
+export async function setDomainTracking(domain: DomainRecord, tracking: EmailTracking): Promise<boolean> {
   const update = (Key: { pk: string; sk: string }, condition: string) => ({
     Update: {
       TableName: tableName(),
@@ -134,14 +137,24 @@ export async function setDomainTracking(domain: DomainRecord, tracking: EmailTra
       ExpressionAttributeValues: { ':tracking': tracking, ':id': domain.id },
     },
   });
-  await dynamo.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        update(domainKey(domain.id), 'id = :id'),
-        update(nameKey(domain.domain), 'domainId = :id'),
-      ],
-    }),
-  );
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          update(domainKey(domain.id), 'id = :id'),
+          update(nameKey(domain.domain), 'domainId = :id'),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+    )
+      return false;
+    throw error;
+  }
 }
 
 /** Removes the domain and releases its name. */

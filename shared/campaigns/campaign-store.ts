@@ -20,7 +20,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
 import type { CounterUpdate } from '#shared/aws/counter-batch.ts';
-import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
 import type { TransactItem } from '#shared/aws/transact.ts';
 import {
   type CampaignAction,
@@ -296,8 +296,8 @@ export async function takeLease(
   now: number,
   until: number,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
@@ -306,18 +306,14 @@ export async function takeLease(
           'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
         ExpressionAttributeValues: { ':until': until, ':now': now, ':lease': leaseId },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Gives the lease back, if it is still this run's (one that overran may have lost it to the next). */
 export async function releaseLease(projectId: string, id: string, leaseId: string): Promise<void> {
-  await dynamo
-    .send(
+  await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
@@ -325,10 +321,8 @@ export async function releaseLease(projectId: string, id: string, leaseId: strin
         ConditionExpression: 'leaseId = :lease',
         ExpressionAttributeValues: { ':lease': leaseId },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 /**
@@ -345,8 +339,8 @@ export async function commitPage(
   counts: { written: number; skipped: number; tested: number },
   now: string,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
@@ -362,12 +356,8 @@ export async function commitPage(
           ...prefixed(counts),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 const prefixed = (counts: Record<string, number>) =>

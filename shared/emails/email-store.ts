@@ -28,7 +28,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, queryPage, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
 import type { TransactItem } from '#shared/aws/transact.ts';
 import {
   type EmailStatus,
@@ -471,8 +471,8 @@ export async function parkEmail(
   campaignId: string,
   now: string,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
@@ -488,12 +488,8 @@ export async function parkEmail(
           ':parkedAt': `${now}#${Math.random().toString(36).slice(2, 10)}`,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Up to `limit` of the campaign's parked emails, each with the mark of its parking. */
@@ -519,8 +515,8 @@ export async function parkedEmails(
  * and the next tick queues it again.
  */
 export async function unpark(projectId: string, id: string, parkedAt: string): Promise<void> {
-  await dynamo
-    .send(
+  await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
@@ -528,10 +524,8 @@ export async function unpark(projectId: string, id: string, parkedAt: string): P
         ConditionExpression: 'parkedAt = :parkedAt',
         ExpressionAttributeValues: { ':parkedAt': parkedAt },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';

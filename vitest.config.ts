@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The workspace's packages as their TypeScript sources (published, they point at their builds).
+  resolve: {
+    alias: {
+      '@mailroom/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)),
+      '@mailroom/mcp': fileURLToPath(new URL('./packages/mcp/src/index.ts', import.meta.url)),
+    },
+  },
   test: {
     // Metrics are log lines for CloudWatch; tests that load handlers without the local runtime would print them.
     env: { POWERTOOLS_METRICS_DISABLED: 'true' },

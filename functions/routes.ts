@@ -489,6 +489,25 @@ export const routes: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/account',
+    entry: 'functions/api/account/get.ts',
+    scope: 'any',
+    rateLimit: 'api',
+    capabilities: ['settings:accountLimits'],
+  },
+  {
+    // The MCP server for agents, over stateless streamable HTTP: its tools call this API with the caller's key.
+    method: 'ANY',
+    path: '/mcp',
+    entry: 'functions/api/mcp/handle.ts',
+    scope: 'any',
+    rateLimit: 'api',
+    capabilities: [],
+    memoryMb: 512,
+    timeoutSeconds: 28,
+  },
+  {
+    method: 'GET',
     path: '/api/v1/stats',
     entry: 'functions/api/stats/get.ts',
     scope: 'stats.read',

@@ -1,4 +1,5 @@
 import type { AssetRecord } from '#shared/assets/asset-store.ts';
+import type { assetViewSchema } from '#shared/assets/asset-view-schema.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
 
@@ -6,10 +7,9 @@ const env = capabilityEnv(['assets:write', 'settings:assetsUrl'], {
   ASSETS_BASE_URL: z.string().check(z.url()),
 });
 
-/** An asset as the API shows it, with its public URL. */
-export function assetView(asset: AssetRecord) {
+export function assetView(asset: AssetRecord): z.infer<typeof assetViewSchema> {
   return {
-    object: 'asset' as const,
+    object: 'asset',
     id: asset.id,
     name: asset.name,
     url: `${env().ASSETS_BASE_URL.replace(/\/$/, '')}/${asset.key}`,

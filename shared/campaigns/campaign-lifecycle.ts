@@ -55,11 +55,14 @@ export const campaignTransitions: Record<
 };
 
 /** Why a campaign paused by itself (or `manual` for the caller's pause). */
-export type PausedReason =
-  | 'manual'
-  | 'account_not_active'
-  | 'bounce_rate'
-  | 'complaint_rate'
-  | 'ses_daily_quota'
-  | 'quota_exceeded'
-  | 'sandbox_daily_limit';
+export const pausedReasons = [
+  'manual',
+  'account_not_active',
+  'bounce_rate',
+  'complaint_rate',
+  'ses_daily_quota',
+  'quota_exceeded',
+  'sandbox_daily_limit',
+] as const;
+
+export type PausedReason = (typeof pausedReasons)[number];

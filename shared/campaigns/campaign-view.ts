@@ -1,18 +1,26 @@
 import type { CampaignCounts, CampaignRecord, CampaignSummary } from '#shared/campaigns/campaign-store.ts';
+import type {
+  campaignFieldsSchema,
+  campaignSummarySchema,
+  campaignViewSchema,
+  createdCampaignSchema,
+} from '#shared/campaigns/campaign-view-schema.ts';
 import { displayMailbox } from '#shared/emails/address.ts';
 import { publishEmailEvent } from '#shared/webhooks/publish-event.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
+import type * as z from '#shared/zod.ts';
 
-/** `POST /api/v1/campaigns`: the AutoRelay answer. */
-export function createdCampaignView(campaign: CampaignRecord) {
+export function createdCampaignView(campaign: CampaignRecord): z.infer<typeof createdCampaignSchema> {
   return { id: campaign.id, name: campaign.name, status: campaign.status, listId: campaign.listId };
 }
 
 const sentOf = (campaign: Pick<CampaignRecord, 'tested'>, counts: CampaignCounts) =>
   counts.sent + (campaign.tested ?? 0);
 
-/** A row of `GET /api/v1/campaigns`. */
-export function campaignSummary(campaign: CampaignSummary, counts: CampaignCounts) {
+export function campaignSummary(
+  campaign: CampaignSummary,
+  counts: CampaignCounts,
+): z.infer<typeof campaignSummarySchema> {
   return {
     id: campaign.id,
     name: campaign.name,
@@ -22,7 +30,7 @@ export function campaignSummary(campaign: CampaignSummary, counts: CampaignCount
 }
 
 /** What a campaign is, without its figures (`PUT` answers with this). */
-export function campaignFields(campaign: CampaignRecord) {
+export function campaignFields(campaign: CampaignRecord): z.infer<typeof campaignFieldsSchema> {
   return {
     id: campaign.id,
     name: campaign.name,
@@ -47,7 +55,10 @@ export function campaignFields(campaign: CampaignRecord) {
  * the list's subscribed contacts at launch until every recipient is written (or the
  * campaign is cancelled), then the exact number written; `skipped` counts suppressed addresses and mail a cancel stopped.
  */
-export function campaignView(campaign: CampaignRecord, counts: CampaignCounts) {
+export function campaignView(
+  campaign: CampaignRecord,
+  counts: CampaignCounts,
+): z.infer<typeof campaignViewSchema> {
   const written = campaign.written ?? 0;
   const sent = sentOf(campaign, counts);
   const skipped = (campaign.skipped ?? 0) + counts.canceled;

@@ -1,8 +1,15 @@
 import type { ContactRecord } from '#shared/contacts/contact-store.ts';
+import type {
+  contactViewSchema,
+  createdContactSchema,
+  createdListSchema,
+  listSummarySchema,
+  listViewSchema,
+} from '#shared/contacts/contact-view-schema.ts';
 import type { ListRecord, ListWithCounts } from '#shared/contacts/list-store.ts';
+import type * as z from '#shared/zod.ts';
 
-/** A contact as the API shows it (camelCase, absent fields as null). */
-export function contactView(contact: ContactRecord) {
+export function contactView(contact: ContactRecord): z.infer<typeof contactViewSchema> {
   return {
     id: contact.id,
     email: contact.email,
@@ -15,8 +22,7 @@ export function contactView(contact: ContactRecord) {
   };
 }
 
-/** `POST /api/v1/contacts`: the created contact. */
-export function createdContactView(contact: ContactRecord) {
+export function createdContactView(contact: ContactRecord): z.infer<typeof createdContactSchema> {
   return {
     id: contact.id,
     email: contact.email,
@@ -26,18 +32,15 @@ export function createdContactView(contact: ContactRecord) {
   };
 }
 
-/** `POST /api/v1/lists`: the created list. */
-export function createdListView(list: ListRecord) {
+export function createdListView(list: ListRecord): z.infer<typeof createdListSchema> {
   return { id: list.id, name: list.name, createdAt: list.createdAt };
 }
 
-/** A list in `GET /api/v1/lists`, with its live count. */
-export function listSummary(list: ListWithCounts) {
+export function listSummary(list: ListWithCounts): z.infer<typeof listSummarySchema> {
   return { id: list.id, name: list.name, contactCount: list.counts.total, createdAt: list.createdAt };
 }
 
-/** One list with its counts by status. */
-export function listView(list: ListWithCounts) {
+export function listView(list: ListWithCounts): z.infer<typeof listViewSchema> {
   const { total: _total, ...byStatus } = list.counts;
   return { ...listSummary(list), updatedAt: list.updatedAt, counts: byStatus };
 }

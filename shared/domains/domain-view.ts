@@ -1,13 +1,14 @@
 import type { DnsRecord } from '#shared/domains/dns-records.ts';
 import type { DomainRecord } from '#shared/domains/domain-store.ts';
+import type { createdDomainSchema, domainViewSchema } from '#shared/domains/domain-view-schema.ts';
+import type * as z from '#shared/zod.ts';
 
 /** The internationalised form, shown beside the punycode one only when they differ. */
 function unicodeForm(domain: DomainRecord) {
   return domain.unicodeDomain === domain.domain ? {} : { domain_unicode: domain.unicodeDomain };
 }
 
-/** `POST /api/v1/domains`: the AutoRelay creation answer. */
-export function createdDomainView(domain: DomainRecord) {
+export function createdDomainView(domain: DomainRecord): z.infer<typeof createdDomainSchema> {
   return {
     id: domain.id,
     domain: domain.domain,
@@ -17,8 +18,7 @@ export function createdDomainView(domain: DomainRecord) {
   };
 }
 
-/** A domain as lists and reads show it (AutoRelay), with `dns_records` when given. */
-export function domainView(domain: DomainRecord, records?: DnsRecord[]) {
+export function domainView(domain: DomainRecord, records?: DnsRecord[]): z.infer<typeof domainViewSchema> {
   return {
     id: domain.id,
     object: 'domain',

@@ -1,7 +1,9 @@
 import type { EmailEventRecord, EmailRecord } from '#shared/emails/email-store.ts';
+import type { emailEventViewSchema, emailViewSchema } from '#shared/emails/email-view-schema.ts';
+import type * as z from '#shared/zod.ts';
 
-/** The public shape of an email (`GET /api/v1/emails/:id`): no internal fields. */
-export function emailView(email: EmailRecord) {
+/** The public shape of an email: no internal fields. */
+export function emailView(email: EmailRecord): z.infer<typeof emailViewSchema> {
   return {
     id: email.id,
     object: 'email',
@@ -32,7 +34,10 @@ export function emailView(email: EmailRecord) {
  * The email's history, oldest first. Acceptance is not stored as a row of its own: it
  * is the email's creation, so it costs no extra write on the hot path.
  */
-export function eventsView(email: EmailRecord, events: EmailEventRecord[]) {
+export function eventsView(
+  email: EmailRecord,
+  events: EmailEventRecord[],
+): z.infer<typeof emailEventViewSchema>[] {
   const type = email.mode === 'test' ? 'test' : email.scheduledAt ? 'scheduled' : 'queued';
   const accepted = { type, createdAt: email.createdAt };
   return [

@@ -1,7 +1,8 @@
+import type { keyViewSchema } from '#shared/keys/key-view-schema.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
+import type * as z from '#shared/zod.ts';
 
-/** A key as listings show it: never the secret, never its hash. */
-export function keyView(key: ApiKeyRecord) {
+export function keyView(key: ApiKeyRecord): z.infer<typeof keyViewSchema> {
   return {
     id: key.id,
     object: 'api_key',

@@ -38,6 +38,21 @@ async function limitsOf(accountId: string): Promise<AccountLimits> {
   return (await cachedAccount(accountId))?.limits ?? {};
 }
 
+/** The account's sending windows and monthly quota as they apply now: its own where set, else the deployment's. */
+export async function sendingLimits(accountId: string): Promise<Required<AccountLimits>> {
+  const limits = await limitsOf(accountId);
+  const [second, minute, hour, day] = sendWindows.map(
+    (window) => limits[window.name] ?? window.fallback(),
+  ) as [number, number, number, number];
+  return {
+    perSecond: second,
+    perMinute: minute,
+    perHour: hour,
+    perDay: day,
+    monthlyQuota: limits.monthlyQuota ?? defaultMonthlyQuota(),
+  };
+}
+
 /** One window an allowance is counted in: its attribute prefix, its current index, its limit. */
 interface Counted {
   /** `s`, `m`, `h`, `d` or `o` (the month): the item holds `<name>i` (window index) and `<name>c` (count). */

@@ -1,7 +1,8 @@
 import type { TemplateRecord } from '#shared/templates/template-store.ts';
+import type { templateSummarySchema, templateViewSchema } from '#shared/templates/template-view-schema.ts';
+import type * as z from '#shared/zod.ts';
 
-/** A template in full (create, read, update). */
-export function templateView(template: TemplateRecord) {
+export function templateView(template: TemplateRecord): z.infer<typeof templateViewSchema> {
   return {
     id: template.id,
     object: 'template',
@@ -14,8 +15,7 @@ export function templateView(template: TemplateRecord) {
   };
 }
 
-/** A template in the AutoRelay list (`{"templates":[{id,name,subject,createdAt}]}`). */
-export function templateSummary(template: TemplateRecord) {
+export function templateSummary(template: TemplateRecord): z.infer<typeof templateSummarySchema> {
   return {
     id: template.id,
     name: template.name,

@@ -1,7 +1,12 @@
 import type { DeliveryRecord, WebhookRecord } from '#shared/webhooks/webhook-store.ts';
+import type {
+  createdWebhookSchema,
+  deliveryViewSchema,
+  webhookViewSchema,
+} from '#shared/webhooks/webhook-view-schema.ts';
+import type * as z from '#shared/zod.ts';
 
-/** A webhook as reads show it: never the secret. */
-export function webhookView(webhook: WebhookRecord) {
+export function webhookView(webhook: WebhookRecord): z.infer<typeof webhookViewSchema> {
   return {
     id: webhook.id,
     object: 'webhook',
@@ -15,12 +20,11 @@ export function webhookView(webhook: WebhookRecord) {
   };
 }
 
-/** The creation answer (AutoRelay): the only time the secret is shown. */
-export function createdWebhookView(webhook: WebhookRecord) {
+export function createdWebhookView(webhook: WebhookRecord): z.infer<typeof createdWebhookSchema> {
   return { ...webhookView(webhook), secret: webhook.secret, isActive: webhook.active };
 }
 
-export function deliveryView(delivery: DeliveryRecord) {
+export function deliveryView(delivery: DeliveryRecord): z.infer<typeof deliveryViewSchema> {
   return {
     id: delivery.id,
     object: 'webhook_delivery',

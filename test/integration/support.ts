@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import type { Scope } from '#shared/tenancy/scopes.ts';
 import type { Project } from '#shared/tenancy/tenancy-store.ts';
+import { documentChecker } from './openapi-check.ts';
 
 export const apiUrl = inject('apiUrl');
 export const sesUrl = inject('sesUrl');
@@ -28,7 +29,10 @@ export function useLocalAws(): Record<string, string> {
   return env;
 }
 
-/** A request to the local API, JSON in and out. */
+/** Every JSON answer `api` receives is held to the OpenAPI document. */
+const checkAnswer = await documentChecker(apiUrl);
+
+/** A request to the local API, JSON in and out; an answer the OpenAPI document does not describe fails the test. */
 export async function api(
   method: string,
   path: string,
@@ -42,7 +46,9 @@ export async function api(
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const parsed = text ? JSON.parse(text) : undefined;
+  checkAnswer(method, path, response.status, parsed);
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 /** Polls `read` until `done` accepts its value, or fails after `timeoutMs`. */

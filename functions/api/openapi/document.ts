@@ -1,4 +1,4 @@
-import { routes } from '#functions/routes.ts';
+import { type Route, routes } from '#functions/routes.ts';
 import { listAssetsSchema } from '#shared/assets/asset-schema.ts';
 import {
   createCampaignSchema,
@@ -17,6 +17,7 @@ import {
 import { createDomainSchema, updateDomainSchema } from '#shared/domains/domain-schema.ts';
 import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { batchDocumentation, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { statusByCode } from '#shared/errors.ts';
 import { createKeySchema } from '#shared/keys/key-schema.ts';
 import { sendOtpSchema, verifyOtpSchema } from '#shared/otp/otp-schema.ts';
 import { bouncesQuerySchema, summaryQuerySchema } from '#shared/stats/analytics-schema.ts';
@@ -30,13 +31,20 @@ import {
   updateWebhookSchema,
 } from '#shared/webhooks/webhook-schema.ts';
 import * as z from '#shared/zod.ts';
+import { namedSchemas, operations } from './responses.ts';
 
 // The unsubscribe endpoint's edges: the token in the link, or in a JSON body (the one-click form needs none).
 const unsubscribeQuery = z.object({ token: z.optional(z.string()) });
 const unsubscribeBody = z.object({ token: z.string() });
 
 /** The zod schemas of each route's body and query, by route key: the API's edges. */
-const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; fileField?: string }> = {
+interface Edges {
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniObject;
+  fileField?: string;
+}
+
+const schemas: Record<string, Edges> = {
   'POST /api/v1/assets': { fileField: 'file' },
   'POST /api/v1/emails': { body: sendEmailSchema },
   'POST /api/v1/emails/batch': { body: batchDocumentation },
@@ -76,34 +84,151 @@ const schemas: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniObject; f
 const jsonSchema = (schema: z.ZodMiniType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
-const errorSchema = {
-  type: 'object',
-  required: ['error', 'code'],
-  properties: {
-    error: { type: 'string' },
-    code: { type: 'string' },
-    field: { type: 'string' },
-    accountStatus: { type: 'string', enum: ['flagged', 'suspended', 'deactivated'] },
-  },
-};
+const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const pascal = (name: string) =>
+  name.replace(/(^|\.)(\w)/g, (_, _dot, letter: string) => letter.toUpperCase());
+
+/** The name each operation's answer goes by in `components.schemas`: its view's name, or `<Operation>Response`. */
+function responseNames(): Map<string, string> {
+  const viewNames = new Map(Object.entries(namedSchemas).map(([name, schema]) => [schema, name]));
+  return new Map(
+    Object.values(operations).map((operation) => [
+      operation.name,
+      viewNames.get(operation.response) ?? `${pascal(operation.name)}Response`,
+    ]),
+  );
+}
 
 /**
- * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
- * validate requests, so it cannot drift from what the API accepts.
+ * The answers' shapes, converted once: the named views and each operation's body, with
+ * nested views as references so a generated client gets one type per shape.
  */
-export function openApiDocument(serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  // An ANY route serves GET and POST (the unsubscribe link); the catch-all serves nothing.
-  const operations = routes.flatMap((route) =>
-    route.method !== 'ANY'
-      ? [{ ...route }]
+function componentSchemas(names: Map<string, string>) {
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of Object.entries(namedSchemas)) registry.add(schema, { id: name });
+  for (const operation of Object.values(operations)) {
+    const name = names.get(operation.name) ?? '';
+    if (!(name in namedSchemas)) registry.add(operation.response, { id: name });
+  }
+  const converted = z.toJSONSchema(registry, {
+    io: 'output',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  }).schemas;
+  return Object.fromEntries(
+    Object.entries(converted).map(([name, { $schema: _schema, $id: _id, ...schema }]) => [name, schema]),
+  );
+}
+
+const codesByStatus = new Map<number, string[]>();
+for (const [code, status] of Object.entries(statusByCode))
+  codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+
+const errorTitles: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Missing, unknown or revoked key',
+  402: "The account's monthly quota is used",
+  403: 'Not allowed: scope, domain-limited key, test key, or the account is blocked',
+  404: "Not found (also for another project's resource)",
+  409: "Conflict with the resource's state, or an Idempotency-Key reused with another body",
+  413: 'Body, attachment or asset over its limit',
+  429: 'A rate-limit window is exceeded; retry after `Retry-After` seconds',
+  500: 'Internal error; retrying an idempotent request is safe',
+};
+
+/** One shared answer per error status (`#/components/responses/Error<status>`), listing its codes. */
+const errorResponses = Object.fromEntries(
+  Object.entries(errorTitles).map(([status, title]) => [
+    `Error${status}`,
+    {
+      description: `${title}. Codes: ${(codesByStatus.get(Number(status)) ?? []).join(', ')}.`,
+      headers: {
+        'X-Request-Id': headerRef('RequestId'),
+        ...(status === '429' ? { 'Retry-After': headerRef('RetryAfter') } : {}),
+      },
+      content: { 'application/json': { schema: componentRef('Error') } },
+    },
+  ]),
+);
+
+/** The error statuses a route can answer, from what it is: keyed, with a body, an id, a send. */
+function errorStatuses(route: Route, method: string, edges: Edges): number[] {
+  const statuses = new Set<number>([500]);
+  const mutates = method !== 'GET';
+  if (route.scope !== 'public') for (const status of [401, 403, 429]) statuses.add(status);
+  if (route.rateLimit !== 'none') statuses.add(429);
+  if (edges.body || edges.query || edges.fileField || route.path.includes('{') || mutates) statuses.add(400);
+  // An id in the path, the body or the query (a list, a template) may name nothing this project has.
+  if (route.path.includes('{') || edges.body || edges.query) statuses.add(404);
+  if (route.scope !== 'public' && mutates) statuses.add(409);
+  if (edges.body || edges.fileField) statuses.add(413);
+  if (route.capabilities.includes('sendQueue:send') || /\/campaigns\/\{id\}\/(launch|test)$/.test(route.path))
+    statuses.add(402);
+  return [...statuses].sort();
+}
+
+const rateHeaders = {
+  'X-Request-Id': headerRef('RequestId'),
+  'X-RateLimit-Limit': headerRef('RateLimitLimit'),
+  'X-RateLimit-Remaining': headerRef('RateLimitRemaining'),
+  'X-RateLimit-Reset': headerRef('RateLimitReset'),
+};
+
+const headers = {
+  RequestId: { description: 'The request’s id, for support and logs.', schema: { type: 'string' } },
+  RateLimitLimit: {
+    description: 'Requests allowed in the tightest window that applies.',
+    schema: { type: 'integer' },
+  },
+  RateLimitRemaining: { description: 'Requests left in that window.', schema: { type: 'integer' } },
+  RateLimitReset: { description: 'When that window resets (Unix seconds).', schema: { type: 'integer' } },
+  RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+};
+
+function responsesOf(route: Route, method: string, key: string, edges: Edges, names: Map<string, string>) {
+  const operation = operations[key];
+  if (!operation) throw new Error(`${key} has no documented answer in responses.ts`);
+  const keyed = route.scope !== 'public';
+  const success = componentRef(names.get(operation.name) ?? '');
+  const content: Record<string, unknown> = operation.alternatives?.includes('application/yaml')
+    ? {}
+    : { 'application/json': { schema: success } };
+  for (const alternative of operation.alternatives ?? [])
+    content[alternative] = { schema: { type: 'string' } };
+  const responses: Record<string, unknown> = {
+    '200': { description: 'Success', ...(keyed ? { headers: rateHeaders } : {}), content },
+  };
+  for (const status of errorStatuses(route, method, edges))
+    responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
+  return responses;
+}
+
+/**
+ * The route table's REST operations: an ANY route serves GET and POST (the unsubscribe
+ * link); the catch-all serves nothing, and `/mcp` speaks JSON-RPC (the MCP's own protocol).
+ */
+export const documentedOperations = routes.flatMap((route) =>
+  route.path === '/mcp'
+    ? []
+    : route.method !== 'ANY'
+      ? [{ route, method: route.method, key: `${route.method} ${route.path}` }]
       : route.path.includes('{proxy+}')
         ? []
-        : (['GET', 'POST'] as const).map((method) => ({ ...route, method })),
-  );
-  for (const route of operations) {
-    const key = `${route.method} ${route.path}`;
+        : (['GET', 'POST'] as const).map((method) => ({ route, method, key: `${method} ${route.path}` })),
+);
+
+/** Everything but the server: the same for every request, so built once. */
+let built: { paths: Record<string, Record<string, unknown>>; schemas: Record<string, unknown> } | undefined;
+const documentBody = () => (built ??= buildDocumentBody());
+
+function buildDocumentBody() {
+  const names = responseNames();
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { route, method, key } of documentedOperations) {
     const edges = schemas[key] ?? {};
+    const operation = operations[key];
     const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
       name: match[1],
       in: 'path',
@@ -117,10 +242,20 @@ export function openApiDocument(serverUrl: string) {
       schema: jsonSchema(schema as z.ZodMiniType),
     }));
     const keyed = route.scope !== 'public';
+    const mutatesWithKey = keyed && ['POST', 'PUT', 'PATCH'].includes(method);
+    const idempotencyParameter = {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes a retry safe: the same key with the same body within 24 hours answers the first response again; with another body, 409 idempotency_conflict.',
+      schema: { type: 'string', maxLength: 256 },
+    };
     paths[route.path] ??= {};
-    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
-      operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, ''),
+    (paths[route.path] as Record<string, unknown>)[method.toLowerCase()] = {
+      operationId: operation?.name ?? key,
       summary: key,
+      tags: [(operation?.name ?? key).split('.')[0]],
       ...(keyed
         ? {
             security: [{ bearer: [] }, { relayKey: [] }],
@@ -128,7 +263,7 @@ export function openApiDocument(serverUrl: string) {
             'x-mailroom-rate-limit': route.rateLimit,
           }
         : { security: [] }),
-      parameters: [...pathParameters, ...queryParameters],
+      parameters: [...pathParameters, ...queryParameters, ...(mutatesWithKey ? [idempotencyParameter] : [])],
       ...(edges.fileField
         ? {
             requestBody: {
@@ -148,20 +283,23 @@ export function openApiDocument(serverUrl: string) {
       ...(edges.body
         ? {
             requestBody: {
-              required: route.method !== 'POST' || !key.endsWith('/launch'),
+              required: !key.endsWith('/launch'),
               content: { 'application/json': { schema: jsonSchema(edges.body) } },
             },
           }
         : {}),
-      responses: {
-        '200': { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
-        default: {
-          description: 'Error',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
-      },
+      responses: responsesOf(route, method, key, edges, names),
     };
   }
+  return { paths, schemas: componentSchemas(names) };
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
+ * validate requests and shape answers, so it cannot drift from what the API does.
+ */
+export function openApiDocument(serverUrl: string) {
+  const { paths, schemas: componentsSchemas } = documentBody();
   return {
     openapi: '3.1.0',
     info: {
@@ -178,7 +316,9 @@ export function openApiDocument(serverUrl: string) {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key, ak_live_… or ak_test_…' },
         relayKey: { type: 'apiKey', in: 'header', name: 'X-Relay-Key' },
       },
-      schemas: { Error: errorSchema },
+      headers,
+      responses: errorResponses,
+      schemas: componentsSchemas,
     },
     paths,
   };

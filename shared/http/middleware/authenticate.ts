@@ -7,7 +7,7 @@ import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
 import { allows, type Scope } from '#shared/tenancy/scopes.ts';
 
 /** The key presented as `Authorization: Bearer <key>` or, as the Relay API does, `X-Relay-Key`. */
-function presentedKey(event: ApiEvent): string | undefined {
+export function presentedKey(event: ApiEvent): string | undefined {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(event.headers.authorization ?? '');
   return bearer?.[1] ?? event.headers['x-relay-key']?.trim();
 }

@@ -1,0 +1,92 @@
+import { type MailroomApiError, MailroomError, type Result } from './result.ts';
+
+/** What openapi-fetch gives back for one attempt. */
+export interface Attempt<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 2). */
+  maxRetries: number;
+  /** The longest wait between attempts; a longer `Retry-After` ends the retries (default 30 s). */
+  maxRetryDelayMs: number;
+  throwOnError: boolean;
+}
+
+/** Statuses worth another attempt: rate limited, or the server (or its gateway) failed. */
+const transient = new Set([429, 500, 502, 503, 504]);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `Retry-After` in milliseconds (seconds or an HTTP date), when the answer has one. */
+function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, … */
+const backoffMs = (retry: number) => 500 * 2 ** retry * (0.5 + Math.random() / 2);
+
+/** The contract's `{error, code}` body as the SDK's error, or a plain one for any other answer. */
+function apiError(response: Response, body: unknown): MailroomApiError {
+  const requestId = response.headers.get('x-request-id') ?? undefined;
+  const common = { statusCode: response.status, ...(requestId ? { requestId } : {}) };
+  if (typeof body === 'object' && body !== null && 'code' in body && 'error' in body) {
+    const { error, code, field, accountStatus } = body as Record<string, unknown>;
+    return {
+      message: String(error),
+      code: String(code) as MailroomApiError['code'],
+      ...common,
+      ...(typeof field === 'string' ? { field } : {}),
+      ...(typeof accountStatus === 'string'
+        ? { accountStatus: accountStatus as MailroomApiError['accountStatus'] }
+        : {}),
+    };
+  }
+  const text = typeof body === 'string' && body ? body : response.statusText || `HTTP ${response.status}`;
+  return { message: text.slice(0, 500), code: 'application_error', ...common };
+}
+
+/**
+ * Runs one API call, retrying it only when that cannot do harm: a read, or a write the
+ * server deduplicates by its `Idempotency-Key`. Answers `{data, error, headers}`.
+ */
+export async function perform<T>(
+  attempt: () => Promise<Attempt<T>>,
+  retryable: boolean,
+  policy: RetryPolicy,
+): Promise<Result<T>> {
+  let result: Result<T>;
+  for (let retry = 0; ; retry++) {
+    const canRetry = retryable && retry < policy.maxRetries;
+    let delay: number | undefined;
+    try {
+      const { data, error, response } = await attempt();
+      if (response.ok) return { data: data as T, error: null, headers: response.headers };
+      result = { data: null, error: apiError(response, error), headers: response.headers };
+      if (canRetry && transient.has(response.status)) delay = retryAfterMs(response) ?? backoffMs(retry);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      result = { data: null, error: { message, code: 'network_error', statusCode: null }, headers: null };
+      if (canRetry) delay = backoffMs(retry);
+    }
+    if (delay === undefined || delay > policy.maxRetryDelayMs) break;
+    await sleep(delay);
+  }
+  if (policy.throwOnError) throw new MailroomError(result.error);
+  return result;
+}
+
+/** A fresh idempotency key (Node 18 has no global `crypto`, so it falls back to the module). */
+export async function newIdempotencyKey(): Promise<string> {
+  const web = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (web?.randomUUID) return web.randomUUID();
+  const { randomUUID } = await import('node:crypto');
+  return randomUUID();
+}

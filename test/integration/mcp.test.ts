@@ -1,0 +1,146 @@
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addProjectKey, apiUrl, capturedMail, eventually, type Tenant, tenantWithDomain } from './support.ts';
+
+let tenant: Tenant;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  tenant = await tenantWithDomain();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+/** An MCP client over the API's `/mcp` route, with `key` as its Bearer token. */
+async function overHttp(key: string, options: { allowWrites?: boolean } = {}) {
+  const client = new Client({ name: 'mailroom-test', version: '1.0.0' });
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (options.allowWrites) headers['x-mailroom-allow-writes'] = 'true';
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${apiUrl}/mcp`), { requestInit: { headers } }),
+  );
+  clients.push(client);
+  return client;
+}
+
+/** An MCP client that starts the `@mailroom/mcp` command over stdio, as an agent's host does. */
+async function overStdio(key: string, args: string[] = []) {
+  const client = new Client({ name: 'mailroom-test', version: '1.0.0' });
+  const cli = fileURLToPath(new URL('../../packages/mcp/src/cli.ts', import.meta.url));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      // The workspace's packages resolve to their TypeScript sources under this condition.
+      args: ['--conditions=mailroom-source', cli, ...args],
+      env: { MAILROOM_API_KEY: key, MAILROOM_BASE_URL: apiUrl, PATH: process.env.PATH ?? '' },
+      stderr: 'pipe',
+    }),
+  );
+  clients.push(client);
+  return client;
+}
+
+const names = async (client: Client) => (await client.listTools()).tools.map((tool) => tool.name).sort();
+const writeTools = [
+  'send_email',
+  'send_batch',
+  'cancel_email',
+  'add_domain',
+  'verify_domain',
+  'add_suppression',
+];
+
+describe('@mailroom/mcp', () => {
+  it('over HTTP: only reads by default, with annotations and output schemas, and answers the overview', async () => {
+    const client = await overHttp(tenant.key);
+    const tools = (await client.listTools()).tools;
+    expect(tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(['get_overview', 'list_emails', 'get_email']),
+    );
+    expect(tools.filter((tool) => writeTools.includes(tool.name))).toEqual([]);
+    for (const tool of tools) {
+      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      expect(tool.outputSchema?.type).toBe('object');
+    }
+    const overview = await client.callTool({ name: 'get_overview', arguments: {} });
+    expect(overview.isError).toBeFalsy();
+    expect(overview.structuredContent).toMatchObject({
+      account: { object: 'account', account: { status: 'active' }, key: { mode: 'live' } },
+      stats: { accountStatus: 'active' },
+    });
+    const domains = await client.callTool({ name: 'get_domain', arguments: { id: tenant.domainId } });
+    expect(JSON.stringify(domains.structuredContent)).toContain(tenant.domain);
+  });
+
+  it('over HTTP: writes only when asked for and the key may write; sends are idempotent', async () => {
+    const client = await overHttp(tenant.key, { allowWrites: true });
+    const tools = (await client.listTools()).tools;
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(writeTools));
+    expect(tools.find((tool) => tool.name === 'send_email')?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    });
+    const email = {
+      from: `agent@${tenant.domain}`,
+      to: 'mcp-reader@example.org',
+      subject: 'From an agent',
+      text: 'Hello',
+      idempotency_key: `mcp-${Date.now()}`,
+    };
+    const first = await client.callTool({ name: 'send_email', arguments: email });
+    const again = await client.callTool({ name: 'send_email', arguments: email });
+    expect(first.isError).toBeFalsy();
+    const sent = first.structuredContent as { id: string; idempotency_key: string };
+    expect((again.structuredContent as { id: string }).id).toBe(sent.id);
+    expect(sent.idempotency_key).toBe(email.idempotency_key);
+    await eventually(capturedMail, (mail) => mail.some((message) => message.subject === 'From an agent'));
+
+    const read = await client.callTool({ name: 'get_email', arguments: { id: sent.id } });
+    expect(read.structuredContent).toMatchObject({
+      email: { id: sent.id, subject: { untrusted_content: 'From an agent', truncated: false } },
+    });
+    const missing = await client.callTool({
+      name: 'get_email',
+      arguments: { id: 'em_01J00000000000000000000000' },
+    });
+    expect(missing.isError).toBe(true);
+    expect(JSON.stringify(missing.content)).toContain('not_found');
+
+    // A read-only key gets no write tools, whatever the connection asks for.
+    const reader = await overHttp(await addProjectKey(tenant.project, { scopes: ['read_only'] }), {
+      allowWrites: true,
+    });
+    expect((await names(reader)).filter((name) => writeTools.includes(name))).toEqual([]);
+  });
+
+  it('over HTTP: refuses a missing key and answers GET with 405', async () => {
+    const noKey = await fetch(`${apiUrl}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(noKey.status).toBe(401);
+    const get = await fetch(`${apiUrl}/mcp`, { headers: { authorization: `Bearer ${tenant.key}` } });
+    expect(get.status).toBe(405);
+  });
+
+  it('over stdio: reads by default and writes with --allow-writes', async () => {
+    const reader = await overStdio(tenant.key);
+    expect((await names(reader)).filter((name) => writeTools.includes(name))).toEqual([]);
+    const listed = await reader.callTool({ name: 'list_emails', arguments: { limit: 5 } });
+    expect(listed.isError).toBeFalsy();
+    expect(listed.structuredContent).toMatchObject({ emails: expect.any(Array) });
+
+    const writer = await overStdio(tenant.key, ['--allow-writes']);
+    const added = await writer.callTool({
+      name: 'add_suppression',
+      arguments: { emails: ['blocked-by-agent@example.org'] },
+    });
+    expect(added.structuredContent).toMatchObject({ added: 1 });
+  });
+});

@@ -35,13 +35,15 @@ export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>
     tooLargeAdvice?: string;
     /** The body may be left out (then it is `{}`). */
     bodyOptional?: boolean;
+    /** Serve accounts that are not active for every method, not only GET (see `authenticate`). */
+    inactiveAccounts?: boolean;
   },
   handle: (request: ApiRequest<Schema extends z.ZodMiniType ? z.infer<Schema> : undefined>) => Promise<Reply>,
 ) {
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(rateLimitResponseHeaders())
     .use(httpEnvelope())
-    .use(authenticate(options.route.scope))
+    .use(authenticate(options.route.scope, { inactiveAccounts: options.inactiveAccounts }))
     .use(keyRateLimit(options.route.rateLimit))
     .use(idempotency());
   if (options.body)

@@ -29,6 +29,9 @@ export class IdempotencyInProgressError extends ApiError {
     super(
       'idempotency_conflict',
       'A request with this Idempotency-Key is still in progress; try again shortly.',
+      {},
+      // Unlike a reused key with another body, this one passes on its own: say when to look again.
+      { 'retry-after': '1' },
     );
     this.name = 'IdempotencyInProgressError';
   }

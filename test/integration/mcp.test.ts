@@ -3,7 +3,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addProjectKey, apiUrl, capturedMail, eventually, type Tenant, tenantWithDomain } from './support.ts';
+import {
+  addProjectKey,
+  apiUrl,
+  capturedMail,
+  eventually,
+  type Tenant,
+  tenantWithDomain,
+  useLocalAws,
+} from './support.ts';
 
 let tenant: Tenant;
 const clients: Client[] = [];
@@ -127,6 +135,40 @@ describe('@mailroom/mcp', () => {
     expect(noKey.status).toBe(401);
     const get = await fetch(`${apiUrl}/mcp`, { headers: { authorization: `Bearer ${tenant.key}` } });
     expect(get.status).toBe(405);
+  });
+
+  it('over HTTP: a flagged account can still read why, and cannot send', async () => {
+    const flagged = await tenantWithDomain();
+    useLocalAws();
+    const { changeAccountStatus } = await import('#shared/tenancy/tenancy-store.ts');
+    const at = new Date().toISOString();
+    const reason = 'bounce rate 6 % over the last 24 hours';
+    expect(
+      await changeAccountStatus(flagged.project.accountId, {
+        from: 'active',
+        to: 'flagged',
+        reason,
+        by: 'operator',
+        at,
+      }),
+    ).toBe(true);
+    const client = await overHttp(flagged.key, { allowWrites: true });
+    // The API trusts its copy of the account's status for a few seconds.
+    const overview = await eventually(
+      () => client.callTool({ name: 'get_overview', arguments: {} }),
+      (result) =>
+        (result.structuredContent as { account?: { account: { status: string } } })?.account?.account
+          .status === 'flagged',
+    );
+    expect(overview.structuredContent).toMatchObject({
+      account: { account: { status: 'flagged', status_reason: reason } },
+    });
+    const send = await client.callTool({
+      name: 'send_email',
+      arguments: { from: `agent@${flagged.domain}`, to: 'nobody@example.org', subject: 'x', text: 'x' },
+    });
+    expect(send.isError).toBe(true);
+    expect(JSON.stringify(send.content)).toContain('account_flagged');
   });
 
   it('over stdio: reads by default and writes with --allow-writes', async () => {

@@ -11,12 +11,14 @@ export async function documentChecker(apiUrl: string) {
   const document = (await (await fetch(`${apiUrl}/api/v1/openapi.json`)).json()) as any;
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   ajv.addSchema(document, 'openapi');
-  const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>).map(
-    ([path, methods]) => ({
+  // Literal segments before parameters, as API Gateway routes: `/emails/batch` before `/emails/{id}`.
+  const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>)
+    .map(([path, methods]) => ({
       pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+      parameters: path.split('{').length,
       methods,
-    }),
-  );
+    }))
+    .sort((a, b) => a.parameters - b.parameters);
   const validators = new Map<string, ReturnType<typeof ajv.compile>>();
   const validatorFor = (ref: string) => {
     let validator = validators.get(ref);
@@ -30,7 +32,9 @@ export async function documentChecker(apiUrl: string) {
   /** Throws when `body` is not what the document says `method path` answers with `status`. */
   return (method: string, url: string, status: number, body: unknown) => {
     const path = new URL(url, apiUrl).pathname;
-    const operation = operations.find(({ pattern }) => pattern.test(path))?.methods[method.toLowerCase()] as
+    const operation = operations.find(
+      ({ pattern, methods }) => pattern.test(path) && method.toLowerCase() in methods,
+    )?.methods[method.toLowerCase()] as
       | {
           operationId: string;
           responses: Record<

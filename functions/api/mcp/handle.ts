@@ -21,44 +21,52 @@ const writesAsked = (event: {
  * for them (`X-Mailroom-Allow-Writes: true` or `?allow_writes=true`) and the key may write. GET (the server-sent event stream) and DELETE
  * (ending a session) have nothing to serve here: 405.
  */
-export const handler = apiHandler({ route: routeOf('ANY /mcp') }, async ({ event, caller }) => {
-  const method = event.requestContext.http.method;
-  if (method !== 'POST')
-    return {
-      status: 405,
-      headers: { allow: 'POST' },
-      body: { error: 'The MCP endpoint is stateless: POST JSON-RPC messages to it.', code: 'bad_request' },
-    };
-  const body = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
-  const mailroom = new Mailroom(presentedKey(event) ?? '', { baseUrl: publicBaseUrl(event), maxRetries: 0 });
-  const server = mailroomMcpServer({
-    mailroom,
-    grant: caller,
-    allowWrites: writesAsked(event),
-  });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-  try {
-    await server.connect(transport);
-    const response = await transport.handleRequest(
-      new Request(`${publicBaseUrl(event)}/mcp`, {
-        method,
-        headers: new Headers(
-          Object.entries(event.headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
-        ),
-        body,
-      }),
-    );
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
+export const handler = apiHandler(
+  { route: routeOf('ANY /mcp'), inactiveAccounts: true },
+  async ({ event, caller }) => {
+    const method = event.requestContext.http.method;
+    if (method !== 'POST')
+      return {
+        status: 405,
+        headers: { allow: 'POST' },
+        body: { error: 'The MCP endpoint is stateless: POST JSON-RPC messages to it.', code: 'bad_request' },
+      };
+    const body = event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '';
+    const mailroom = new Mailroom(presentedKey(event) ?? '', {
+      baseUrl: publicBaseUrl(event),
+      maxRetries: 0,
     });
-    return { status: response.status, headers, raw: await response.text() };
-  } finally {
-    await transport.close();
-    await server.close();
-  }
-});
+    const server = mailroomMcpServer({
+      mailroom,
+      grant: caller,
+      allowWrites: writesAsked(event),
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
+    try {
+      await server.connect(transport);
+      const response = await transport.handleRequest(
+        new Request(`${publicBaseUrl(event)}/mcp`, {
+          method,
+          headers: new Headers(
+            Object.entries(event.headers).filter(
+              (entry): entry is [string, string] => entry[1] !== undefined,
+            ),
+          ),
+          body,
+        }),
+      );
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return { status: response.status, headers, raw: await response.text() };
+    } finally {
+      await transport.close();
+      await server.close();
+    }
+  },
+);

@@ -192,11 +192,10 @@ function responsesOf(route: Route, method: string, key: string, edges: Edges, na
   if (!operation) throw new Error(`${key} has no documented answer in responses.ts`);
   const keyed = route.scope !== 'public';
   const success = componentRef(names.get(operation.name) ?? '');
-  const content: Record<string, unknown> = operation.alternatives?.includes('application/yaml')
+  const content: Record<string, unknown> = operation.textMedia
     ? {}
     : { 'application/json': { schema: success } };
-  for (const alternative of operation.alternatives ?? [])
-    content[alternative] = { schema: { type: 'string' } };
+  for (const alternative of operation.textMedia ?? []) content[alternative] = { schema: { type: 'string' } };
   const responses: Record<string, unknown> = {
     '200': { description: 'Success', ...(keyed ? { headers: rateHeaders } : {}), content },
   };
@@ -235,10 +234,14 @@ function buildDocumentBody() {
       required: true,
       schema: { type: 'string' },
     }));
+    // A parameter is required when the query object's own schema says so (no default, not optional).
+    const requiredQuery = new Set(
+      (edges.query ? (jsonSchema(edges.query).required as string[]) : undefined) ?? [],
+    );
     const queryParameters = Object.entries(edges.query?.shape ?? {}).map(([name, schema]) => ({
       name,
       in: 'query',
-      required: false,
+      required: requiredQuery.has(name),
       schema: jsonSchema(schema as z.ZodMiniType),
     }));
     const keyed = route.scope !== 'public';
@@ -249,7 +252,7 @@ function buildDocumentBody() {
       required: false,
       description:
         'Makes a retry safe: the same key with the same body within 24 hours answers the first response again; with another body, 409 idempotency_conflict.',
-      schema: { type: 'string', maxLength: 256 },
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
     };
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[method.toLowerCase()] = {

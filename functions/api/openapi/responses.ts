@@ -121,18 +121,19 @@ const batchRow = z.strictObject({
 
 /**
  * A documented operation: its name (the SDK method, `resource.method`), its success
- * body, and the media types it answers in besides JSON.
+ * body, and the text media types it answers in instead of JSON (the YAML document, the
+ * unsubscribe page).
  */
 export interface Operation {
   readonly name: string;
   readonly response: z.ZodMiniType;
-  readonly alternatives?: readonly ('text/html' | 'application/yaml')[];
+  readonly textMedia?: readonly ('text/html' | 'application/yaml')[];
 }
 
-const op = (name: string, response: z.ZodMiniType, alternatives?: Operation['alternatives']): Operation => ({
+const op = (name: string, response: z.ZodMiniType, textMedia?: Operation['textMedia']): Operation => ({
   name,
   response,
-  ...(alternatives ? { alternatives } : {}),
+  ...(textMedia ? { textMedia } : {}),
 });
 
 /** Every documented operation, by route key: what a 200 answer carries. */
@@ -287,8 +288,8 @@ export const operations: Record<string, Operation> = {
     'campaigns.sendTest',
     successData(list(z.strictObject({ id: z.nullable(z.string()), to: z.string(), status: emailStatus }))),
   ),
-  // A browser (Accept: text/html) gets the confirmation page instead.
-  'GET /api/v1/unsubscribe': op('unsubscribe.follow', z.strictObject({ ok: z.literal(true) }), ['text/html']),
+  // The link answers the confirmation page, with a form to resubscribe.
+  'GET /api/v1/unsubscribe': op('unsubscribe.follow', z.string(), ['text/html']),
   'POST /api/v1/unsubscribe': op('unsubscribe.confirm', z.strictObject({ ok: z.literal(true) })),
 
   'GET /api/v1/account': op('account.get', accountViewSchema),

@@ -4,10 +4,10 @@ export interface KeyGrant {
   mode: 'live' | 'test';
 }
 
-/** Whether `grant` holds `scope`, with the broad scopes standing for the fine ones as the API reads them. */
+/** Whether `grant` holds `scope` (`any`: every key does), with the broad scopes standing for the fine ones as the API reads them. */
 export function holds(grant: KeyGrant, scope: string): boolean {
   const { scopes } = grant;
-  if (scopes.includes('full_access') || scopes.includes(scope)) return true;
+  if (scope === 'any' || scopes.includes('full_access') || scopes.includes(scope)) return true;
   if (scopes.includes('read_only') && (scope.endsWith('.read') || scope === 'stats.read')) return true;
   return scopes.includes('sending_access') && (scope === 'emails.send' || scope === 'emails.batch');
 }

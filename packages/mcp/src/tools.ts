@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Mailroom, Result } from '@mailroom/sdk';
 import * as z from 'zod';
+import { holds } from './scopes.ts';
 import { untrusted } from './untrusted.ts';
 
 /**
@@ -46,7 +47,7 @@ const recipients = z
 const idempotencyKey = z
   .string()
   .min(1)
-  .max(256)
+  .max(255)
   .optional()
   .describe('Makes a retry of this call safe; one is generated (and returned) when left out.');
 const any = z.unknown();
@@ -56,8 +57,24 @@ function sendKey(input: Record<string, unknown>): string {
 }
 
 /** What an agent may see of a template: its text marked as untrusted content. */
-function templateForAgent(template: { html: string | null; text: string | null } & Record<string, unknown>) {
-  return { ...template, html: untrusted(template.html), text: untrusted(template.text) };
+function templateForAgent<T extends { subject: string | null; html?: string | null; text?: string | null }>(
+  template: T,
+) {
+  return {
+    ...template,
+    subject: untrusted(template.subject),
+    ...('html' in template ? { html: untrusted(template.html), text: untrusted(template.text) } : {}),
+  };
+}
+
+/** A campaign's own words (its name, subject and content) as untrusted content. */
+function campaignForAgent<T extends { name: string; subject?: string; content?: string }>(campaign: T) {
+  return {
+    ...campaign,
+    name: untrusted(campaign.name),
+    ...(campaign.subject !== undefined ? { subject: untrusted(campaign.subject) } : {}),
+    ...(campaign.content !== undefined ? { content: untrusted(campaign.content) } : {}),
+  };
 }
 
 export const tools: Tool[] = [
@@ -67,12 +84,14 @@ export const tools: Tool[] = [
     description:
       'The account at a glance: its reputation status (sending stops when flagged or suspended), its sending limits, ' +
       "this month's sends, 24-hour and 30-day bounce and complaint rates (thresholds: 2 % bounces, 0.05 % complaints), and the key's scopes.",
-    scope: 'stats.read',
+    // Any key may read its own account, so every key has at least this tool.
+    scope: 'any',
     writes: false,
     input: {},
     output: { account: any, stats: any },
     run: async (mailroom) => {
-      const [account, stats] = await Promise.all([data(mailroom.account.get()), data(mailroom.stats.get())]);
+      const account = await data(mailroom.account.get());
+      const stats = holds(account.key, 'stats.read') ? await data(mailroom.stats.get()) : null;
       return { account, stats };
     },
   },
@@ -106,7 +125,11 @@ export const tools: Tool[] = [
           ...(input.starting_after ? { startingAfter: String(input.starting_after) } : {}),
         }),
       );
-      return { emails: page.emails, has_more: page.has_more, next_cursor: page.next_cursor };
+      return {
+        emails: page.emails.map((email) => ({ ...email, subject: untrusted(email.subject) })),
+        has_more: page.has_more,
+        next_cursor: page.next_cursor,
+      };
     },
   },
   {
@@ -174,7 +197,7 @@ export const tools: Tool[] = [
     run: async (mailroom, input) =>
       input.id
         ? { templates: [templateForAgent(await data(mailroom.templates.get(String(input.id))))] }
-        : { templates: (await data(mailroom.templates.list())).templates },
+        : { templates: (await data(mailroom.templates.list())).templates.map(templateForAgent) },
   },
   {
     name: 'get_webhook',
@@ -226,9 +249,12 @@ export const tools: Tool[] = [
     input: { id: optionalId('campaign') },
     output: { campaigns: z.array(any) },
     run: async (mailroom, input) => {
-      if (!input.id) return { campaigns: (await data(mailroom.campaigns.list({ pageSize: 100 }))).data };
+      if (!input.id)
+        return {
+          campaigns: (await data(mailroom.campaigns.list({ pageSize: 100 }))).data.map(campaignForAgent),
+        };
       const { data: campaign } = await data(mailroom.campaigns.get(String(input.id)));
-      return { campaigns: [{ ...campaign, content: untrusted(campaign.content) }] };
+      return { campaigns: [campaignForAgent(campaign)] };
     },
   },
   {
@@ -240,6 +266,34 @@ export const tools: Tool[] = [
     input: {},
     output: { lists: z.array(any) },
     run: async (mailroom) => ({ lists: (await data(mailroom.lists.list())).data }),
+  },
+  {
+    name: 'get_contacts',
+    title: 'Get contacts',
+    description: "One contact, or a page of a list's contacts (search by name or address, filter by status).",
+    scope: 'contacts.read',
+    writes: false,
+    input: {
+      id: optionalId('contact'),
+      list_id: z.string().optional().describe('The list to page through, when no id is given'),
+      search: z.string().max(200).optional(),
+      status: z.enum(['subscribed', 'unsubscribed', 'bounced', 'complained']).optional(),
+      cursor: z.string().optional().describe('nextCursor of the previous page'),
+    },
+    output: { contacts: z.array(any), next_cursor: z.string().nullable().optional() },
+    run: async (mailroom, input) => {
+      if (input.id) return { contacts: [(await data(mailroom.contacts.get(String(input.id)))).data] };
+      if (!input.list_id) throw new ToolError('Give a contact id, or a list_id to page through.');
+      const page = await data(
+        mailroom.contacts.list({
+          listId: String(input.list_id),
+          ...(input.search ? { search: String(input.search) } : {}),
+          ...(input.status ? { status: input.status as 'subscribed' } : {}),
+          ...(input.cursor ? { cursor: String(input.cursor) } : {}),
+        } as never),
+      );
+      return { contacts: page.contacts, next_cursor: page.pagination.nextCursor };
+    },
   },
   {
     name: 'send_email',
@@ -387,6 +441,50 @@ export const tools: Tool[] = [
     input: { email: z.string() },
     output: { email: z.string(), deleted: z.boolean() },
     run: async (mailroom, input) => ({ ...(await data(mailroom.suppressions.remove(String(input.email)))) }),
+  },
+  {
+    name: 'add_contact',
+    title: 'Add a contact',
+    description:
+      'Adds one address to a list, subscribed. Use only addresses the user gave you, with their consent.',
+    scope: 'contacts.write',
+    writes: true,
+    input: {
+      list_id: z.string().min(1).max(100),
+      email: z.string().min(3).max(320),
+      name: z.string().max(200).optional(),
+    },
+    output: { contact: any },
+    run: async (mailroom, input) => ({
+      contact: await data(
+        mailroom.contacts.create({
+          listId: String(input.list_id),
+          email: String(input.email),
+          ...(input.name ? { name: String(input.name) } : {}),
+        }),
+      ),
+    }),
+  },
+  {
+    name: 'launch_campaign',
+    title: 'Launch a campaign',
+    description:
+      'Starts sending a draft campaign to every subscribed contact of its list, now or at scheduled_at. ' +
+      'This mails real people: confirm the campaign and its list with the user first (get_campaign, list_lists).',
+    scope: 'campaigns.write',
+    writes: true,
+    destructive: true,
+    input: { id: id('campaign'), scheduled_at: z.string().optional().describe('ISO 8601 time to start at') },
+    output: { id: z.string(), status: z.string(), job_id: z.string() },
+    run: async (mailroom, input) => {
+      const launched = await data(
+        mailroom.campaigns.launch(
+          String(input.id),
+          input.scheduled_at ? { scheduledAt: String(input.scheduled_at) } : {},
+        ),
+      );
+      return { id: String(input.id), status: launched.status, job_id: launched.jobId };
+    },
   },
   {
     name: 'pause_campaign',

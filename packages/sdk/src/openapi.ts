@@ -1313,10 +1313,7 @@ export interface components {
                 status: "queued" | "scheduled" | "sent" | "delivered" | "delivery_delayed" | "opened" | "clicked" | "bounced" | "complained" | "rejected" | "failed" | "suppressed" | "canceled" | "test";
             }[];
         };
-        UnsubscribeFollowResponse: {
-            /** @constant */
-            ok: true;
-        };
+        UnsubscribeFollowResponse: string;
         UnsubscribeConfirmResponse: {
             /** @constant */
             ok: true;
@@ -2790,8 +2787,8 @@ export interface operations {
     };
     "contacts.list": {
         parameters: {
-            query?: {
-                listId?: string;
+            query: {
+                listId: string;
                 page?: number;
                 pageSize?: number;
                 search?: string;
@@ -3432,7 +3429,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnsubscribeFollowResponse"];
                     "text/html": string;
                 };
             };

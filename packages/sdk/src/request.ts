@@ -1,5 +1,8 @@
 import { type MailroomApiError, MailroomError, type Result } from './result.ts';
 
+/** Named, not written inline, so browser bundlers leave the Node 18 fallback alone. */
+const nodeCrypto = 'node:crypto';
+
 /** What openapi-fetch gives back for one attempt. */
 export interface Attempt<T> {
   data?: T;
@@ -17,6 +20,13 @@ export interface RetryPolicy {
 
 /** Statuses worth another attempt: rate limited, or the server (or its gateway) failed. */
 const transient = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * A 409 with `Retry-After` is the first request with the same idempotency key still
+ * running (after a timeout, say): waiting gives its answer. Any other 409 is final.
+ */
+const worthRetrying = (response: Response) =>
+  transient.has(response.status) || (response.status === 409 && response.headers.has('retry-after'));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,7 +48,7 @@ function apiError(response: Response, body: unknown): MailroomApiError {
   const requestId = response.headers.get('x-request-id') ?? undefined;
   const common = { statusCode: response.status, ...(requestId ? { requestId } : {}) };
   if (typeof body === 'object' && body !== null && 'code' in body && 'error' in body) {
-    const { error, code, field, accountStatus } = body as Record<string, unknown>;
+    const { error, code, field, accountStatus, suppressed } = body as Record<string, unknown>;
     return {
       message: String(error),
       code: String(code) as MailroomApiError['code'],
@@ -47,9 +57,17 @@ function apiError(response: Response, body: unknown): MailroomApiError {
       ...(typeof accountStatus === 'string'
         ? { accountStatus: accountStatus as MailroomApiError['accountStatus'] }
         : {}),
+      ...(Array.isArray(suppressed) ? { suppressed: suppressed.map(String) } : {}),
     };
   }
-  const text = typeof body === 'string' && body ? body : response.statusText || `HTTP ${response.status}`;
+  // Another JSON error (API Gateway's own `{"message"}`, say) or plain text.
+  const message = (body as { message?: unknown } | null)?.message;
+  const text =
+    typeof message === 'string'
+      ? message
+      : typeof body === 'string' && body
+        ? body
+        : response.statusText || `HTTP ${response.status}`;
   return { message: text.slice(0, 500), code: 'application_error', ...common };
 }
 
@@ -70,7 +88,7 @@ export async function perform<T>(
       const { data, error, response } = await attempt();
       if (response.ok) return { data: data as T, error: null, headers: response.headers };
       result = { data: null, error: apiError(response, error), headers: response.headers };
-      if (canRetry && transient.has(response.status)) delay = retryAfterMs(response) ?? backoffMs(retry);
+      if (canRetry && worthRetrying(response)) delay = retryAfterMs(response) ?? backoffMs(retry);
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       result = { data: null, error: { message, code: 'network_error', statusCode: null }, headers: null };
@@ -87,6 +105,6 @@ export async function perform<T>(
 export async function newIdempotencyKey(): Promise<string> {
   const web = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (web?.randomUUID) return web.randomUUID();
-  const { randomUUID } = await import('node:crypto');
+  const { randomUUID } = await import(nodeCrypto);
   return randomUUID();
 }

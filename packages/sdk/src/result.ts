@@ -15,6 +15,8 @@ export interface MailroomApiError {
   field?: string;
   /** The account's state, when a reputation block refused the request. */
   accountStatus?: 'flagged' | 'suspended' | 'deactivated';
+  /** The suppressed recipients, when every recipient was (`all_recipients_suppressed`). */
+  suppressed?: string[];
   /** `X-Request-Id` of the answer, for support. */
   requestId?: string;
 }
@@ -34,6 +36,7 @@ export class MailroomError extends Error implements MailroomApiError {
   readonly field?: string;
   readonly accountStatus?: MailroomApiError['accountStatus'];
   readonly requestId?: string;
+  readonly suppressed?: string[];
 
   constructor(error: MailroomApiError) {
     super(error.message);
@@ -43,5 +46,6 @@ export class MailroomError extends Error implements MailroomApiError {
     if (error.field !== undefined) this.field = error.field;
     if (error.accountStatus !== undefined) this.accountStatus = error.accountStatus;
     if (error.requestId !== undefined) this.requestId = error.requestId;
+    if (error.suppressed !== undefined) this.suppressed = error.suppressed;
   }
 }

@@ -1,3 +1,5 @@
+/** Named, not written inline, so browser bundlers leave the Node 18 fallback alone. */
+const nodeCrypto = 'node:crypto';
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
 function header(headers: HeaderBag, name: string): string | undefined {
@@ -14,7 +16,7 @@ async function subtleCrypto(): Promise<Subtle> {
   const web = (globalThis as { crypto?: { subtle?: Subtle } }).crypto;
   if (web?.subtle) return web.subtle;
   // Node 18 keeps Web Crypto in its module only.
-  const { webcrypto } = await import('node:crypto');
+  const { webcrypto } = await import(nodeCrypto);
   return webcrypto.subtle as Subtle;
 }
 

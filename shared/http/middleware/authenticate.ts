@@ -31,6 +31,13 @@ const liveOnlyScopes = new Set<Scope | 'any'>([
  */
 export function authenticate(
   scope: Scope | 'any',
+  options: {
+    /**
+     * Lets an account that is not active through for every method: for `/mcp`, whose
+     * every message is a POST while most are reads (each API call behind it checks the account itself).
+     */
+    inactiveAccounts?: boolean;
+  } = {},
 ): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: async (request) => {
@@ -48,7 +55,8 @@ export function authenticate(
         );
       }
       logger.appendKeys({ projectId: caller.projectId, keyId: caller.id });
-      if (request.event.requestContext.http.method !== 'GET') await requireActiveAccount(caller.accountId);
+      if (request.event.requestContext.http.method !== 'GET' && !options.inactiveAccounts)
+        await requireActiveAccount(caller.accountId);
       request.context.caller = caller;
     },
   };

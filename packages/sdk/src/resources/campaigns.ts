@@ -109,13 +109,10 @@ export class Unsubscribe {
     this.core = core;
   }
 
-  /** Applies the token as following the link does (the JSON answer, not the page). */
+  /** Applies the token as following the link does, and answers the page a recipient sees (HTML). */
   follow(token: string) {
     return this.core.read(() =>
-      this.core.client.GET('/api/v1/unsubscribe', {
-        params: { query: { token } },
-        headers: { accept: 'application/json' },
-      }),
+      this.core.client.GET('/api/v1/unsubscribe', { params: { query: { token } }, parseAs: 'text' }),
     );
   }
 

@@ -22,7 +22,7 @@ export class Emails {
     return this.core.read(() => this.core.client.GET('/api/v1/emails/{id}', { params: { path: { id } } }));
   }
 
-  /** A page of the log, newest first; `next_cursor` goes in `startingAfter`. */
+  /** A page of the log, oldest first unless `order: 'desc'`; `next_cursor` goes in `startingAfter`. */
   list(query: ListEmailsQuery = {}) {
     return this.core.read(() => this.core.client.GET('/api/v1/emails', { params: { query } }));
   }

@@ -14,7 +14,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
@@ -32,6 +32,7 @@ import { type DeploymentSettings, isProduction, parseDeploymentConfig } from './
 import { MailroomAlarms } from './constructs/alarms.ts';
 import { AssetStore } from './constructs/asset-store.ts';
 import type { CapabilityResources } from './constructs/capabilities.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import { markResource } from './constructs/deployed-ids.ts';
 import { MailroomHttpApi } from './constructs/http-api.ts';
 import { MailroomFunction } from './constructs/mailroom-function.ts';
@@ -193,21 +194,31 @@ export class MailroomStack extends Stack {
 
     const http = new MailroomHttpApi(this, 'Http', { routes, resources: { ...resources, smtpHost } });
     alarms.httpApi(http.api);
+    const consoleSite = new ConsoleSite(this, 'Console', {
+      api: http.api,
+      accessLogs: payloadStore.accessLogs,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
 
     this.scheduledFunction('DomainVerifier', 'domainVerification', 're-check pending domains', resources);
     this.scheduledFunction('ScheduledRelease', 'scheduledRelease', 'release scheduled emails', resources);
     this.scheduledFunction('CampaignTicks', 'campaignTicks', 'tick every live campaign', resources);
     this.scheduledFunction('ListPurge', 'listPurge', 'delete the contacts of deleted lists', resources);
 
-    alarms.functions(
-      this.node
+    alarms.functions([
+      ...this.node
         .findAll()
         .filter((construct) => construct instanceof MailroomFunction)
         .map((fn) => ({ fn, name: fn.node.path.slice(this.node.path.length + 1) })),
-    );
+      { fn: consoleSite.uploader, name: 'ConsoleBundleUploader' },
+    ]);
 
     // What a new operator needs: where the API answers, where SMTP answers, how to make the first key.
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the REST API' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${consoleSite.distribution.distributionDomainName}`,
+      description: 'The web console (sign in with an API key); the API answers under it too, at /api/v1',
+    });
     if (smtpHost) {
       new CfnOutput(this, 'SmtpHost', {
         value: smtpHost,
@@ -298,7 +309,8 @@ class FunctionTelemetry implements IAspect {
   }
 
   visit(node: IConstruct) {
-    if (!(node instanceof MailroomFunction)) return;
+    // Every function: Mailroom's own and CDK's bucket-deployment one alike.
+    if (!(node instanceof LambdaFn)) return;
     node.addEnvironment('POWERTOOLS_LOG_LEVEL', this.level);
     const cfn = node.node.defaultChild as CfnFunction;
     cfn.loggingConfig = {

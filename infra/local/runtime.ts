@@ -30,6 +30,7 @@ import { type DeploymentSettings, parseDeploymentConfig } from '../config.ts';
 import { jobFunctionId, queueFunctionId, smtpTaskId } from '../function-catalogue.ts';
 import { assetHandler } from './asset-server.ts';
 import { ensureDefaultTenant, type LocalCredentials } from './bootstrap.ts';
+import { consoleHandler } from './console-server.ts';
 import {
   type FunctionDeployment,
   functionDeployments,
@@ -392,11 +393,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const assetReader = new S3Client({ endpoint: messaging.endpoint, forcePathStyle: true, ...localAws });
     const serveAsset = assetHandler(assetReader);
+    const serveConsole = consoleHandler(credentials.liveKey);
     const apiServer = createApiServer(
       routes,
       (id, event, requestId) => functions.invoke(id, event, requestId),
       (request, response, url) =>
-        serveAsset(request, response, url) || handleViewer(localSes, request, response, url),
+        serveAsset(request, response, url) ||
+        handleViewer(localSes, request, response, url) ||
+        serveConsole(request, response, url),
     );
     await listen(apiServer, apiPort);
     stops.push(async () => {

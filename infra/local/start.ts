@@ -39,6 +39,7 @@ writeFileSync(
 console.log(`
 Mailroom is running locally (started in ${Math.round(performance.now() - started)} ms).
 
+  Console      ${apiUrl}/ (signed in with the live key)
   API          ${apiUrl}/api/v1
   Mail viewer  ${viewerUrl}
   Live key     ${credentials.liveKey}

@@ -2,7 +2,7 @@
  * `npm run bench [-- part…]`: benchmarks that print figures. Parts: `bundles` (sizes and
  * cold starts), `pipeline` (throughput and latency), `cost` (AWS requests and dollars per
  * 1,000 emails), `contacts` (a 10,000-row import), `campaign` (a campaign to 10,000
- * contacts); all by default, each in a process of its own (the AWS clients of a
+ * contacts), `console` (the web console's bundle size); all by default, each in a process of its own (the AWS clients of a
  * process keep the endpoints of the first local platform they met). Each part starts its
  * own local platform (in memory, random ports), runs a bounded workload and stops by
  * itself. They assert nothing: targets are read from the figures, not enforced by a
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { benchCampaign } from './campaign.ts';
 import { measureColdStarts, printColdStarts } from './cold-start.ts';
+import { benchConsoleBundle } from './console-bundle.ts';
 import { benchContactImport } from './contact-import.ts';
 import { benchCost } from './cost.ts';
 import { buildBundles, printBundleSizes } from './lambda-bundles.ts';
@@ -40,6 +41,7 @@ const parts = {
   cost: benchCost,
   contacts: benchContactImport,
   campaign: benchCampaign,
+  console: benchConsoleBundle,
 };
 type Part = keyof typeof parts;
 

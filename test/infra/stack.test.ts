@@ -103,7 +103,12 @@ describe('API', () => {
   });
 
   it('runs every function on Node.js 24, arm64, with JSON logs at WARN in a log group of its own, untraced by default', () => {
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+    // CDK's own bucket-deployment function (Python, deploy time only) copies the console's bundle.
+    const mailroomFunctions = ofType('AWS::Lambda::Function').filter(
+      ([id]) => !id.startsWith('CustomCDKBucketDeployment'),
+    );
+    expect(mailroomFunctions.length).toBe(ofType('AWS::Lambda::Function').length - 1);
+    for (const [, fn] of mailroomFunctions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -223,14 +228,17 @@ describe('assets', () => {
   };
 
   it('serves assets from a private bucket through CloudFront with origin access control', () => {
-    const [distributionId = '', distribution] = ofType('AWS::CloudFront::Distribution')[0] ?? [];
+    const [distributionId = '', distribution] =
+      ofType('AWS::CloudFront::Distribution').find(
+        ([, candidate]) => candidate.Properties.DistributionConfig.Comment === 'Mailroom assets',
+      ) ?? [];
     const config = distribution?.Properties.DistributionConfig;
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
     expect(config.Origins).toHaveLength(1);
     expect(config.Origins[0].OriginAccessControlId).toBeDefined();
     expect(config.Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
-    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(2);
     const bucketId: string = config.Origins[0].DomainName['Fn::GetAtt'][0];
     expect(resources[bucketId]?.Properties.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -253,6 +261,42 @@ describe('assets', () => {
       Principal: { Service: 'cloudfront.amazonaws.com' },
     });
     expect(JSON.stringify(reads[0].Condition)).toContain(distributionId);
+  });
+
+  it('serves the console from a private bucket and the API under /api/* on the same distribution, with a strict CSP', () => {
+    const [, distribution] =
+      ofType('AWS::CloudFront::Distribution').find(
+        ([, candidate]) => candidate.Properties.DistributionConfig.Comment === 'Mailroom console and API',
+      ) ?? [];
+    const config = distribution?.Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    const s3 = config.Origins.find((origin: { S3OriginConfig?: unknown }) => origin.S3OriginConfig);
+    expect(s3.OriginAccessControlId).toBeDefined();
+    const api = config.Origins.find((origin: { CustomOriginConfig?: unknown }) => origin.CustomOriginConfig);
+    expect(JSON.stringify(api.DomainName)).toContain('execute-api');
+    expect(api.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    const behaviors = Object.fromEntries(
+      config.CacheBehaviors.map((behavior: { PathPattern: string; TargetOriginId: string }) => [
+        behavior.PathPattern,
+        behavior,
+      ]),
+    );
+    for (const path of ['/api/*', '/mcp', '/health']) {
+      expect(behaviors[path]?.TargetOriginId).toBe(api.Id);
+      expect(behaviors[path]?.AllowedMethods).toContain('POST');
+    }
+    const [, headers] =
+      ofType('AWS::CloudFront::ResponseHeadersPolicy').find(([, candidate]) =>
+        String(candidate.Properties.ResponseHeadersPolicyConfig.Comment).startsWith('Mailroom console'),
+      ) ?? [];
+    const policy =
+      headers?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+        .ContentSecurityPolicy;
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).not.toMatch(/https?:/);
   });
 
   it('answers with the headers that keep a file from sniffing or scripting', () => {

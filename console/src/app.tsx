@@ -1,0 +1,116 @@
+import type { Mailroom } from '@mailroom/sdk';
+import { useEffect, useState } from 'react';
+import { CampaignsPage } from './pages/campaigns.tsx';
+import { ContactsPage } from './pages/contacts.tsx';
+import { DomainPage, DomainsPage } from './pages/domains.tsx';
+import { EmailPage, EmailsPage } from './pages/emails.tsx';
+import { KeysPage } from './pages/keys.tsx';
+import { OverviewPage } from './pages/overview.tsx';
+import { SignIn } from './pages/sign-in.tsx';
+import { SuppressionsPage } from './pages/suppressions.tsx';
+import { TemplatesPage } from './pages/templates.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
+import { href, useRoute } from './router.ts';
+import { clientFor, forgetKey, storedKey } from './session.ts';
+
+const sections = [
+  ['overview', 'Overview'],
+  ['emails', 'Emails'],
+  ['domains', 'Domains'],
+  ['templates', 'Templates'],
+  ['contacts', 'Contacts'],
+  ['campaigns', 'Campaigns'],
+  ['suppressions', 'Suppressions'],
+  ['webhooks', 'Webhooks'],
+  ['keys', 'API keys'],
+] as const;
+
+function Content({ mailroom, route }: { mailroom: Mailroom; route: string[] }) {
+  const [section, id] = route;
+  switch (section) {
+    case 'emails':
+      return id ? <EmailPage mailroom={mailroom} id={id} /> : <EmailsPage mailroom={mailroom} />;
+    case 'domains':
+      return id ? <DomainPage mailroom={mailroom} id={id} /> : <DomainsPage mailroom={mailroom} />;
+    case 'templates':
+      return <TemplatesPage mailroom={mailroom} id={id} />;
+    case 'contacts':
+      return <ContactsPage mailroom={mailroom} listId={id} />;
+    case 'campaigns':
+      return <CampaignsPage mailroom={mailroom} id={id} />;
+    case 'suppressions':
+      return <SuppressionsPage mailroom={mailroom} />;
+    case 'webhooks':
+      return <WebhooksPage mailroom={mailroom} id={id} />;
+    case 'keys':
+      return <KeysPage mailroom={mailroom} />;
+    default:
+      return <OverviewPage mailroom={mailroom} />;
+  }
+}
+
+export function App() {
+  const [key, setKey] = useState(storedKey);
+  const route = useRoute();
+  const [mailroom, setMailroom] = useState(() => (key ? clientFor(key) : null));
+  const [keyName, setKeyName] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!mailroom) return;
+    mailroom.account.get().then(({ data, error }) => {
+      if (data) setKeyName(`${data.key.name} · ${data.key.mode}`);
+      // A revoked or unknown key: back to the sign-in page.
+      if (error?.statusCode === 401) {
+        forgetKey();
+        setMailroom(null);
+        setKey(null);
+      }
+    });
+  }, [mailroom]);
+
+  if (!key || !mailroom)
+    return (
+      <SignIn
+        onSignedIn={(signedIn) => {
+          setKey(signedIn);
+          setMailroom(clientFor(signedIn));
+        }}
+      />
+    );
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">Mailroom</div>
+        <ul>
+          {sections.map(([section, label]) => (
+            <li key={section}>
+              <a href={href(section)} aria-current={route[0] === section ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="session">
+          <span className="muted">{keyName ?? ''}</span>
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              forgetKey();
+              setKey(null);
+              setMailroom(null);
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Content mailroom={mailroom} route={route} />
+      </main>
+    </div>
+  );
+}

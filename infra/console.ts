@@ -4,7 +4,7 @@
  * bundle under the same Content-Security-Policy.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -45,40 +45,60 @@ function newest(path: string): number {
 }
 
 const index = join(consoleDist, 'index.html');
-const sources = [join(consoleDir, 'src'), join(consoleDir, 'index.html'), join(root, 'packages/sdk/src')];
-const fresh = () => existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest));
+const sources = [
+  join(consoleDir, 'src'),
+  join(consoleDir, 'index.html'),
+  join(consoleDir, 'vite.config.ts'),
+  join(consoleDir, 'package.json'),
+  join(root, 'package-lock.json'),
+  join(root, 'packages/sdk/src'),
+];
 const lock = join(consoleDir, '.build-lock');
+const fresh = () => existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest));
 /** A lock older than any build belongs to a process that died holding it. */
-const staleLockMs = 120_000;
+const staleLockMs = 300_000;
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
  * Builds the console with Vite when its bundle is missing or older than its sources (or
  * the SDK's). Several processes may ask at once (test files synthesizing the stack side
- * by side): one builds under a lock file, the others wait for its bundle.
+ * by side): one builds, under a lock file, into a directory of its own that it then
+ * moves into place, so nobody reads a half-written bundle; the others wait for it.
  */
 export function ensureConsoleBuilt(): string {
-  while (!fresh()) {
+  for (;;) {
+    if (!existsSync(lock) && fresh()) return consoleDist;
     let held: number;
     try {
       held = openSync(lock, 'wx');
     } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > staleLockMs)
-        rmSync(lock, { force: true });
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleLockMs) rmSync(lock, { force: true });
       pause(200);
       continue;
     }
     try {
-      if (!fresh())
+      if (!fresh()) {
+        const staging = `${consoleDist}.${process.pid}`;
         execFileSync(
           process.execPath,
-          [join(root, 'node_modules/vite/bin/vite.js'), 'build', consoleDir, '--logLevel', 'warn'],
+          [
+            join(root, 'node_modules/vite/bin/vite.js'),
+            'build',
+            consoleDir,
+            '--outDir',
+            staging,
+            '--logLevel',
+            'warn',
+          ],
           { stdio: ['ignore', 'inherit', 'inherit'] },
         );
+        rmSync(consoleDist, { recursive: true, force: true });
+        renameSync(staging, consoleDist);
+      }
     } finally {
       closeSync(held);
       rmSync(lock, { force: true });
     }
   }
-  return consoleDist;
 }

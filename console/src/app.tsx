@@ -29,9 +29,9 @@ function Content({ mailroom, route }: { mailroom: Mailroom; route: string[] }) {
   const [section, id] = route;
   switch (section) {
     case 'emails':
-      return id ? <EmailPage mailroom={mailroom} id={id} /> : <EmailsPage mailroom={mailroom} />;
+      return id ? <EmailPage key={id} mailroom={mailroom} id={id} /> : <EmailsPage mailroom={mailroom} />;
     case 'domains':
-      return id ? <DomainPage mailroom={mailroom} id={id} /> : <DomainsPage mailroom={mailroom} />;
+      return id ? <DomainPage key={id} mailroom={mailroom} id={id} /> : <DomainsPage mailroom={mailroom} />;
     case 'templates':
       return <TemplatesPage mailroom={mailroom} id={id} />;
     case 'contacts':
@@ -56,8 +56,11 @@ export function App() {
   const [keyName, setKeyName] = useState<string | null>(null);
 
   useEffect(() => {
+    setKeyName(null);
     if (!mailroom) return;
+    let current = true;
     mailroom.account.get().then(({ data, error }) => {
+      if (!current) return;
       if (data) setKeyName(`${data.key.name} · ${data.key.mode}`);
       // A revoked or unknown key: back to the sign-in page.
       if (error?.statusCode === 401) {
@@ -66,6 +69,9 @@ export function App() {
         setKey(null);
       }
     });
+    return () => {
+      current = false;
+    };
   }, [mailroom]);
 
   if (!key || !mailroom)
@@ -79,7 +85,15 @@ export function App() {
     );
   return (
     <div className="shell">
-      <a className="skip" href="#main">
+      <a
+        className="skip"
+        href="#main"
+        onClick={(event) => {
+          // The hash is the page: move the focus, not the route.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <nav className="sidebar" aria-label="Sections">

@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react';
 
-const read = () =>
-  (window.location.hash.replace(/^#\/?/, '') || 'overview').split('/').map(decodeURIComponent);
+/** A part as written when it is not valid percent-encoding (a hand-typed `%E0`). */
+const decoded = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+const read = () => (window.location.hash.replace(/^#\/?/, '') || 'overview').split('/').map(decoded);
 
 /** The page is the URL's hash (`#/emails/em_…`), so the static host needs no rewrite rules. */
 export function useRoute(): string[] {

@@ -8,8 +8,16 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Reads once (and on `reload`), optionally every `pollMs` while the page is open. */
-export function useLoad<T>(read: () => Promise<Result<T>>, deps: unknown[], pollMs?: number): Loaded<T> {
+/**
+ * Reads once (and on `reload`), then again `poll(data)` ms after each answer while that
+ * gives a number and the tab is visible: a live page stops asking once its subject
+ * settles, and never stacks requests behind a slow answer.
+ */
+export function useLoad<T>(
+  read: () => Promise<Result<T>>,
+  deps: unknown[],
+  poll?: (data: T) => number | undefined,
+): Loaded<T> {
   const [state, setState] = useState<{ data: T | null; error: MailroomApiError | null; loading: boolean }>({
     data: null,
     error: null,
@@ -20,13 +28,23 @@ export function useLoad<T>(read: () => Promise<Result<T>>, deps: unknown[], poll
   // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the read depends on.
   useEffect(() => {
     let live = true;
-    read().then((result) => {
-      if (live) setState({ data: result.data, error: result.error, loading: false });
-    });
-    const timer = pollMs ? setInterval(reload, pollMs) : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    setState((previous) => ({ ...previous, loading: true }));
+    // A hidden tab asks nothing; it looks again when its turn comes.
+    const schedule = (ms: number) => {
+      timer = setTimeout(() => (document.hidden ? schedule(ms) : run()), ms);
+    };
+    const run = async () => {
+      const result = await read();
+      if (!live) return;
+      setState({ data: result.data, error: result.error, loading: false });
+      const next = result.data === null ? undefined : poll?.(result.data);
+      if (next !== undefined) schedule(next);
+    };
+    run();
     return () => {
       live = false;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
     };
   }, [...deps, tick]);
   return { ...state, reload };
@@ -84,7 +102,18 @@ export function ErrorBox({ error }: { error: MailroomApiError | { message: strin
   );
 }
 
+/** Badge colours by value; anything not listed is neutral. */
 const tones: Record<string, string> = {
+  bounced: 'bad',
+  complained: 'bad',
+  failed: 'bad',
+  rejected: 'bad',
+  suppressed: 'bad',
+  bounce: 'bad',
+  complaint: 'bad',
+  suspended: 'bad',
+  deactivated: 'bad',
+  inactive: 'warn',
   delivered: 'good',
   verified: 'good',
   active: 'good',
@@ -109,7 +138,7 @@ const tones: Record<string, string> = {
 };
 
 export function Badge({ value }: { value: string }) {
-  return <span className={`badge ${tones[value] ?? 'bad'}`}>{value.replaceAll('_', ' ')}</span>;
+  return <span className={`badge ${tones[value] ?? 'muted'}`}>{value.replaceAll('_', ' ')}</span>;
 }
 
 export function CopyButton({ value, label }: { value: string; label: string }) {

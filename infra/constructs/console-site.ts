@@ -11,7 +11,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { type CfnPolicy, type CfnRole, type Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
@@ -21,68 +21,10 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { consoleContentSecurityPolicy, ensureConsoleBuilt } from '../console.ts';
-
-/** What CDK's broad grants to its bucket-deployment function stand for, action by action. */
-const narrowed: Record<string, string[]> = {
-  's3:GetObject*': ['s3:GetObject'],
-  's3:GetBucket*': ['s3:GetBucketLocation'],
-  's3:List*': ['s3:ListBucket'],
-  's3:DeleteObject*': ['s3:DeleteObject'],
-  's3:Abort*': ['s3:AbortMultipartUpload'],
-};
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
-/**
- * CDK's bucket deployment copies the bundle in a function of its own (one per stack, run
- * by CloudFormation at deploy time only). It gets the house rules: explicit actions
- * instead of CDK's `s3:GetObject*`-style grants, invalidations of this distribution only,
- * a log group with the stack's retention instead of the managed basic-execution policy.
- */
-function tightenUploader(uploader: LambdaFunction, distribution: Distribution, logGroup: LogGroup) {
-  const stack = Stack.of(uploader);
-  const role = uploader.role as Role;
-  logGroup.grantWrite(role);
-  // Tracing is a stack setting (see FunctionTelemetry); these two actions take no resource.
-  role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-  );
-  const policy = role.node.findChild('DefaultPolicy') as Policy;
-  const statements = (stack.resolve(policy.document.toJSON()).Statement as Statement[]).map((statement) => {
-    const actions = [statement.Action].flat().flatMap((action) => narrowed[action] ?? [action]);
-    const invalidates = actions.every((action) => action.startsWith('cloudfront:'));
-    return {
-      ...statement,
-      Action: [...new Set(actions)],
-      Resource: invalidates ? stack.resolve(distribution.distributionArn) : statement.Resource,
-    };
-  });
-  // The rendered documents themselves, so cdk-nag and the template see the same grants.
-  (policy.node.defaultChild as CfnPolicy).policyDocument = { Version: '2012-10-17', Statement: statements };
-  (role.node.defaultChild as CfnRole).managedPolicyArns = undefined;
-  const reason =
-    'The bundle’s source is a CDK asset (the key a content hash, known at deploy time) and its destination every object of the console bucket.';
-  const wildcards = statements.flatMap((statement) =>
-    [statement.Resource]
-      .flat()
-      .map((resource) => flattenCfnReference(resource))
-      .filter((resource) => resource.includes('*')),
-  );
-  for (const resource of new Set(wildcards))
-    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
-  Validations.of(uploader).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'CDK’s bucket-deployment function: its Python runtime is the one CDK ships it for.',
-  });
-}
 
 export interface ConsoleSiteProps {
   /** The API the console calls, on the same origin under `/api/*` (so no CORS). */
@@ -99,7 +41,7 @@ export interface ConsoleSiteProps {
  */
 export class ConsoleSite extends Construct {
   readonly distribution: Distribution;
-  /** The function that copies the bundle at deploy time (alarmed and logged like every other). */
+  /** CDK's bucket-deployment function, which copies the bundle at deploy time (alarmed and logged like every other). */
   readonly uploader: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: ConsoleSiteProps) {
@@ -112,7 +54,6 @@ export class ConsoleSite extends Construct {
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'console/',
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
     });
     const headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'Mailroom console: its own origin only, never framed',
@@ -151,17 +92,6 @@ export class ConsoleSite extends Construct {
       },
       additionalBehaviors: { '/api/*': toApi, '/mcp': toApi, '/health': toApi },
     });
-    const logGroup = new LogGroup(this, 'BundleLogs', { removalPolicy: RemovalPolicy.DESTROY });
-    const deployment = new BucketDeployment(this, 'Bundle', {
-      sources: [Source.asset(ensureConsoleBuilt())],
-      destinationBucket: bucket,
-      distribution: this.distribution,
-      distributionPaths: ['/index.html'],
-      memoryLimit: 256,
-      logGroup,
-    });
-    this.uploader = deployment.handlerRole.node.scope as LambdaFunction;
-    tightenUploader(this.uploader, this.distribution, logGroup);
     const reasons: Record<string, string> = {
       'AwsSolutions-CFR1':
         'The console is for the operator’s team wherever they work; the API behind it checks keys.',
@@ -174,5 +104,87 @@ export class ConsoleSite extends Construct {
     };
     for (const [finding, reason] of Object.entries(reasons))
       Validations.of(this.distribution).acknowledge({ id: finding, reason });
+    this.uploader = this.deployBundle(bucket);
+  }
+
+  /**
+   * Copies the bundle with CDK's bucket deployment, in two steps so no browser meets a
+   * page whose script is gone: the hashed files first, kept forever (old pages still
+   * find theirs), then `index.html`, never cached, with an invalidation of the page. The
+   * function gets a role of its own with exactly these grants (CDK's would be
+   * `s3:GetObject*`-style and a managed policy).
+   */
+  private deployBundle(bucket: Bucket): LambdaFunction {
+    const dist = ensureConsoleBuilt();
+    const role = new Role(this, 'UploaderRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Mailroom: copies the console bundle into its bucket at deploy time',
+    });
+    const logGroup = new LogGroup(this, 'UploaderLogs', { removalPolicy: RemovalPolicy.DESTROY });
+    logGroup.grantWrite(role);
+    // CDK's grants go to a view of the role that takes none; the statements below are the grants.
+    const fixedRole = role.withoutPolicyUpdates();
+    const sources: ISource[] = [
+      Source.asset(dist, { exclude: ['index.html'] }),
+      Source.asset(dist, { exclude: ['*', '!index.html'] }),
+    ];
+    const assets = sources.map((source) => source.bind(this, { handlerRole: fixedRole }));
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: assets.map((asset) => asset.bucket.arnForObjects(asset.zipObjectKey)),
+      }),
+    );
+    role.addToPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        resources: [this.distribution.distributionArn],
+      }),
+    );
+    // Tracing is a stack setting (see FunctionTelemetry); these two actions take no resource.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+    );
+    const common = { destinationBucket: bucket, role: fixedRole, logGroup, memoryLimit: 256, prune: false };
+    const files = new BucketDeployment(this, 'Files', {
+      ...common,
+      sources: [sources[0] as ISource],
+      cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+    });
+    const page = new BucketDeployment(this, 'Page', {
+      ...common,
+      sources: [sources[1] as ISource],
+      cacheControl: [CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: ['/', '/index.html'],
+    });
+    page.node.addDependency(files);
+
+    const stack = Stack.of(this);
+    const reason =
+      'The console bucket’s objects are the bundle’s files, named at build time; X-Ray’s two actions take no resource.';
+    for (const resource of [bucket.arnForObjects('*'), '*'])
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(resource))}]`,
+        reason,
+      });
+    const uploader = stack.node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    Validations.of(uploader as Construct).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'CDK’s bucket-deployment function: its Python runtime is the one CDK ships it for.',
+    });
+    return uploader as LambdaFunction;
   }
 }

@@ -19,7 +19,8 @@ const types: Record<string, string> = {
 
 export function consoleHandler(localKey: string): ExtraHandler {
   const dist = ensureConsoleBuilt();
-  const index = readFileSync(join(dist, 'index.html'), 'utf8').replace(
+  const page = readFileSync(join(dist, 'index.html'), 'utf8');
+  const signedIn = page.replace(
     '<head>',
     `<head>\n    <meta name="mailroom-local-key" content="${localKey}" />`,
   );
@@ -27,12 +28,15 @@ export function consoleHandler(localKey: string): ExtraHandler {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const path = url.pathname;
     if (path === '/' || path === '/index.html') {
+      // The key only for this machine's own names: a page on another name that resolves
+      // here (DNS rebinding) gets the sign-in page instead.
+      const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '');
       response.writeHead(200, {
         'content-type': types['.html'] as string,
         'cache-control': 'no-store',
         ...consoleHeaders,
       });
-      response.end(request.method === 'HEAD' ? undefined : index);
+      response.end(request.method === 'HEAD' ? undefined : local ? signedIn : page);
       return true;
     }
     if (!path.startsWith('/static/')) return false;

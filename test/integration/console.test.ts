@@ -82,9 +82,14 @@ describe('the web console in Chromium', () => {
     await page.locator('.banner').waitFor();
     await shoot(page, 'local-signed-in');
     expect(await page.locator('.banner').textContent()).toMatch(/Account\s*active/);
-    // The keyboard's first stop is the skip link.
+    // The keyboard's first stop is the skip link; it moves the focus and stays on the page.
+    await page.goto(`${apiUrl}/#/emails`);
+    await page.getByRole('heading', { name: 'Emails' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    expect(page.url()).toMatch(/#\/emails$/);
     await page.close();
   });
 

@@ -3,12 +3,20 @@ import { href } from '../router.ts';
 import { Badge, Loading, Page, useLoad, when } from '../ui.tsx';
 import { HtmlPreview } from './preview.tsx';
 
+/** The statuses whose figures still move. */
+const live = new Set(['scheduled', 'sending']);
+
 export function CampaignsPage({ mailroom, id }: { mailroom: Mailroom; id?: string | undefined }) {
   return id ? <CampaignPage mailroom={mailroom} id={id} /> : <CampaignList mailroom={mailroom} />;
 }
 
 function CampaignList({ mailroom }: { mailroom: Mailroom }) {
-  const campaigns = useLoad(() => mailroom.campaigns.list({ pageSize: 100 }), [], 5000);
+  // Refreshed while one of them is sending.
+  const campaigns = useLoad(
+    () => mailroom.campaigns.list({ pageSize: 100 }),
+    [],
+    (data) => (data.data.some((campaign) => live.has(campaign.status)) ? 5000 : undefined),
+  );
   return (
     <Page title="Campaigns">
       <Loading
@@ -45,9 +53,13 @@ function CampaignList({ mailroom }: { mailroom: Mailroom }) {
   );
 }
 
-/** A campaign with its progress, refreshed every two seconds while it sends. */
+/** A campaign with its progress, refreshed every two seconds while it is scheduled or sending. */
 function CampaignPage({ mailroom, id }: { mailroom: Mailroom; id: string }) {
-  const campaign = useLoad(() => mailroom.campaigns.get(id), [id], 2000);
+  const campaign = useLoad(
+    () => mailroom.campaigns.get(id),
+    [id],
+    ({ data }) => (live.has(data.status) ? 2000 : undefined),
+  );
   return (
     <Page title="Campaign" actions={<a href={href('campaigns')}>← All campaigns</a>}>
       <Loading loaded={campaign}>

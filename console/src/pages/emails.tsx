@@ -1,5 +1,5 @@
 import type { Email, EmailStatus, Mailroom } from '@mailroom/sdk';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { href } from '../router.ts';
 import { Badge, ErrorBox, Loading, Page, useLoad, when } from '../ui.tsx';
 
@@ -29,7 +29,10 @@ export function EmailsPage({ mailroom }: { mailroom: Mailroom }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<{ message: string; code?: string } | null>(null);
 
+  // Only the latest request's answer counts: filters change faster than answers come.
+  const latest = useRef(0);
   const load = async (after?: string) => {
+    const request = ++latest.current;
     const { data, error: failed } = await mailroom.emails.list({
       order: 'desc',
       limit: 25,
@@ -37,6 +40,7 @@ export function EmailsPage({ mailroom }: { mailroom: Mailroom }) {
       ...(domain.trim() ? { domain: domain.trim() } : {}),
       ...(after ? { startingAfter: after } : {}),
     });
+    if (request !== latest.current) return;
     if (failed) return setError(failed);
     setError(null);
     setRows((previous) => [...(after ? (previous ?? []) : []), ...data.emails]);
@@ -123,14 +127,18 @@ export function EmailsPage({ mailroom }: { mailroom: Mailroom }) {
   );
 }
 
+/** The statuses an email leaves by itself. */
+const waiting = new Set(['queued', 'scheduled', 'sent', 'delivery_delayed']);
+
 /** One email: what it was, what happened to it (the timeline), and why it did not arrive when it did not. */
 export function EmailPage({ mailroom, id }: { mailroom: Mailroom; id: string }) {
-  const waiting = new Set(['queued', 'scheduled', 'sent', 'delivery_delayed']);
-  const [poll, setPoll] = useState(true);
-  const loaded = useLoad(() => mailroom.emails.get(id), [id], poll ? 2000 : undefined);
-  useEffect(() => {
-    if (loaded.data && !waiting.has(loaded.data.email.status)) setPoll(false);
-  });
+  // Refreshed until the email settles: delivered, bounced, failed, …
+  const loaded = useLoad(
+    () => mailroom.emails.get(id),
+    [id],
+    ({ email }) => (waiting.has(email.status) ? 2000 : undefined),
+  );
+  const watching = loaded.data !== null && waiting.has(loaded.data.email.status);
   return (
     <Page title="Email" actions={<a href={href('emails')}>← All emails</a>}>
       <Loading loaded={loaded}>
@@ -211,7 +219,7 @@ export function EmailPage({ mailroom, id }: { mailroom: Mailroom; id: string }) 
                   );
                 })}
               </ol>
-              {poll ? (
+              {watching ? (
                 <p className="muted" role="status">
                   Watching for new events…
                 </p>

@@ -103,7 +103,7 @@ export function KeysPage({ mailroom }: { mailroom: Mailroom }) {
         {error ? <ErrorBox error={error} /> : null}
       </form>
       {created ? (
-        <div className="notice" role="alert">
+        <div className="notice" role="status">
           <strong>Copy this key now: it is shown only once.</strong>
           <div>
             <code className="secret" data-testid="new-key">

@@ -56,6 +56,9 @@ export function SuppressionsPage({ mailroom }: { mailroom: Mailroom }) {
         </label>
       </form>
       {error ? <ErrorBox error={error} /> : null}
+      {list.data?.has_more ? (
+        <p className="muted">The first 200 are shown; filter by reason, or list them all through the API.</p>
+      ) : null}
       <Loading loaded={list} isEmpty={(data) => data.data.length === 0} empty={<p>No suppressed address.</p>}>
         {(data) => (
           <table>

@@ -86,7 +86,7 @@ function WebhookList({ mailroom }: { mailroom: Mailroom }) {
         {error ? <ErrorBox error={error} /> : null}
       </form>
       {secret ? (
-        <div className="notice" role="alert">
+        <div className="notice" role="status">
           <strong>Signing secret, shown only once:</strong> <code className="secret">{secret}</code>{' '}
           <CopyButton value={secret} label="the signing secret" />
           <p className="muted">Check X-Webhook-Signature with it (the SDK's webhooks.verify does).</p>

@@ -85,17 +85,10 @@ export function App() {
     );
   return (
     <div className="shell">
-      <a
-        className="skip"
-        href="#main"
-        onClick={(event) => {
-          // The hash is the page: move the focus, not the route.
-          event.preventDefault();
-          document.getElementById('main')?.focus();
-        }}
-      >
+      {/* A button, not a link: the hash is the page, so this moves the focus, not the route. */}
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">Mailroom</div>
         <ul>

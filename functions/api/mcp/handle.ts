@@ -18,8 +18,9 @@ const writesAsked = (event: {
  * request, JSON answers, no session), so it runs in a Lambda behind API Gateway. The
  * caller's key is the tools' key: they call this API through the SDK with it, and the
  * key's scopes decide which tools exist. Write tools exist only when the connection asks
- * for them (`X-Mailroom-Allow-Writes: true` or `?allow_writes=true`) and the key may write. GET (the server-sent event stream) and DELETE
- * (ending a session) have nothing to serve here: 405.
+ * for them (`X-Mailroom-Allow-Writes: true` or `?allow_writes=true`) and the key may
+ * write. GET (the server-sent event stream) and DELETE (ending a session) have nothing
+ * to serve here: 405.
  */
 export const handler = apiHandler(
   { route: routeOf('ANY /mcp'), inactiveAccounts: true },

@@ -1,5 +1,5 @@
 import type { Mailroom } from '@mailroom/sdk';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CampaignsPage } from './pages/campaigns.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { DomainPage, DomainsPage } from './pages/domains.tsx';
@@ -25,7 +25,7 @@ const sections = [
   ['keys', 'API keys'],
 ] as const;
 
-function Content({ mailroom, route }: { mailroom: Mailroom; route: string[] }) {
+function Content({ mailroom, route, signOut }: { mailroom: Mailroom; route: string[]; signOut: () => void }) {
   const [section, id] = route;
   switch (section) {
     case 'emails':
@@ -43,7 +43,7 @@ function Content({ mailroom, route }: { mailroom: Mailroom; route: string[] }) {
     case 'webhooks':
       return <WebhooksPage mailroom={mailroom} id={id} />;
     case 'keys':
-      return <KeysPage mailroom={mailroom} />;
+      return <KeysPage mailroom={mailroom} onOwnKeyRevoked={signOut} />;
     default:
       return <OverviewPage mailroom={mailroom} />;
   }
@@ -52,37 +52,27 @@ function Content({ mailroom, route }: { mailroom: Mailroom; route: string[] }) {
 export function App() {
   const [key, setKey] = useState(storedKey);
   const route = useRoute();
-  const [mailroom, setMailroom] = useState(() => (key ? clientFor(key) : null));
   const [keyName, setKeyName] = useState<string | null>(null);
+  const signOut = useCallback(() => {
+    forgetKey();
+    setKey(null);
+  }, []);
+  // Any 401 (the key revoked, here or elsewhere) is the end of the session: back to sign-in.
+  const mailroom = useMemo(() => (key ? clientFor(key, signOut) : null), [key, signOut]);
 
   useEffect(() => {
     setKeyName(null);
     if (!mailroom) return;
     let current = true;
-    mailroom.account.get().then(({ data, error }) => {
-      if (!current) return;
-      if (data) setKeyName(`${data.key.name} · ${data.key.mode}`);
-      // A revoked or unknown key: back to the sign-in page.
-      if (error?.statusCode === 401) {
-        forgetKey();
-        setMailroom(null);
-        setKey(null);
-      }
+    mailroom.account.get().then(({ data }) => {
+      if (current && data) setKeyName(`${data.key.name} · ${data.key.mode}`);
     });
     return () => {
       current = false;
     };
   }, [mailroom]);
 
-  if (!key || !mailroom)
-    return (
-      <SignIn
-        onSignedIn={(signedIn) => {
-          setKey(signedIn);
-          setMailroom(clientFor(signedIn));
-        }}
-      />
-    );
+  if (!key || !mailroom) return <SignIn onSignedIn={setKey} />;
   return (
     <div className="shell">
       {/* A button, not a link: the hash is the page, so this moves the focus, not the route. */}
@@ -102,21 +92,13 @@ export function App() {
         </ul>
         <div className="session">
           <span className="muted">{keyName ?? ''}</span>
-          <button
-            type="button"
-            className="small"
-            onClick={() => {
-              forgetKey();
-              setKey(null);
-              setMailroom(null);
-            }}
-          >
+          <button type="button" className="small" onClick={signOut}>
             Sign out
           </button>
         </div>
       </nav>
       <main id="main" tabIndex={-1}>
-        <Content mailroom={mailroom} route={route} />
+        <Content mailroom={mailroom} route={route} signOut={signOut} />
       </main>
     </div>
   );

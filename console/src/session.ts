@@ -20,7 +20,18 @@ export function forgetKey(): void {
   document.querySelector('meta[name="mailroom-local-key"]')?.remove();
 }
 
-/** A client for the API on this origin (CloudFront sends `/api/*` to the HTTP API). */
-export function clientFor(key: string): Mailroom {
-  return new Mailroom(key, { baseUrl: window.location.origin, maxRetries: 1 });
+/**
+ * A client for the API on this origin (CloudFront sends `/api/*` to the HTTP API).
+ * `onUnauthorized` hears of any 401: the key was revoked or is unknown.
+ */
+export function clientFor(key: string, onUnauthorized?: () => void): Mailroom {
+  return new Mailroom(key, {
+    baseUrl: window.location.origin,
+    maxRetries: 1,
+    fetch: async (request) => {
+      const response = await fetch(request);
+      if (response.status === 401) onUnauthorized?.();
+      return response;
+    },
+  });
 }

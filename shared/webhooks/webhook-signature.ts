@@ -12,6 +12,8 @@ export function signWebhookBody(secret: string, body: string): string {
 
 /** What a receiver does: recompute the signature and compare in constant time. */
 export function verifyWebhookSignature(secret: string, body: string, signature: string): boolean {
+  // Exactly 64 hex digits: Buffer.from(hex) would stop quietly at the first other character.
+  if (!/^[0-9a-f]{64}$/i.test(signature)) return false;
   const expected = Buffer.from(signWebhookBody(secret, body), 'hex');
   const given = Buffer.from(signature, 'hex');
   return expected.length === given.length && timingSafeEqual(expected, given);

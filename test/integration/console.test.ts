@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addProjectKey,
   api,
   apiUrl,
   eventually,
@@ -172,6 +173,19 @@ describe('the web console in Chromium', () => {
       () => api('GET', '/api/v1/account', { key: secret }),
       (answer) => answer.status === 401,
     );
+    await page.close();
+  });
+
+  it('signs out when the key it signed in with is revoked', async () => {
+    const own = await addProjectKey(tenant.project);
+    const page = await tab();
+    await signIn(page, own);
+    await page.getByRole('link', { name: 'API keys' }).click();
+    const row = page.locator('tr', { hasText: 'this session' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('you will be signed out').waitFor();
+    await row.getByRole('button', { name: 'Confirm revoke' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.close();
   });
 

@@ -126,6 +126,39 @@ describe('@mailroom/mcp', () => {
     expect((await names(reader)).filter((name) => writeTools.includes(name))).toEqual([]);
   });
 
+  it('over HTTP: an agent builds a list, drafts, tests and launches a campaign to it', async () => {
+    const client = await overHttp(tenant.key, { allowWrites: true });
+    // biome-ignore lint/suspicious/noExplicitAny: tool answers are read by path.
+    const call = async (name: string, args: Record<string, unknown>): Promise<any> => {
+      const result = await client.callTool({ name, arguments: args });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      return result.structuredContent;
+    };
+    const { list } = await call('create_list', { name: 'Agent readers' });
+    for (const email of ['reader-1@example.org', 'reader-2@example.org'])
+      await call('add_contact', { list_id: list.id, email });
+    const { campaign } = await call('create_campaign', {
+      name: 'Agent news',
+      subject: 'News from an agent',
+      from_email: `news@${tenant.domain}`,
+      list_id: list.id,
+      content: '<p>Hello</p>',
+    });
+    expect(
+      (await call('send_campaign_test', { id: campaign.id, to: ['tester@example.org'] })).sent,
+    ).toHaveLength(1);
+    expect(['sending', 'completed']).toContain((await call('launch_campaign', { id: campaign.id })).status);
+    const done = await eventually(
+      () => call('get_campaign', { id: campaign.id }),
+      (answer) => answer.campaigns[0].status === 'completed',
+      30_000,
+    );
+    expect(done.campaigns[0]).toMatchObject({
+      subject: { untrusted_content: 'News from an agent', truncated: false },
+      progress: { total: 2, sent: 2 },
+    });
+  });
+
   it('over HTTP: refuses a missing key and answers GET with 405', async () => {
     const noKey = await fetch(`${apiUrl}/mcp`, {
       method: 'POST',

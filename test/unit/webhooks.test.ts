@@ -17,6 +17,8 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature(secret, body, signWebhookBody(secret, body))).toBe(true);
     expect(verifyWebhookSignature(secret, `${body} `, signWebhookBody(secret, body))).toBe(false);
     expect(verifyWebhookSignature(secret, body, 'abcd')).toBe(false);
+    // Hex decoding stops at the first other character: a signature with a tail must still fail.
+    expect(verifyWebhookSignature(secret, body, `${signWebhookBody(secret, body)}zz`)).toBe(false);
   });
 });
 

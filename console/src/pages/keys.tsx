@@ -26,10 +26,13 @@ const grantable = [
 type Grantable = (typeof grantable)[number];
 
 /** Revoking asks twice (the button turns into a confirmation), with no dialog in the way. */
-function RevokeButton({ onRevoke }: { onRevoke: () => Promise<void> }) {
+function RevokeButton({ onRevoke, own }: { onRevoke: () => Promise<void>; own: boolean }) {
   const [armed, setArmed] = useState(false);
   return armed ? (
     <span>
+      {own ? (
+        <span className="muted">This is the key you are signed in with: you will be signed out. </span>
+      ) : null}
       <button type="button" className="small danger" onClick={onRevoke}>
         Confirm revoke
       </button>{' '}
@@ -44,8 +47,10 @@ function RevokeButton({ onRevoke }: { onRevoke: () => Promise<void> }) {
   );
 }
 
-export function KeysPage({ mailroom }: { mailroom: Mailroom }) {
+export function KeysPage({ mailroom, onOwnKeyRevoked }: { mailroom: Mailroom; onOwnKeyRevoked: () => void }) {
   const keys = useLoad(() => mailroom.keys.list(), []);
+  const account = useLoad(() => mailroom.account.get(), []);
+  const ownId = account.data?.key.id;
   const [name, setName] = useState('');
   const [mode, setMode] = useState<'live' | 'test'>('live');
   const [scopes, setScopes] = useState<Grantable[]>(['sending_access']);
@@ -128,7 +133,9 @@ export function KeysPage({ mailroom }: { mailroom: Mailroom }) {
             <tbody>
               {data.data.map((key) => (
                 <tr key={key.id} data-key-id={key.id}>
-                  <td>{key.name}</td>
+                  <td>
+                    {key.name} {key.id === ownId ? <span className="badge info">this session</span> : null}
+                  </td>
                   <td>
                     <code>
                       {key.prefix}…{key.last_four}
@@ -139,9 +146,11 @@ export function KeysPage({ mailroom }: { mailroom: Mailroom }) {
                   <td>
                     {active(key) ? (
                       <RevokeButton
+                        own={key.id === ownId}
                         onRevoke={async () => {
                           const { error: refused } = await mailroom.keys.revoke(key.id);
-                          if (refused) setError(refused);
+                          if (refused) return setError(refused);
+                          if (key.id === ownId) return onOwnKeyRevoked();
                           keys.reload();
                         }}
                       />

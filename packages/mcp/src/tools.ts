@@ -466,6 +466,57 @@ export const tools: Tool[] = [
     }),
   },
   {
+    name: 'create_list',
+    title: 'Create a contact list',
+    description: 'Creates an empty contact list; add contacts to it with add_contact.',
+    scope: 'contacts.write',
+    writes: true,
+    input: { name: z.string().min(1).max(200) },
+    output: { list: any },
+    run: async (mailroom, input) => ({ list: await data(mailroom.lists.create(String(input.name))) }),
+  },
+  {
+    name: 'create_campaign',
+    title: 'Draft a campaign',
+    description:
+      'Drafts a campaign to a list (nothing is sent): HTML content with {{name}}-style merge fields; an unsubscribe footer is added. ' +
+      'Test it with send_campaign_test, then launch it with launch_campaign.',
+    scope: 'campaigns.write',
+    writes: true,
+    input: {
+      name: z.string().min(1).max(200),
+      subject: z.string().min(1).max(998),
+      from_email: z.string().describe('Sender on a verified domain, "Name <a@domain>" or a@domain'),
+      list_id: z.string().min(1).max(100),
+      content: z.string().min(1).describe('The HTML body'),
+    },
+    output: { campaign: any },
+    run: async (mailroom, input) => ({
+      campaign: await data(
+        mailroom.campaigns.create({
+          name: String(input.name),
+          subject: String(input.subject),
+          fromEmail: String(input.from_email),
+          listId: String(input.list_id),
+          content: String(input.content),
+        }),
+      ),
+    }),
+  },
+  {
+    name: 'send_campaign_test',
+    title: 'Send a campaign test',
+    description: 'Sends the merged campaign to up to five addresses the user gave, without launching it.',
+    scope: 'campaigns.write',
+    writes: true,
+    destructive: true,
+    input: { id: id('campaign'), to: z.array(z.string()).min(1).max(5) },
+    output: { sent: z.array(any) },
+    run: async (mailroom, input) => ({
+      sent: (await data(mailroom.campaigns.sendTest(String(input.id), input.to as string[]))).data,
+    }),
+  },
+  {
     name: 'launch_campaign',
     title: 'Launch a campaign',
     description:

@@ -1,30 +1,22 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
   OriginRequestPolicy,
-  ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { consoleContentSecurityPolicy, ensureConsoleBuilt } from '../console.ts';
+import { acknowledgeDistribution, privateOriginBucket, securityHeaders } from './private-origin.ts';
 
 export interface ConsoleSiteProps {
   /** The API the console calls, on the same origin under `/api/*` (so no CORS). */
@@ -46,29 +38,17 @@ export class ConsoleSite extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsoleSiteProps) {
     super(scope, id);
-    const bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'console/',
+    const bucket = privateOriginBucket(this, 'Bucket', {
+      accessLogs: props.accessLogs,
+      logPrefix: 'console/',
       removalPolicy: props.removalPolicy,
     });
-    const headers = new ResponseHeadersPolicy(this, 'Headers', {
-      comment: 'Mailroom console: its own origin only, never framed',
-      securityHeadersBehavior: {
-        contentTypeOptions: { override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: consoleContentSecurityPolicy, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          override: true,
-        },
-      },
-    });
+    const headers = securityHeaders(
+      this,
+      'Headers',
+      'Mailroom console: its own origin only, never framed',
+      consoleContentSecurityPolicy,
+    );
     const api = new HttpOrigin(
       Fn.join('', [props.api.apiId, '.execute-api.', Stack.of(this).region, '.', Stack.of(this).urlSuffix]),
     );
@@ -92,18 +72,14 @@ export class ConsoleSite extends Construct {
       },
       additionalBehaviors: { '/api/*': toApi, '/mcp': toApi, '/health': toApi },
     });
-    const reasons: Record<string, string> = {
-      'AwsSolutions-CFR1':
+    acknowledgeDistribution(this.distribution, {
+      everyCountry:
         'The console is for the operator’s team wherever they work; the API behind it checks keys.',
-      'AwsSolutions-CFR2':
+      noWaf:
         'A static console and an API that authenticates every call; WAF is the operator’s choice to add.',
-      'AwsSolutions-CFR3':
+      noStandardLogs:
         'Standard logs need a bucket with ACLs enabled; the origin bucket’s S3 access logs and the API’s access logs record the traffic.',
-      'AwsSolutions-CFR4':
-        'The distribution uses CloudFront’s default certificate (no custom domain), whose TLS policy CloudFront fixes.',
-    };
-    for (const [finding, reason] of Object.entries(reasons))
-      Validations.of(this.distribution).acknowledge({ id: finding, reason });
+    });
     this.uploader = this.deployBundle(bucket);
   }
 

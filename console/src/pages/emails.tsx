@@ -1,24 +1,8 @@
 import type { Email, EmailStatus, Mailroom } from '@mailroom/sdk';
 import { useEffect, useRef, useState } from 'react';
+import { emailStatuses as statuses } from '../../../shared/emails/email-lifecycle.ts';
 import { href } from '../router.ts';
 import { Badge, ErrorBox, Loading, Page, useLoad, when } from '../ui.tsx';
-
-const statuses: EmailStatus[] = [
-  'queued',
-  'scheduled',
-  'sent',
-  'delivered',
-  'delivery_delayed',
-  'opened',
-  'clicked',
-  'bounced',
-  'complained',
-  'rejected',
-  'failed',
-  'suppressed',
-  'canceled',
-  'test',
-];
 
 const recipients = (to: string | string[]) => (Array.isArray(to) ? to.join(', ') : to);
 

@@ -1,27 +1,7 @@
 import type { ApiKey, Mailroom } from '@mailroom/sdk';
 import { useState } from 'react';
+import { scopes as grantable } from '../../../shared/tenancy/scopes.ts';
 import { Badge, CopyButton, ErrorBox, Loading, Page, useLoad, when } from '../ui.tsx';
-
-const grantable = [
-  'full_access',
-  'sending_access',
-  'read_only',
-  'emails.send',
-  'emails.read',
-  'domains.read',
-  'domains.write',
-  'contacts.read',
-  'contacts.write',
-  'campaigns.read',
-  'campaigns.write',
-  'templates.read',
-  'templates.write',
-  'webhooks.read',
-  'webhooks.write',
-  'suppressions.read',
-  'suppressions.write',
-  'stats.read',
-] as const;
 
 type Grantable = (typeof grantable)[number];
 

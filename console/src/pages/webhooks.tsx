@@ -1,25 +1,10 @@
-import type { Mailroom, Webhook } from '@mailroom/sdk';
+import type { Mailroom } from '@mailroom/sdk';
 import { useState } from 'react';
+import { webhookEvents as events } from '../../../shared/webhooks/webhook-events.ts';
 import { href } from '../router.ts';
 import { Badge, CopyButton, ErrorBox, Loading, Page, useLoad, when } from '../ui.tsx';
 
-type WebhookEvent = Webhook['events'][number];
-
-const events: WebhookEvent[] = [
-  'email.queued',
-  'email.sent',
-  'email.delivered',
-  'email.delivery_delayed',
-  'email.bounced',
-  'email.complained',
-  'email.opened',
-  'email.clicked',
-  'email.failed',
-  'email.unsubscribed',
-  'contact.created',
-  'contact.updated',
-  'campaign.completed',
-];
+type WebhookEvent = (typeof events)[number];
 
 export function WebhooksPage({ mailroom, id }: { mailroom: Mailroom; id?: string | undefined }) {
   return id ? <WebhookPage mailroom={mailroom} id={id} /> : <WebhookList mailroom={mailroom} />;

@@ -37,8 +37,9 @@ export const handler = apiHandler(
         ? Buffer.from(event.body, 'base64').toString('utf8')
         : event.body
       : '';
+    const baseUrl = publicBaseUrl(event);
     const mailroom = new Mailroom(presentedKey(event) ?? '', {
-      baseUrl: publicBaseUrl(event),
+      baseUrl,
       maxRetries: 0,
     });
     const server = mailroomMcpServer({
@@ -50,7 +51,7 @@ export const handler = apiHandler(
     try {
       await server.connect(transport);
       const response = await transport.handleRequest(
-        new Request(`${publicBaseUrl(event)}/mcp`, {
+        new Request(`${baseUrl}/mcp`, {
           method,
           headers: new Headers(
             Object.entries(event.headers).filter(

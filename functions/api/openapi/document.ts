@@ -208,7 +208,7 @@ function responsesOf(route: Route, method: string, key: string, edges: Edges, na
  * The route table's REST operations: an ANY route serves GET and POST (the unsubscribe
  * link); the catch-all serves nothing, and `/mcp` speaks JSON-RPC (the MCP's own protocol).
  */
-export const documentedOperations = routes.flatMap((route) =>
+const documentedOperations = routes.flatMap((route) =>
   route.path === '/mcp'
     ? []
     : route.method !== 'ANY'

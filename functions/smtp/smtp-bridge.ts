@@ -3,7 +3,7 @@ import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } 
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { activeKey } from '#shared/auth/key-lookup.ts';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
-import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { acceptEmail } from '#shared/admission/accept-email.ts';
 import { domainOf, emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
 import { maxRecipients, type SendEmailInput, tagsSchema } from '#shared/emails/send-email-schema.ts';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KeyMode } from '#shared/tenancy/scopes.ts';
 
-export type KeyMode = 'live' | 'test';
+export type { KeyMode };
 
 const keyPattern = /^ak_(live|test)_[0-9a-f]{64}$/;
 

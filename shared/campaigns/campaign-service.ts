@@ -1,3 +1,4 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import type { CampaignAction } from '#shared/campaigns/campaign-lifecycle.ts';
 import { campaignHtml, mergeFields, unsubscribeUrl } from '#shared/campaigns/campaign-mail.ts';
 import { queueCampaignTicks } from '#shared/campaigns/campaign-queue.ts';
@@ -20,12 +21,11 @@ import { publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
 import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { findList } from '#shared/contacts/contact-service.ts';
 import { authorizeSender, senderGrant } from '#shared/domains/sender-authorization.ts';
-import { type AcceptedEmail, acceptEmail } from '#shared/emails/accept-email.ts';
+import { type AcceptedEmail, acceptEmail } from '#shared/admission/accept-email.ts';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 
-async function findCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
+async function findCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
   const campaign = isId('campaign', id) ? await getCampaign(caller.projectId, id) : undefined;
   if (!campaign) throw new NotFoundError('Campaign');
   return campaign;
@@ -36,7 +36,7 @@ async function findCampaign(caller: Caller, id: string): Promise<CampaignRecord>
  * sent, so a test key may not change a live one (nor a live key a test one), or it could
  * launch real mail without the checks a live key passes.
  */
-async function campaignToChange(caller: Caller, id: string): Promise<CampaignRecord> {
+async function campaignToChange(caller: Principal, id: string): Promise<CampaignRecord> {
   const campaign = await findCampaign(caller, id);
   if (campaign.mode !== caller.mode)
     throw new ForbiddenError(
@@ -57,7 +57,7 @@ const refusals: Partial<Record<CampaignAction, string>> = {
 
 /** `transitionCampaign`, with its refusals as the API's errors: 404 when gone, 409 when the status forbids it. */
 async function transition(
-  caller: Caller,
+  caller: Principal,
   id: string,
   action: CampaignAction,
   change: Parameters<typeof transitionCampaign>[4] = {},
@@ -73,7 +73,7 @@ async function transition(
 }
 
 /** `POST /api/v1/campaigns`: a draft, to a list of the project, from a sender the caller may use. */
-export async function createCampaign(caller: Caller, input: CreateCampaignInput): Promise<CampaignRecord> {
+export async function createCampaign(caller: Principal, input: CreateCampaignInput): Promise<CampaignRecord> {
   const [authority] = await Promise.all([
     authorizeSender(caller, input.fromEmail.address),
     findList(caller.projectId, input.listId),
@@ -83,7 +83,7 @@ export async function createCampaign(caller: Caller, input: CreateCampaignInput)
     id: newId('campaign'),
     projectId: caller.projectId,
     accountId: caller.accountId,
-    keyId: caller.id,
+    keyId: caller.keyId,
     mode: caller.mode,
     name: input.name,
     subject: input.subject,
@@ -99,13 +99,13 @@ export async function createCampaign(caller: Caller, input: CreateCampaignInput)
   return campaign;
 }
 
-export async function campaignWithCounts(caller: Caller, id: string) {
+export async function campaignWithCounts(caller: Principal, id: string) {
   const campaign = await findCampaign(caller, id);
   return { campaign, counts: await readCounters(campaign.id) };
 }
 
 /** `GET /api/v1/campaigns`: newest first, one page, optionally one status. */
-export async function pageCampaigns(caller: Caller, query: ListCampaignsQuery) {
+export async function pageCampaigns(caller: Principal, query: ListCampaignsQuery) {
   const all = (await listProjectCampaigns(caller.projectId))
     .filter((campaign) => !query.status || campaign.status === query.status)
     .reverse();
@@ -117,7 +117,7 @@ export async function pageCampaigns(caller: Caller, query: ListCampaignsQuery) {
 }
 
 /** `PUT /api/v1/campaigns/:id`: while it is a draft. */
-export async function updateCampaign(caller: Caller, id: string, input: UpdateCampaignInput) {
+export async function updateCampaign(caller: Principal, id: string, input: UpdateCampaignInput) {
   const { fromEmail, ...rest } = input;
   const [authority] = await Promise.all([
     fromEmail ? authorizeSender(caller, fromEmail.address) : undefined,
@@ -127,7 +127,7 @@ export async function updateCampaign(caller: Caller, id: string, input: UpdateCa
   return transition(caller, id, 'edit', { set });
 }
 
-export async function removeCampaign(caller: Caller, id: string): Promise<void> {
+export async function removeCampaign(caller: Principal, id: string): Promise<void> {
   const campaign = await campaignToChange(caller, id);
   try {
     await deleteDraft(caller.projectId, campaign.id);
@@ -145,7 +145,7 @@ export async function removeCampaign(caller: Caller, id: string): Promise<void> 
  * becomes the base of its unsubscribe links. The first tick is asked for at once.
  */
 export async function launchCampaign(
-  caller: Caller,
+  caller: Principal,
   id: string,
   input: { scheduledAt?: string },
   publicUrl: string,
@@ -183,7 +183,7 @@ export async function launchCampaign(
   return launched;
 }
 
-export async function pauseCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
+export async function pauseCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
   const now = new Date().toISOString();
   const paused = await transition(caller, id, 'pause', { set: { pausedReason: 'manual' }, live: 'leave' });
   await publishCampaignEvent(paused, 'campaign.paused', now);
@@ -195,7 +195,7 @@ export async function pauseCampaign(caller: Caller, id: string): Promise<Campaig
  * Its health is judged afresh on what it sends from here (a list cleaned after a
  * bounce-rate pause starts again with a clean slate, and its next 1,000 sends decide).
  */
-export async function resumeCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
+export async function resumeCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
   const now = new Date().toISOString();
   const { sent, bounced, complained } = await readCounters(id);
   const resumed = await transition(caller, id, 'resume', {
@@ -209,7 +209,7 @@ export async function resumeCampaign(caller: Caller, id: string): Promise<Campai
 }
 
 /** Cancelled for good: mail not yet handed to SES is canceled (by the senders, and the next tick for parked mail). */
-export async function cancelCampaign(caller: Caller, id: string): Promise<CampaignRecord> {
+export async function cancelCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
   const now = new Date().toISOString();
   const cancelled = await transition(caller, id, 'cancel', {
     set: { cancelledAt: now },
@@ -226,7 +226,7 @@ export async function cancelCampaign(caller: Caller, id: string): Promise<Campai
  * unsubscribe link is a test link that changes nothing.
  */
 export async function sendCampaignTest(
-  caller: Caller,
+  caller: Principal,
   id: string,
   to: string[],
   publicUrl: string,

@@ -8,6 +8,7 @@ import {
   PutEmailIdentityConfigurationSetAttributesCommand,
   PutEmailIdentityMailFromAttributesCommand,
 } from '@aws-sdk/client-sesv2';
+import type { Principal } from '#shared/auth/principal.ts';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
 import { dnsRecords } from '#shared/domains/dns-records.ts';
 import { type DomainName, domainAndParents, parseDomainName } from '#shared/domains/domain-name.ts';
@@ -27,7 +28,6 @@ import {
 import { inSandboxTree } from '#shared/domains/sender-authorization.ts';
 import { runtimeEnv } from '#shared/env.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
 import { associateWithTenant } from '#shared/tenancy/ses-tenants.ts';
@@ -99,7 +99,7 @@ async function createIdentity(name: string): Promise<string[]> {
  * (when tenants are on), and stores the DKIM tokens. If
  * SES fails, the claim is released again, so nothing half-made stays behind.
  */
-export async function createDomain(caller: Caller, name: DomainName): Promise<DomainRecord> {
+export async function createDomain(caller: Principal, name: DomainName): Promise<DomainRecord> {
   const domain: DomainRecord = {
     id: newId('domain'),
     projectId: caller.projectId,
@@ -143,13 +143,13 @@ export async function createDomain(caller: Caller, name: DomainName): Promise<Do
 }
 
 /** Whether a key may act on a domain: any, unless it is limited to some (then those and names under them). */
-function keyCovers(caller: Caller, domain: string): boolean {
+function keyCovers(caller: Principal, domain: string): boolean {
   return (
     caller.domains.length === 0 || domainAndParents(domain).some((name) => caller.domains.includes(name))
   );
 }
 
-function requireCovered(caller: Caller, domain: string) {
+function requireCovered(caller: Principal, domain: string) {
   if (!keyCovers(caller, domain)) {
     throw new ForbiddenError(`This API key may only act on: ${caller.domains.join(', ')}.`);
   }
@@ -159,7 +159,7 @@ function requireCovered(caller: Caller, domain: string) {
  * A project's domain by id or by name; another project's domain is not found, and one
  * a domain-limited key does not cover is refused.
  */
-export async function findProjectDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+export async function findProjectDomain(caller: Principal, idOrName: string): Promise<DomainRecord> {
   const name = isId('domain', idOrName) ? undefined : parseDomainName(idOrName);
   const id = name ? ('ascii' in name ? (await getNameClaim(name.ascii))?.domainId : undefined) : idOrName;
   const domain = id ? await getDomain(id) : undefined;
@@ -169,12 +169,12 @@ export async function findProjectDomain(caller: Caller, idOrName: string): Promi
 }
 
 /** The project's domains; a domain-limited key sees only its own. */
-export async function listDomains(caller: Caller): Promise<DomainRecord[]> {
+export async function listDomains(caller: Principal): Promise<DomainRecord[]> {
   return (await listProjectDomains(caller.projectId)).filter((domain) => keyCovers(caller, domain.domain));
 }
 
 /** The domain with its DNS records and each record's status as SES reports it now. */
-export async function describeDomain(caller: Caller, idOrName: string) {
+export async function describeDomain(caller: Principal, idOrName: string) {
   const domain = await findProjectDomain(caller, idOrName);
   const identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain.domain }));
   const current = await applyVerdict(domain, identity);
@@ -189,7 +189,7 @@ export async function describeDomain(caller: Caller, idOrName: string) {
 
 /** `PATCH /api/v1/domains/:idOrName`: open and click tracking of the domain's mail (each send may override). */
 export async function updateDomainTracking(
-  caller: Caller,
+  caller: Principal,
   idOrName: string,
   change: { open_tracking?: boolean; click_tracking?: boolean },
 ): Promise<DomainRecord> {
@@ -203,13 +203,13 @@ export async function updateDomainTracking(
 }
 
 /** Asks SES now and records its verdict. */
-export async function verifyDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+export async function verifyDomain(caller: Principal, idOrName: string): Promise<DomainRecord> {
   const domain = await findProjectDomain(caller, idOrName);
   return applyVerdict(domain, await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain.domain })));
 }
 
 /** Deletes the SES identity, then the domain: sending from it stops at once. */
-export async function deleteDomain(caller: Caller, idOrName: string): Promise<DomainRecord> {
+export async function deleteDomain(caller: Principal, idOrName: string): Promise<DomainRecord> {
   const domain = await findProjectDomain(caller, idOrName);
   try {
     await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain.domain }));

@@ -1,10 +1,10 @@
 import { domainToASCII } from 'node:url';
+import type { Principal } from '#shared/auth/principal.ts';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
 import { type EmailTracking, getNameClaims } from '#shared/domains/domain-store.ts';
 import { domainOf } from '#shared/emails/address.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { ApiError, ForbiddenError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('settings:sandbox', { SANDBOX_DOMAIN: z.optional(z.string()) });
@@ -40,7 +40,7 @@ const untracked: EmailTracking = { opens: false, clicks: false };
  * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
  *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
  */
-export async function senderGrant(caller: Caller, address: string): Promise<SenderGrant> {
+export async function senderGrant(caller: Principal, address: string): Promise<SenderGrant> {
   const domain = domainToASCII(domainOf(address)) || domainOf(address);
   const candidates = domainAndParents(domain);
   if (caller.domains.length > 0 && !candidates.some((name) => caller.domains.includes(name))) {
@@ -64,6 +64,6 @@ export async function senderGrant(caller: Caller, address: string): Promise<Send
 }
 
 /** `senderGrant`'s authority alone. */
-export async function authorizeSender(caller: Caller, address: string): Promise<SenderAuthority> {
+export async function authorizeSender(caller: Principal, address: string): Promise<SenderAuthority> {
   return (await senderGrant(caller, address)).authority;
 }

@@ -1,6 +1,6 @@
 import { generateApiKey } from '#shared/auth/api-keys.ts';
+import type { Principal } from '#shared/auth/principal.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId } from '#shared/ids.ts';
 import type { CreateKeyInput } from '#shared/keys/key-schema.ts';
 import { keyView } from '#shared/keys/key-view.ts';
@@ -12,13 +12,13 @@ import { getProject, listApiKeys, revokeApiKey, storeApiKey } from '#shared/tena
  * scope must be one the caller's own key allows, a domain-limited caller can only make
  * keys limited to (some of) its domains, and a test key can only make test keys.
  */
-export async function createKey(caller: Caller, input: CreateKeyInput) {
+export async function createKey(caller: Principal, input: CreateKeyInput) {
   const beyond = input.scopes.filter((scope) => !allowsScope(caller.scopes, scope));
   if (beyond.length > 0)
     throw new ForbiddenError(`This key cannot grant scopes it does not hold: ${beyond.join(', ')}.`);
   let domains = input.domains ?? [];
   if (caller.domains.length > 0) {
-    if (domains.length === 0) domains = caller.domains;
+    if (domains.length === 0) domains = [...caller.domains];
     const outside = domains.filter((domain) => !caller.domains.includes(domain));
     if (outside.length > 0) throw new ForbiddenError(`This key is limited to ${caller.domains.join(', ')}.`);
   }
@@ -40,12 +40,12 @@ function allowsScope(held: readonly Scope[], scope: Scope): boolean {
   return allows(held, scope);
 }
 
-export async function listKeys(caller: Caller) {
+export async function listKeys(caller: Principal) {
   return (await listApiKeys(caller.projectId)).map(keyView);
 }
 
 /** Revokes a key of the caller's project at once (the next request with it is a 401 within 5 s). */
-export async function revokeKey(caller: Caller, keyId: string) {
+export async function revokeKey(caller: Principal, keyId: string) {
   if (!isId('apiKey', keyId) || !(await revokeApiKey(caller.projectId, keyId, new Date().toISOString())))
     throw new NotFoundError('API key');
   return { id: keyId, object: 'api_key', revoked: true };

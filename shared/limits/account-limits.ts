@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '#shared/auth/principal.ts';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { defaultLimitVariables } from '#shared/capabilities.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { fixedWindow } from '#shared/limits/window-math.ts';
 import { cachedAccount } from '#shared/tenancy/account-status.ts';
 import type { AccountLimits } from '#shared/tenancy/tenancy-store.ts';
@@ -102,7 +102,7 @@ const usageKey = (accountId: string, shard: number) => ({ pk: `USAGE#${accountId
  * (the shard in the partition key, so each shard is a partition of its own).
  */
 export async function consumeSendAllowance(
-  caller: Pick<Caller, 'accountId' | 'mode'>,
+  caller: Pick<Principal, 'accountId' | 'mode'>,
   emails: number,
   now = Date.now(),
 ): Promise<AllowanceTaken> {

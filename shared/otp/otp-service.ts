@@ -6,16 +6,17 @@
  * million guesses).
  */
 import { randomInt } from 'node:crypto';
+import type { Principal } from '#shared/auth/principal.ts';
 import { createContact, findContact, findList, updateContact } from '#shared/contacts/contact-service.ts';
 import { emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
 import { listProjectDomains } from '#shared/domains/domain-store.ts';
 import { sandboxDomain } from '#shared/domains/sender-authorization.ts';
-import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { acceptEmail } from '#shared/admission/accept-email.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { ApiError, ConflictError, ValidationError } from '#shared/errors.ts';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
+import type { LimitReport } from '#shared/limits/window-math.ts';
 import type { SendOtpInput, VerifyOtpInput } from '#shared/otp/otp-schema.ts';
 import { dropCode, maxAttempts, putCode, takeAttempt, useCode } from '#shared/otp/otp-store.ts';
 import { hmacHex, type SigningKeys, sameDigest, signingKeys } from '#shared/secrets/signing-keys.ts';
@@ -37,7 +38,7 @@ const digestOf = (
  * oldest verified domain (among the key's own domains, for a key limited to some), or
  * else the operator's shared sandbox domain.
  */
-async function defaultSender(caller: Caller): Promise<string> {
+async function defaultSender(caller: Principal): Promise<string> {
   const verified = (await listProjectDomains(caller.projectId))
     .filter((domain) => domain.status === 'verified')
     .filter((domain) => caller.domains.length === 0 || caller.domains.includes(domain.domain))
@@ -70,13 +71,13 @@ function codeEmail(from: string, to: string, code: string, purpose: string) {
  * Sends a new code through the normal send path (the key's domains, suppression, the
  * account's limits and status, the email log), after the per-recipient window: five codes
  * an hour to one address of the project. The code is stored before the email is accepted,
- * and spent again if the email is refused.
+ * and spent again if the email is refused. The per-recipient window is added to `counted`.
  */
-export async function sendOtp(caller: Caller, input: SendOtpInput) {
+export async function sendOtp(caller: Principal, input: SendOtpInput, counted: LimitReport[] = []) {
   const emailKey = emailKeyOf(input.email);
   if (input.listId) await findList(caller.projectId, input.listId);
   const window = await consumeKeyRate(`otp:${caller.projectId}:${emailKey}`, 'otp_recipient');
-  if (window) caller.rateLimits.push(window);
+  if (window) counted.push(window);
   const [from, keys] = await Promise.all([input.from ?? defaultSender(caller), signingKeys()]);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const digest = digestOf(keys, keys.currentId, caller.projectId, emailKey, input.purpose, code) ?? '';
@@ -117,7 +118,7 @@ const invalid = () =>
  * `otp_expired`; wrong, used, replaced or out of attempts → `otp_invalid`. A verified
  * `subscribe` code sent with a `listId` subscribes the address to that list.
  */
-export async function verifyOtp(caller: Caller, input: VerifyOtpInput): Promise<{ ok: true }> {
+export async function verifyOtp(caller: Principal, input: VerifyOtpInput): Promise<{ ok: true }> {
   const emailKey = emailKeyOf(input.email);
   const now = Date.now();
   const attempt = await takeAttempt(caller.projectId, emailKey, input.purpose, now);
@@ -139,7 +140,7 @@ export async function verifyOtp(caller: Caller, input: VerifyOtpInput): Promise<
 }
 
 /** The confirmed address joins the list as `subscribed`, or becomes subscribed again. */
-async function subscribe(caller: Caller, listId: string, email: string) {
+async function subscribe(caller: Principal, listId: string, email: string) {
   try {
     await createContact(caller.projectId, { email, listId });
     return;

@@ -1,7 +1,7 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import { campaignTotals } from '#shared/campaigns/campaign-store.ts';
 import { countProjectContacts } from '#shared/contacts/contact-service.ts';
 import { listProjectDomains } from '#shared/domains/domain-store.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { rates } from '#shared/reputation/reputation-policy.ts';
 import { windowFigures } from '#shared/reputation/reputation-store.ts';
 import { type DailyStats, dailyStats } from '#shared/stats/stats-store.ts';
@@ -40,7 +40,7 @@ export function withRates(figures: ReturnType<typeof totals>) {
 }
 
 /** `GET /api/v1/stats`: the AutoRelay shape plus the reputation figures. */
-export async function projectStats(caller: Caller, now = Date.now()) {
+export async function projectStats(caller: Principal, now = Date.now()) {
   const monthStart = `${day(now).slice(0, 7)}-01`;
   const [month, last30, window, domains, status, contacts, campaigns] = await Promise.all([
     dailyStats(caller.projectId, monthStart, day(now)),
@@ -67,7 +67,7 @@ export async function projectStats(caller: Caller, now = Date.now()) {
 }
 
 /** `GET /api/v1/analytics/summary`: totals and rates for the range, and per day. */
-export async function analyticsSummary(caller: Caller, from: string, to: string) {
+export async function analyticsSummary(caller: Principal, from: string, to: string) {
   const days = await dailyStats(caller.projectId, from, to);
   return {
     from,

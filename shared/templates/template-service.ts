@@ -1,5 +1,5 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import type { CreateTemplateInput, UpdateTemplateInput } from '#shared/templates/template-schema.ts';
 import {
@@ -10,7 +10,7 @@ import {
   type TemplateRecord,
 } from '#shared/templates/template-store.ts';
 
-export async function createTemplate(caller: Caller, input: CreateTemplateInput): Promise<TemplateRecord> {
+export async function createTemplate(caller: Principal, input: CreateTemplateInput): Promise<TemplateRecord> {
   const now = new Date().toISOString();
   const template: TemplateRecord = {
     id: newId('template'),
@@ -24,14 +24,14 @@ export async function createTemplate(caller: Caller, input: CreateTemplateInput)
 }
 
 /** The project's template; another project's, or a malformed id, is not found. */
-export async function findTemplate(caller: Caller, id: string): Promise<TemplateRecord> {
+export async function findTemplate(caller: Principal, id: string): Promise<TemplateRecord> {
   const template = isId('template', id) ? await getTemplate(id) : undefined;
   if (!template || template.projectId !== caller.projectId) throw new NotFoundError('Template');
   return template;
 }
 
 export async function updateTemplate(
-  caller: Caller,
+  caller: Principal,
   id: string,
   input: UpdateTemplateInput,
 ): Promise<TemplateRecord> {
@@ -41,12 +41,12 @@ export async function updateTemplate(
   return updated;
 }
 
-export async function removeTemplate(caller: Caller, id: string): Promise<TemplateRecord> {
+export async function removeTemplate(caller: Principal, id: string): Promise<TemplateRecord> {
   const template = await findTemplate(caller, id);
   await deleteTemplate(template.id);
   return template;
 }
 
-export function listTemplates(caller: Caller): Promise<TemplateRecord[]> {
+export function listTemplates(caller: Principal): Promise<TemplateRecord[]> {
   return listProjectTemplates(caller.projectId);
 }

@@ -27,6 +27,9 @@ export const scopes = [
 
 export type Scope = (typeof scopes)[number];
 
+/** A live key's mail goes to SES; a test key's is logged with status `test` and never sent. */
+export type KeyMode = 'live' | 'test';
+
 /** The fine-grained scopes the broad ones stand for. */
 const impliedBy: Partial<Record<Scope, (held: Scope) => boolean>> = {
   'emails.send': (held) => held === 'sending_access',

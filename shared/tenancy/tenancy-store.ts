@@ -18,10 +18,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { KeyMode, NewApiKey } from '#shared/auth/api-keys.ts';
 import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
-import type { Scope } from '#shared/tenancy/scopes.ts';
+import type { KeyMode, Scope } from '#shared/tenancy/scopes.ts';
 
 export type AccountStatus = 'active' | 'flagged' | 'suspended' | 'deactivated';
 
@@ -126,7 +125,7 @@ export async function createProject(accountId: string, name: string): Promise<Pr
 /** Stores a key by its hash; the secret itself is never written. */
 export async function storeApiKey(
   project: Project,
-  key: NewApiKey,
+  key: { readonly mode: KeyMode; readonly hash: string; readonly prefix: string; readonly lastFour: string },
   options: { name: string; scopes: Scope[]; domains?: string[] },
 ): Promise<ApiKeyRecord> {
   const record: ApiKeyRecord = {

@@ -1,5 +1,5 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId } from '#shared/ids.ts';
 import { enqueueWebhookMessages } from '#shared/webhooks/publish-event.ts';
 import { findWebhook } from '#shared/webhooks/webhook-service.ts';
@@ -25,7 +25,7 @@ async function replay(delivery: DeliveryRecord): Promise<void> {
 }
 
 /** Sends a failed delivery again: the same body, signature and `X-Webhook-Id`. */
-export async function replayDelivery(caller: Caller, webhookId: string, deliveryId: string) {
+export async function replayDelivery(caller: Principal, webhookId: string, deliveryId: string) {
   const webhook = await findWebhook(caller, webhookId);
   const delivery = isId('webhookDelivery', deliveryId)
     ? await getDelivery(webhook.id, deliveryId)
@@ -37,7 +37,7 @@ export async function replayDelivery(caller: Caller, webhookId: string, delivery
 }
 
 /** Replays every failed delivery of the webhook created since `since` (at most 1,000 a call). */
-export async function replayFailedSince(caller: Caller, webhookId: string, since: string) {
+export async function replayFailedSince(caller: Principal, webhookId: string, since: string) {
   const webhook = await findWebhook(caller, webhookId);
   const { deliveries } = await listDeliveries(webhook.id, 'failed', 1000, since);
   for (const delivery of deliveries) await replay(delivery);

@@ -1,5 +1,5 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { webhookConfig } from '#shared/webhooks/webhook-config.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
@@ -26,7 +26,7 @@ async function checkUrl(url: string): Promise<void> {
   }
 }
 
-export async function createWebhook(caller: Caller, input: { url: string; events: WebhookEvent[] }) {
+export async function createWebhook(caller: Principal, input: { url: string; events: WebhookEvent[] }) {
   await checkUrl(input.url);
   const now = new Date().toISOString();
   const webhook: WebhookRecord = {
@@ -47,19 +47,19 @@ export async function createWebhook(caller: Caller, input: { url: string; events
 }
 
 /** The project's webhook; another project's is not found. */
-export async function findWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
+export async function findWebhook(caller: Principal, id: string): Promise<WebhookRecord> {
   const webhook = isId('webhook', id) ? await getWebhook(id) : undefined;
   if (!webhook || webhook.projectId !== caller.projectId) throw new NotFoundError('Webhook');
   return webhook;
 }
 
-export function listWebhooks(caller: Caller) {
+export function listWebhooks(caller: Principal) {
   return listProjectWebhooks(caller.projectId);
 }
 
 /** Changes url, events or active; turning a webhook back on clears its failure run. */
 export async function updateWebhook(
-  caller: Caller,
+  caller: Principal,
   id: string,
   input: { url?: string; events?: WebhookEvent[]; active?: boolean },
 ) {
@@ -80,13 +80,13 @@ export async function updateWebhook(
   return updated;
 }
 
-export async function removeWebhook(caller: Caller, id: string) {
+export async function removeWebhook(caller: Principal, id: string) {
   const webhook = await findWebhook(caller, id);
   await deleteWebhook(webhook);
   return webhook;
 }
 
-export async function failedDeliveries(caller: Caller, id: string, limit: number) {
+export async function failedDeliveries(caller: Principal, id: string, limit: number) {
   const webhook = await findWebhook(caller, id);
   return { webhook, ...(await listDeliveries(webhook.id, 'failed', limit)) };
 }

@@ -1,5 +1,5 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { acceptBatch } from '#shared/emails/accept-batch.ts';
+import { acceptBatch } from '#shared/admission/accept-batch.ts';
 import { batchSchema } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';

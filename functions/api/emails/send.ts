@@ -1,5 +1,5 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { acceptEmail } from '#shared/emails/accept-email.ts';
+import { acceptEmail } from '#shared/admission/accept-email.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';

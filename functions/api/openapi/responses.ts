@@ -24,7 +24,7 @@ import { type ErrorCode, statusByCode } from '#shared/errors.ts';
 import { createdKeySchema, keyViewSchema } from '#shared/keys/key-view-schema.ts';
 import { suppressionViewSchema } from '#shared/suppressions/suppression-view-schema.ts';
 import { templateSummarySchema, templateViewSchema } from '#shared/templates/template-view-schema.ts';
-import { accountViewSchema } from '#shared/tenancy/account-view-schema.ts';
+import { accountViewSchema } from '#shared/account/account-view-schema.ts';
 import {
   createdWebhookSchema,
   deliveryViewSchema,

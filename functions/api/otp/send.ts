@@ -6,5 +6,5 @@ import { sendOtp } from '#shared/otp/otp-service.ts';
 /** `POST /api/v1/otp/send`: email a new 6-digit code, good for 10 minutes. */
 export const handler = apiHandler(
   { route: routeOf('POST /api/v1/otp/send'), body: sendOtpSchema },
-  async ({ caller, body }) => ({ body: await sendOtp(caller, body) }),
+  async ({ caller, body }) => ({ body: await sendOtp(caller, body, caller.rateLimits) }),
 );

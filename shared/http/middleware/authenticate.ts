@@ -1,5 +1,6 @@
 import type middy from '@middy/core';
 import { activeKey } from '#shared/auth/key-lookup.ts';
+import { principalOf } from '#shared/auth/principal.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
 import { logger } from '#shared/logger.ts';
@@ -45,7 +46,7 @@ export function authenticate(
       if (!key) throw new UnauthorizedError('Missing API key: send `Authorization: Bearer <key>`.');
       const record = await activeKey(key);
       if (!record) throw new UnauthorizedError('Invalid API key.');
-      const caller: Caller = { ...record, rateLimits: [] };
+      const caller: Caller = { ...principalOf(record), rateLimits: [] };
       if (scope !== 'any' && !allows(caller.scopes, scope)) {
         throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
       }
@@ -54,7 +55,7 @@ export function authenticate(
           'A test key may send (as status test) and read, but not change keys, domains, webhooks or suppressions: use a live key.',
         );
       }
-      logger.appendKeys({ projectId: caller.projectId, keyId: caller.id });
+      logger.appendKeys({ projectId: caller.projectId, keyId: caller.keyId });
       if (request.event.requestContext.http.method !== 'GET' && !options.inactiveAccounts)
         await requireActiveAccount(caller.accountId);
       request.context.caller = caller;

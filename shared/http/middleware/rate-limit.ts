@@ -10,7 +10,7 @@ export function keyRateLimit(rateClass: string): middy.MiddlewareObj<ApiEvent, A
     before: async (request) => {
       const caller = request.context.caller;
       if (!caller) return;
-      const report = await consumeKeyRate(caller.id, rateClass);
+      const report = await consumeKeyRate(caller.keyId, rateClass);
       if (report) caller.rateLimits.push(report);
     },
   };

@@ -1,9 +1,9 @@
-import { acceptEmail } from '#shared/emails/accept-email.ts';
+import type { Principal } from '#shared/auth/principal.ts';
+import { acceptEmail } from '#shared/admission/accept-email.ts';
 import { maxBatchSize, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { batchedQueue, type QueueEmail } from '#shared/emails/send-queue.ts';
 import { ApiError } from '#shared/errors.ts';
 import { toValidationError } from '#shared/http/middleware/json-body.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
@@ -32,7 +32,7 @@ function echoOf(to: unknown): unknown {
 }
 
 async function acceptRow(
-  caller: Caller,
+  caller: Principal,
   row: unknown,
   batchId: string,
   queue: QueueEmail,
@@ -67,7 +67,7 @@ async function acceptRow(
  * Accepts up to 100 emails, each judged alone (AutoRelay's batch): a row that fails
  * validation, domain or suppression checks is reported in its place and the others go out.
  */
-export async function acceptBatch(caller: Caller, rows: unknown[]) {
+export async function acceptBatch(caller: Principal, rows: unknown[]) {
   if (rows.length > maxBatchSize) {
     throw new ApiError(
       'batch_too_large',

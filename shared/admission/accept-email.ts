@@ -1,8 +1,9 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { senderGrant } from '#shared/domains/sender-authorization.ts';
 import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
-import { type EmailContent, resolveContent } from '#shared/emails/email-content.ts';
+import { type EmailContent, resolveContent } from '#shared/admission/email-content.ts';
 import {
   type EmailPayload,
   inlinePayloadLimit,
@@ -15,7 +16,6 @@ import { asList, type SendEmailInput } from '#shared/emails/send-email-schema.ts
 import { type QueueEmail, queueEmail } from '#shared/emails/send-queue.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { ApiError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
@@ -69,7 +69,7 @@ function withoutSuppressed(addresses: string[], suppressed: ReadonlyMap<string, 
  * again: an email is either fully accepted or not at all.
  */
 export async function acceptEmail(
-  caller: Caller,
+  caller: Principal,
   input: SendEmailInput,
   options: {
     batchId?: string;
@@ -136,7 +136,7 @@ export async function acceptEmail(
     id: newId('email', now),
     projectId: caller.projectId,
     accountId: caller.accountId,
-    keyId: caller.id,
+    keyId: caller.keyId,
     mode: caller.mode,
     batchId: options.batchId,
     from: displayMailbox(mailbox),

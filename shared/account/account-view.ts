@@ -1,20 +1,20 @@
-import type { Caller } from '#shared/http/types.ts';
+import type { accountViewSchema } from '#shared/account/account-view-schema.ts';
+import type { Principal } from '#shared/auth/principal.ts';
 import { sendingLimits } from '#shared/limits/account-limits.ts';
 import { cachedAccount } from '#shared/tenancy/account-status.ts';
-import type { accountViewSchema } from '#shared/tenancy/account-view-schema.ts';
 import type * as z from '#shared/zod.ts';
 
-export async function accountView(caller: Caller): Promise<z.infer<typeof accountViewSchema>> {
+export async function accountView(caller: Principal): Promise<z.infer<typeof accountViewSchema>> {
   const account = await cachedAccount(caller.accountId);
   const limits = await sendingLimits(caller.accountId);
   return {
     object: 'account',
     key: {
-      id: caller.id,
-      name: caller.name,
+      id: caller.keyId,
+      name: caller.keyName,
       mode: caller.mode,
-      scopes: caller.scopes,
-      domains: caller.domains,
+      scopes: [...caller.scopes],
+      domains: [...caller.domains],
     },
     project_id: caller.projectId,
     account: {

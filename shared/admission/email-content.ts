@@ -1,6 +1,6 @@
+import type { Principal } from '#shared/auth/principal.ts';
 import type { SendEmailInput } from '#shared/emails/send-email-schema.ts';
 import { ValidationError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
 import { renderTemplate } from '#shared/templates/render-template.ts';
 import { findTemplate } from '#shared/templates/template-service.ts';
 
@@ -16,7 +16,7 @@ export interface EmailContent {
  * with `data`/`variables`; otherwise as sent. (HTML without text gets its text part
  * when the sender composes the message.)
  */
-export async function resolveContent(caller: Caller, input: SendEmailInput): Promise<EmailContent> {
+export async function resolveContent(caller: Principal, input: SendEmailInput): Promise<EmailContent> {
   let content: Partial<EmailContent>;
   if (input.template_id !== undefined) {
     const template = await findTemplate(caller, input.template_id);

@@ -4,6 +4,7 @@
  *
  * Pure data: imports nothing but types, so CDK code can read it without loading handler code.
  */
+import type { TestKeyAccess } from '#shared/admission/test-keys.ts';
 import type { CapabilityName } from '#shared/capabilities.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -52,6 +53,11 @@ export interface Route {
   /** The scope a key needs, `any` for every valid key, or `public` for routes without a key. */
   readonly scope: string;
   readonly rateLimit: RateLimitClass;
+  /**
+   * What a test key may do here besides reading (see `TestKeyAccess`); without it, a
+   * route reached by any method but GET is refused to test keys.
+   */
+  readonly testKeys?: TestKeyAccess;
   /**
    * What the route's function reaches besides the table, which every keyed route reads
    * and writes (keys, rate-limit counters, idempotency records): see `routeCapabilities`.
@@ -105,6 +111,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/send.ts',
     scope: 'emails.send',
     rateLimit: 'send',
+    testKeys: 'sends',
     capabilities: acceptsMail,
   },
   {
@@ -113,6 +120,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/emails/batch.ts',
     scope: 'emails.batch',
     rateLimit: 'batch',
+    testKeys: 'sends',
     capabilities: acceptsMail,
   },
   {
@@ -259,6 +267,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/otp/send.ts',
     scope: 'emails.send',
     rateLimit: 'otp_send',
+    testKeys: 'sends',
     capabilities: [...acceptsMail, 'secrets:signingKeys'],
   },
   // A verified `subscribe` code adds a contact, which is a `contact.created` event.
@@ -268,6 +277,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/otp/verify.ts',
     scope: 'emails.send',
     rateLimit: 'otp_verify',
+    testKeys: 'own-resources',
     capabilities: ['secrets:signingKeys', 'webhookQueue:send'],
   },
   // A 2 MB file arrives base64-encoded in the event; more memory is more CPU to decode and type it.
@@ -402,6 +412,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/create.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_create',
+    testKeys: 'own-resources',
     capabilities: [],
   },
   {
@@ -426,6 +437,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/update.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_update',
+    testKeys: 'own-resources',
     capabilities: [],
   },
   {
@@ -434,6 +446,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/delete.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_delete',
+    testKeys: 'own-resources',
     capabilities: [],
   },
   {
@@ -442,6 +455,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/launch.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_launch',
+    testKeys: 'own-resources',
     capabilities: ['campaignQueue:send', 'webhookQueue:send'],
   },
   // Pausing, resuming and cancelling count as updates of the campaign.
@@ -451,6 +465,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/pause.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_update',
+    testKeys: 'own-resources',
     capabilities: ['webhookQueue:send'],
   },
   {
@@ -459,6 +474,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/resume.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_update',
+    testKeys: 'own-resources',
     capabilities: ['campaignQueue:send', 'webhookQueue:send'],
   },
   {
@@ -467,6 +483,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/cancel.ts',
     scope: 'campaigns.write',
     rateLimit: 'campaign_update',
+    testKeys: 'own-resources',
     capabilities: ['campaignQueue:send'],
   },
   // A test send is mail like any other: the send path's capabilities, and its window.
@@ -476,6 +493,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/campaigns/test.ts',
     scope: 'campaigns.write',
     rateLimit: 'send',
+    testKeys: 'sends',
     capabilities: [...acceptsMail, 'secrets:signingKeys'],
   },
   // Public: the signed token in the link is the credential; GET and POST share one function.
@@ -502,6 +520,7 @@ export const routes: readonly Route[] = [
     entry: 'functions/api/mcp/handle.ts',
     scope: 'any',
     rateLimit: 'api',
+    testKeys: 'per-call',
     capabilities: [],
     memoryMb: 512,
     timeoutSeconds: 28,

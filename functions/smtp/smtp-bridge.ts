@@ -1,26 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { admitEmailOnce } from '#shared/admission/admit-email.ts';
+import { admitPrincipal, sendingRights } from '#shared/admission/admit-principal.ts';
 import { activeKey } from '#shared/auth/key-lookup.ts';
+import { principalOf } from '#shared/auth/principal.ts';
 import { domainAndParents } from '#shared/domains/domain-name.ts';
-import { acceptEmail } from '#shared/admission/accept-email.ts';
 import { domainOf, emailAddress, hasAsciiLocalPart } from '#shared/emails/address.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
-import { maxRecipients, type SendEmailInput, tagsSchema } from '#shared/emails/send-email-schema.ts';
+import { maxRecipients } from '#shared/emails/send-email-schema.ts';
 import { ApiError, ValidationError } from '#shared/errors.ts';
-import type { Caller } from '#shared/http/types.ts';
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-} from '#shared/idempotency/idempotency-store.ts';
-import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import { logger } from '#shared/logger.ts';
 import { flushMetrics } from '#shared/metrics.ts';
-import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
 import { allows } from '#shared/tenancy/scopes.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
-import * as z from '#shared/zod.ts';
 import { replyFor, smtpError } from './smtp-replies.ts';
 
 export interface SmtpBridgeOptions {
@@ -84,23 +77,17 @@ function countFailure(ip: string) {
 }
 
 /**
- * `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`, then the
- * REST API's own tag rules (names, values, at most 50, no reserved `mailroom_` names).
+ * `X-Mailroom-Tags: kind=welcome, plan=pro` → `{ kind: 'welcome', plan: 'pro' }`; the
+ * admission path then holds them to the REST API's own tag rules.
  */
-const tagsHeader = z.pipe(
-  z.pipe(
-    z.string(),
-    z.transform((value: string): Record<string, string> | string[] =>
-      Object.fromEntries(
-        value
-          .split(',')
-          .map((pair) => pair.split('=').map((part) => part.trim()))
-          .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== ''),
-      ),
-    ),
-  ),
-  tagsSchema,
-);
+function tagPairs(value: string): Record<string, string> {
+  return Object.fromEntries(
+    value
+      .split(',')
+      .map((pair) => pair.split('=').map((part) => part.trim()))
+      .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== ''),
+  );
+}
 
 /** A session, with the key its client authenticated with (re-checked per message, so a revocation reaches open connections). */
 type Session = SMTPServerSession & {
@@ -146,66 +133,83 @@ function recipientsOf(parsed: ParsedMail, envelope: string[]) {
   };
 }
 
+/** The message's one mailbox of a header field that must name at most one (From, Sender). */
+function onlyMailbox(parsed: ParsedMail, field: 'from' | 'sender'): EmailAddress | undefined {
+  const value = parsed.headers.get(field) as AddressObject | undefined;
+  const fields = parsed.headerLines.filter((line) => line.key === field).length;
+  // Exactly one author: a second field or mailbox would show recipients a sender the key never proved.
+  if (fields > 1 || (value?.value.length ?? 0) > 1 || value?.value[0]?.group) {
+    const header = field === 'from' ? 'From' : 'Sender';
+    throw new ApiError('forbidden', `The message must have exactly one ${header} header with one mailbox.`);
+  }
+  return value?.value[0];
+}
+
+/** A mailbox as the relayed-message schema takes it. */
+const mailboxOf = (mailbox: EmailAddress | undefined) => ({
+  address: mailbox?.address ?? '',
+  ...(mailbox?.name ? { name: mailbox.name } : {}),
+});
+
 /**
- * Turns a message received over SMTP into an accepted email: the envelope's recipients
- * (never the headers') and the message as the client wrote it, through the same accept
- * service as `POST /api/v1/emails` and the same checks.
+ * A refusal of the admission path in the relay's own words where a message's header,
+ * not a JSON field, was at fault.
+ */
+function inHeaderTerms(error: unknown): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const field = String(error.details.field ?? '');
+  if (field === 'from' || field.startsWith('from.'))
+    return new ValidationError('The message needs a From header with one valid address.', 'from');
+  if (field === 'tags' || field.startsWith('tags.')) {
+    const problem = error.message.slice(error.message.indexOf(': ') + 2) || 'is not valid';
+    return new ValidationError(
+      `X-Mailroom-Tags must be name=value pairs of letters, digits, _ and - (${problem}).`,
+      'tags',
+    );
+  }
+  return error;
+}
+
+/**
+ * Adapts a message received over SMTP to the admission path of `POST /api/v1/emails`:
+ * the session's key as the principal (admitted for sending), then the message's fields
+ * (the envelope's recipients, never the headers', From, Sender, Reply-To, subject, tags)
+ * and the MIME as the client wrote it, with its `Idempotency-Key` header if any. The
+ * admission path parses, authorizes and accepts; the relay only adapts.
  */
 async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
-  const key = await currentKey(session);
-  const caller: Caller = { ...key, rateLimits: [] };
-  await consumeKeyRate(caller.id, 'send');
-  await requireActiveAccount(caller.accountId);
+  const principal = principalOf(await currentKey(session));
+  await admitPrincipal(principal, sendingRights);
   const parsed = await simpleParser(raw, {
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipImageLinks: true,
   });
-  // Exactly one author: a second From field or mailbox would show recipients a sender the key never proved.
-  const fromFields = parsed.headerLines.filter((line) => line.key === 'from').length;
-  if (fromFields > 1 || (parsed.from?.value.length ?? 0) > 1 || parsed.from?.value[0]?.group) {
-    throw new ApiError('forbidden', 'The message must have exactly one From header with one mailbox.');
-  }
-  const from = parsed.from?.value[0];
-  const address = emailAddress.safeParse(from?.address ?? '');
-  if (!address.success)
-    throw new ValidationError('The message needs a From header with one valid address.', 'from');
-  const tags = tagsHeader.safeParse(parsed.headers.get('x-mailroom-tags') ?? '');
-  if (parsed.headers.has('x-mailroom-tags') && !tags.success) {
-    const problem = tags.error.issues[0]?.message ?? 'is not valid';
-    throw new ValidationError(
-      `X-Mailroom-Tags must be name=value pairs of letters, digits, _ and - (${problem}).`,
-      'tags',
-    );
-  }
+  const from = onlyMailbox(parsed, 'from');
+  const sender = onlyMailbox(parsed, 'sender');
+  const tags = parsed.headers.get('x-mailroom-tags');
   const replyTo = addressesOf(parsed.replyTo);
-  const input = {
-    from: { address: address.data, ...(from?.name ? { name: from.name } : {}) },
-    ...recipientsOf(
-      parsed,
-      session.envelope.rcptTo.map((recipient) => recipient.address),
-    ),
+  const envelope = session.envelope.rcptTo.map((recipient) => recipient.address);
+  const relayed = {
+    from: mailboxOf(from),
+    ...(parsed.headers.has('sender') ? { sender: mailboxOf(sender) } : {}),
+    ...recipientsOf(parsed, envelope),
     ...(replyTo.length > 0 ? { reply_to: replyTo } : {}),
     subject: parsed.subject ?? '',
-    tags: tags.success ? tags.data : undefined,
-  } as SendEmailInput;
-  const idempotencyKey = parsed.headers.get('idempotency-key');
-  if (typeof idempotencyKey !== 'string') {
-    return (await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } })).id;
-  }
+    ...(parsed.headers.has('x-mailroom-tags') ? { tags: tagPairs(String(tags ?? '')) } : {}),
+  };
+  const key = parsed.headers.get('idempotency-key');
   // A client that resends after a lost reply gets the first email's id, not a second email.
-  const envelope = session.envelope.rcptTo.map((recipient) => recipient.address);
-  const fingerprint = createHash('sha256').update(raw).update(envelope.join(',')).digest('hex');
-  const claim = await claimIdempotencyKey(caller.projectId, idempotencyKey, `smtp:${fingerprint}`);
-  if ('replay' in claim) return claim.replay;
-  try {
-    const { id } = await acceptEmail(caller, input, { raw: { mime: raw, subject: parsed.subject ?? '' } });
-    await completeIdempotencyKey(claim.lock, id);
-    return id;
-  } catch (error) {
-    await releaseIdempotencyKey(claim.lock);
-    throw error;
-  }
+  const idempotency =
+    typeof key === 'string'
+      ? {
+          key,
+          fingerprint: `smtp:${createHash('sha256').update(raw).update(envelope.join(',')).digest('hex')}`,
+        }
+      : undefined;
+  return admitEmailOnce(principal, { relayed, mime: raw }, idempotency).catch((error: unknown) => {
+    throw inHeaderTerms(error);
+  });
 }
 
 /** RFC 6531's refusal of an address the relay cannot carry. */

@@ -1,9 +1,8 @@
+import { admitEmail } from '#shared/admission/admit-email.ts';
 import type { Principal } from '#shared/auth/principal.ts';
-import { acceptEmail } from '#shared/admission/accept-email.ts';
-import { maxBatchSize, sendEmailSchema } from '#shared/emails/send-email-schema.ts';
+import { maxBatchSize } from '#shared/emails/send-email-schema.ts';
 import { batchedQueue, type QueueEmail } from '#shared/emails/send-queue.ts';
 import { ApiError } from '#shared/errors.ts';
-import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import { newId } from '#shared/ids.ts';
 import { consumeSendAllowance } from '#shared/limits/account-limits.ts';
 import { logger } from '#shared/logger.ts';
@@ -38,10 +37,8 @@ async function acceptRow(
   queue: QueueEmail,
 ): Promise<BatchRow> {
   const to = typeof row === 'object' && row !== null ? echoOf((row as { to?: unknown }).to) : null;
-  const parsed = sendEmailSchema.safeParse(row);
   try {
-    if (!parsed.success) throw toValidationError(parsed.error);
-    const accepted = await acceptEmail(caller, parsed.data, { batchId, allowanceTaken: true, queue });
+    const accepted = await admitEmail(caller, { request: row }, { batchId, allowanceTaken: true, queue });
     return {
       id: accepted.id,
       to,

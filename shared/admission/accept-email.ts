@@ -1,9 +1,9 @@
+import { type EmailContent, resolveContent } from '#shared/admission/email-content.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { senderGrant } from '#shared/domains/sender-authorization.ts';
-import { displayMailbox, domainOf, formatMailbox } from '#shared/emails/address.ts';
-import { type EmailContent, resolveContent } from '#shared/admission/email-content.ts';
+import { displayMailbox, domainOf, formatMailbox, type Mailbox } from '#shared/emails/address.ts';
 import {
   type EmailPayload,
   inlinePayloadLimit,
@@ -60,6 +60,22 @@ function withoutSuppressed(addresses: string[], suppressed: ReadonlyMap<string, 
   return addresses.filter((address) => !suppressed.has(normaliseAddress(address)));
 }
 
+/** How an email is accepted besides its input. */
+export interface AcceptOptions {
+  batchId?: string;
+  allowanceTaken?: boolean;
+  /** How the email goes on the send queue (a batch groups its rows' messages). */
+  queue?: QueueEmail;
+  /**
+   * A complete MIME message to send as it is (the SMTP relay); `input` carries its
+   * envelope, and `sender` the mailbox of its Sender header, which must be one the
+   * caller may send from, as its From must.
+   */
+  raw?: { mime: Buffer; subject: string; sender?: Mailbox };
+  /** Never tracked, whatever the domain or the input say (one-time codes). */
+  untracked?: boolean;
+}
+
 /**
  * Accepts one email: checks the caller may send from its domain, renders its content
  * (template, derived text part), skips suppressed recipients (all suppressed → 400),
@@ -71,22 +87,15 @@ function withoutSuppressed(addresses: string[], suppressed: ReadonlyMap<string, 
 export async function acceptEmail(
   caller: Principal,
   input: SendEmailInput,
-  options: {
-    batchId?: string;
-    allowanceTaken?: boolean;
-    /** How the email goes on the send queue (a batch groups its rows' messages). */
-    queue?: QueueEmail;
-    /** A complete MIME message to send as it is (the SMTP relay); `input` carries its envelope. */
-    raw?: { mime: Buffer; subject: string };
-    /** Never tracked, whatever the domain or the input say (one-time codes). */
-    untracked?: boolean;
-  } = {},
+  options: AcceptOptions = {},
 ): Promise<AcceptedEmail> {
   // The reads, and the count against the account's windows, at once: one round trip.
   // Their errors keep this order of precedence; a count made for a request refused
   // after all is given back.
   const grant = senderGrant(caller, input.from.address);
   const authorized = grant.then((granted) => granted.authority);
+  const sender = options.raw?.sender;
+  const senderAuthorized = sender ? senderMayBeNamed(caller, sender.address) : Promise.resolve();
   const resolved: Promise<EmailContent> = options.raw
     ? Promise.resolve({ subject: options.raw.subject })
     : resolveContent(caller, input);
@@ -103,7 +112,13 @@ export async function acceptEmail(
     await taken?.giveBack();
   };
   try {
-    await firstFailureInOrder([authorized, resolved, suppression, ...(allowance ? [allowance] : [])]);
+    await firstFailureInOrder([
+      authorized,
+      senderAuthorized,
+      resolved,
+      suppression,
+      ...(allowance ? [allowance] : []),
+    ]);
   } catch (error) {
     await giveBack();
     throw error;
@@ -235,4 +250,25 @@ function accepted<Result>(email: EmailRecord, result: Result): Result {
 async function firstFailureInOrder(promises: Promise<unknown>[]): Promise<void> {
   const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/**
+ * A Sender header names who sent the message on its author's behalf, and mail clients
+ * show it ("on behalf of"): it is held to the same rule as From, so a key cannot make a
+ * message read as sent by another project's domain.
+ */
+async function senderMayBeNamed(caller: Principal, address: string): Promise<void> {
+  try {
+    await senderGrant(caller, address);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new ApiError(
+      error.code,
+      `The Sender header names ${address}, which this key may not send as: ${error.message}`,
+      {
+        ...error.details,
+        field: 'sender',
+      },
+    );
+  }
 }

@@ -1,3 +1,5 @@
+import type { AcceptedEmail } from '#shared/admission/accept-email.ts';
+import { admitEmail } from '#shared/admission/admit-email.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { CampaignAction } from '#shared/campaigns/campaign-lifecycle.ts';
 import { campaignHtml, mergeFields, unsubscribeUrl } from '#shared/campaigns/campaign-mail.ts';
@@ -21,7 +23,6 @@ import { publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
 import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { findList } from '#shared/contacts/contact-service.ts';
 import { authorizeSender, senderGrant } from '#shared/domains/sender-authorization.ts';
-import { type AcceptedEmail, acceptEmail } from '#shared/admission/accept-email.ts';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
 
@@ -242,13 +243,15 @@ export async function sendCampaignTest(
   for (const address of to) {
     const values = { name: '', email: address, unsubscribe_url: link };
     try {
-      const accepted = await acceptEmail(caller, {
-        from: campaign.from,
-        to: address,
-        subject: mergeFields(campaign.subject, values, 'subject'),
-        html: campaignHtml(campaign.content, values),
-        headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        tags: { campaign_test: campaign.id.replace(/^cmp_/, '') },
+      const accepted = await admitEmail(caller, {
+        parsed: {
+          from: campaign.from,
+          to: address,
+          subject: mergeFields(campaign.subject, values, 'subject'),
+          html: campaignHtml(campaign.content, values),
+          headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          tags: { campaign_test: campaign.id.replace(/^cmp_/, '') },
+        },
       });
       sent.push({ ...accepted, to: address });
     } catch (error) {

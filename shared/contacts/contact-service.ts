@@ -3,7 +3,6 @@
  * API, the events worker and the operator's CLI share them.
  */
 
-import { listProjectCampaigns } from '#shared/campaigns/campaign-store.ts';
 import type {
   CreateContactInput,
   ImportContactsInput,
@@ -37,7 +36,6 @@ import {
   type ListWithCounts,
   listProjectLists,
   listsToPurge,
-  markListDeleted,
   putNewList,
   renameList,
 } from '#shared/contacts/list-store.ts';
@@ -83,22 +81,6 @@ export async function updateList(projectId: string, listId: string, name: string
   if (!isId('list', listId) || !(await renameList(projectId, listId, name, new Date().toISOString())))
     throw new NotFoundError('List');
   return findList(projectId, listId);
-}
-
-/**
- * Deletes a list: gone at once for every reader; its contacts are purged in the
- * background. Refused (409) while a campaign is scheduled, sending or paused to it.
- */
-export async function deleteList(projectId: string, listId: string): Promise<void> {
-  if (!isId('list', listId)) throw new NotFoundError('List');
-  const inUse = (await listProjectCampaigns(projectId)).find(
-    (campaign) => campaign.listId === listId && ['scheduled', 'sending', 'paused'].includes(campaign.status),
-  );
-  if (inUse)
-    throw new ConflictError(
-      `Campaign ${inUse.id} is ${inUse.status} to this list; cancel it or let it complete first.`,
-    );
-  if (!(await markListDeleted(projectId, listId, new Date().toISOString()))) throw new NotFoundError('List');
 }
 
 // Contacts

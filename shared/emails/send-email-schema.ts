@@ -97,13 +97,19 @@ const addressList = z.union([
   z.array(emailAddress).check(z.minLength(1), z.maxLength(maxRecipients)),
 ]);
 
+/** A mailbox in its parts: an optional display name and an address. */
+export const mailboxSchema = z.object({
+  name: z.optional(z.string().check(z.maxLength(256))),
+  address: emailAddress,
+});
+
 /** A sender: `Name <a@d>` or a bare address, parsed into its parts. */
 export const senderMailbox = z.pipe(
   z.pipe(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(998)),
     z.transform((value: string) => parseMailbox(value)),
   ),
-  z.object({ name: z.optional(z.string().check(z.maxLength(256))), address: emailAddress }),
+  mailboxSchema,
 );
 
 /** A send time: ISO 8601 with an offset, within `maxScheduleDays`. */
@@ -119,6 +125,21 @@ export const scheduledAt = z.iso
 export function asList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** At most `maxRecipients` across to, cc and bcc, whatever the transport. */
+function checkRecipientCount(
+  email: { to?: string | string[]; cc?: string | string[]; bcc?: string | string[] },
+  context: z.core.$RefinementCtx,
+) {
+  const recipients = asList(email.to).length + asList(email.cc).length + asList(email.bcc).length;
+  if (recipients > maxRecipients) {
+    context.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `at most ${maxRecipients} recipients across to, cc and bcc`,
+    });
+  }
 }
 
 /**
@@ -160,14 +181,7 @@ export const sendEmailSchema = z
         if (email.subject === undefined)
           context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
       }
-      const recipients = asList(email.to).length + asList(email.cc).length + asList(email.bcc).length;
-      if (recipients > maxRecipients) {
-        context.addIssue({
-          code: 'custom',
-          path: ['to'],
-          message: `at most ${maxRecipients} recipients across to, cc and bcc`,
-        });
-      }
+      checkRecipientCount(email, context);
       const attached = (email.attachments ?? []).reduce((sum, file) => sum + decodedSize(file.content), 0);
       // Base64 in the message grows attachments by a third; leave room for the rest.
       if ((attached * 4) / 3 > maxMessageBytes - 256 * 1024) {
@@ -182,6 +196,34 @@ export const sendEmailSchema = z
   );
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
+
+/**
+ * A message relayed over SMTP, as its transport adapts it: the envelope's recipients
+ * under the header that names each, the From and Sender mailboxes, Reply-To, the subject
+ * (which SMTP lets be empty) and the tags of `X-Mailroom-Tags`. Its body is the MIME the
+ * client wrote, so there is no content field; the fields share the send schema's rules.
+ */
+export const relayedEmailSchema = z
+  .strictObject({
+    from: mailboxSchema,
+    /** The Sender header's mailbox: who sent the message on the author's behalf. */
+    sender: z.optional(mailboxSchema),
+    to: z.array(emailAddress).check(z.maxLength(maxRecipients)),
+    cc: z.array(emailAddress).check(z.maxLength(maxRecipients)),
+    bcc: z.array(emailAddress).check(z.maxLength(maxRecipients)),
+    reply_to: z.optional(addressList),
+    subject: z.string().check(z.maxLength(998)),
+    tags: z.optional(tagsSchema),
+  })
+  .check(
+    z.superRefine((email, context) => {
+      if (email.to.length + email.cc.length + email.bcc.length === 0)
+        context.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
+      checkRecipientCount(email, context);
+    }),
+  );
+
+export type RelayedEmailInput = z.infer<typeof relayedEmailSchema>;
 
 /** At most this many emails in one batch call (AutoRelay). */
 export const maxBatchSize = 100;

@@ -1,12 +1,11 @@
 import middy from '@middy/core';
-import { authenticate } from '#shared/http/middleware/authenticate.ts';
+import { authenticate, type RouteRights } from '#shared/http/middleware/authenticate.ts';
 import { httpEnvelope } from '#shared/http/middleware/http-envelope.ts';
 import { idempotency } from '#shared/http/middleware/idempotency.ts';
 import { jsonBody } from '#shared/http/middleware/json-body.ts';
-import { keyRateLimit, rateLimitResponseHeaders } from '#shared/http/middleware/rate-limit.ts';
+import { rateLimitResponseHeaders } from '#shared/http/middleware/rate-limit.ts';
 import { type Reply, toResult } from '#shared/http/reply.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
-import type { Scope } from '#shared/tenancy/scopes.ts';
 import type * as z from '#shared/zod.ts';
 
 export interface ApiRequest<Body> {
@@ -22,13 +21,13 @@ const defaultMaxBodyBytes = 1024 * 1024;
 
 /**
  * Builds an authenticated API Lambda handler for a row of the route table: rate-limit
- * headers → envelope (request id, errors) → key, scope and account status → the key's
- * rate-limit window for the route's class → `Idempotency-Key` (POST/PUT/PATCH) → JSON
+ * headers → envelope (request id, errors) → key and its principal admitted (scope,
+ * test-key rule, account status, the key's rate-limit window for the route's class) → `Idempotency-Key` (POST/PUT/PATCH) → JSON
  * body parsed and validated by `body` (when given) → `handle`.
  */
 export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>(
   options: {
-    route: { scope: Scope | 'any'; rateLimit: string };
+    route: RouteRights;
     body?: Schema;
     maxBodyBytes?: number;
     /** Said to a caller whose body is over the limit: what to do instead. */
@@ -43,8 +42,7 @@ export function apiHandler<Schema extends z.ZodMiniType | undefined = undefined>
   const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(rateLimitResponseHeaders())
     .use(httpEnvelope())
-    .use(authenticate(options.route.scope, { inactiveAccounts: options.inactiveAccounts }))
-    .use(keyRateLimit(options.route.rateLimit))
+    .use(authenticate(options.route, { inactiveAccounts: options.inactiveAccounts }))
     .use(idempotency());
   if (options.body)
     handler.use(

@@ -1,4 +1,4 @@
-import { toValidationError } from '#shared/http/middleware/json-body.ts';
+import { toValidationError } from '#shared/validation.ts';
 import type * as z from '#shared/zod.ts';
 
 /** Validates query-string parameters; a mismatch is a 400 `validation_error` naming the parameter. */

@@ -6,15 +6,13 @@
  * million guesses).
  */
 import { randomInt } from 'node:crypto';
+import { admitEmail, parseEmail } from '#shared/admission/admit-email.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { createContact, findContact, findList, updateContact } from '#shared/contacts/contact-service.ts';
 import { emailKeyOf, slotState } from '#shared/contacts/contact-slots.ts';
 import { listProjectDomains } from '#shared/domains/domain-store.ts';
 import { sandboxDomain } from '#shared/domains/sender-authorization.ts';
-import { acceptEmail } from '#shared/admission/accept-email.ts';
-import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
 import { ApiError, ConflictError, ValidationError } from '#shared/errors.ts';
-import { toValidationError } from '#shared/http/middleware/json-body.ts';
 import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import type { LimitReport } from '#shared/limits/window-math.ts';
 import type { SendOtpInput, VerifyOtpInput } from '#shared/otp/otp-schema.ts';
@@ -54,7 +52,7 @@ async function defaultSender(caller: Principal): Promise<string> {
 
 function codeEmail(from: string, to: string, code: string, purpose: string) {
   const minutes = codeLifetimeMs / 60_000;
-  const parsed = sendEmailSchema.safeParse({
+  return parseEmail({
     from,
     to,
     subject: `${code} is your verification code`,
@@ -63,8 +61,6 @@ function codeEmail(from: string, to: string, code: string, purpose: string) {
     // Marks the email as a code in the log (`GET /api/v1/emails?tag=otp`).
     tags: { otp: purpose },
   });
-  if (!parsed.success) throw toValidationError(parsed.error);
-  return parsed.data;
 }
 
 /**
@@ -93,7 +89,7 @@ export async function sendOtp(caller: Principal, input: SendOtpInput, counted: L
   });
   try {
     // A code is never tracked: no image, no redirected links, whatever the domain says.
-    const accepted = await acceptEmail(caller, email, { untracked: true });
+    const accepted = await admitEmail(caller, { parsed: email }, { untracked: true });
     return {
       ok: true as const,
       expiresAt: new Date(now + codeLifetimeMs).toISOString(),

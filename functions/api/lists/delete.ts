@@ -1,5 +1,5 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { deleteList } from '#shared/contacts/contact-service.ts';
+import { deleteList } from '#shared/campaigns/list-deletion.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 
 /** `DELETE /api/v1/lists/:id`: the list and, in the background, its contacts. */

@@ -1,3 +1,4 @@
+import { accountViewSchema } from '#shared/account/account-view-schema.ts';
 import { assetViewSchema } from '#shared/assets/asset-view-schema.ts';
 import { campaignStatuses } from '#shared/campaigns/campaign-lifecycle.ts';
 import {
@@ -24,7 +25,6 @@ import { type ErrorCode, statusByCode } from '#shared/errors.ts';
 import { createdKeySchema, keyViewSchema } from '#shared/keys/key-view-schema.ts';
 import { suppressionViewSchema } from '#shared/suppressions/suppression-view-schema.ts';
 import { templateSummarySchema, templateViewSchema } from '#shared/templates/template-view-schema.ts';
-import { accountViewSchema } from '#shared/account/account-view-schema.ts';
 import {
   createdWebhookSchema,
   deliveryViewSchema,

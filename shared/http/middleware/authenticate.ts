@@ -1,11 +1,12 @@
 import type middy from '@middy/core';
+import { admitPrincipal } from '#shared/admission/admit-principal.ts';
+import { changesState, type TestKeyAccess } from '#shared/admission/test-keys.ts';
 import { activeKey } from '#shared/auth/key-lookup.ts';
 import { principalOf } from '#shared/auth/principal.ts';
-import { ForbiddenError, UnauthorizedError } from '#shared/errors.ts';
+import { UnauthorizedError } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult, Caller } from '#shared/http/types.ts';
 import { logger } from '#shared/logger.ts';
-import { requireActiveAccount } from '#shared/tenancy/account-status.ts';
-import { allows, type Scope } from '#shared/tenancy/scopes.ts';
+import type { Scope } from '#shared/tenancy/scopes.ts';
 
 /** The key presented as `Authorization: Bearer <key>` or, as the Relay API does, `X-Relay-Key`. */
 export function presentedKey(event: ApiEvent): string | undefined {
@@ -13,25 +14,21 @@ export function presentedKey(event: ApiEvent): string | undefined {
   return bearer?.[1] ?? event.headers['x-relay-key']?.trim();
 }
 
-/**
- * What a test key may not do: change the project's live resources. It sends (mail that
- * never reaches SES, status `test`) and reads, like Resend's and Postmark's test keys.
- */
-const liveOnlyScopes = new Set<Scope | 'any'>([
-  'keys.write',
-  'domains.write',
-  'webhooks.write',
-  'suppressions.write',
-]);
+/** What the route table says of a route that this middleware enforces. */
+export interface RouteRights {
+  scope: Scope | 'any';
+  rateLimit: string;
+  testKeys?: TestKeyAccess;
+}
 
 /**
- * Finds the caller's key by its SHA-256 (the stored form), checks `scope`, refuses a
- * test key what only a live key may change, and refuses changes (anything but GET)
- * while the caller's account is not `active`.
+ * Finds the caller's key by its SHA-256 (the stored form) and admits its principal for
+ * the route: scope, the test-key rule, the account's status for a change (anything but
+ * GET), and one count against the key's window for the route's class.
  * The lookup is by hash, so no secret is ever compared byte by byte.
  */
 export function authenticate(
-  scope: Scope | 'any',
+  route: RouteRights,
   options: {
     /**
      * Lets an account that is not active through for every method: for `/mcp`, whose
@@ -47,17 +44,15 @@ export function authenticate(
       const record = await activeKey(key);
       if (!record) throw new UnauthorizedError('Invalid API key.');
       const caller: Caller = { ...principalOf(record), rateLimits: [] };
-      if (scope !== 'any' && !allows(caller.scopes, scope)) {
-        throw new ForbiddenError(`This API key lacks the \`${scope}\` scope.`);
-      }
-      if (caller.mode === 'test' && liveOnlyScopes.has(scope)) {
-        throw new ForbiddenError(
-          'A test key may send (as status test) and read, but not change keys, domains, webhooks or suppressions: use a live key.',
-        );
-      }
       logger.appendKeys({ projectId: caller.projectId, keyId: caller.keyId });
-      if (request.event.requestContext.http.method !== 'GET' && !options.inactiveAccounts)
-        await requireActiveAccount(caller.accountId);
+      const report = await admitPrincipal(caller, {
+        scope: route.scope,
+        rateClass: route.rateLimit,
+        changes: changesState(request.event.requestContext.http.method),
+        testKeys: route.testKeys,
+        inactiveAccounts: options.inactiveAccounts,
+      });
+      if (report) caller.rateLimits.push(report);
       request.context.caller = caller;
     },
   };

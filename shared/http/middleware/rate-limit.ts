@@ -1,20 +1,7 @@
 import type middy from '@middy/core';
 import { ApiError, rateLimitHeaders } from '#shared/errors.ts';
 import type { ApiContext, ApiEvent, ApiResult } from '#shared/http/types.ts';
-import { consumeKeyRate } from '#shared/limits/key-rate-limit.ts';
 import { tightest } from '#shared/limits/window-math.ts';
-
-/** Counts the request against the key's window for the route's class (after authentication). */
-export function keyRateLimit(rateClass: string): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
-  return {
-    before: async (request) => {
-      const caller = request.context.caller;
-      if (!caller) return;
-      const report = await consumeKeyRate(caller.keyId, rateClass);
-      if (report) caller.rateLimits.push(report);
-    },
-  };
-}
 
 /**
  * Stamps `X-RateLimit-Limit`, `-Remaining` and `-Reset` for the tightest window this

@@ -1,4 +1,4 @@
-import { deliverEmail, failEmail, type SendContext } from '#shared/emails/deliver-email.ts';
+import { deliverEmail, failEmail, type SendContext } from '#shared/delivery/deliver-email.ts';
 import {
   type EmailPayload,
   payloadOf,

@@ -1,6 +1,6 @@
 import { campaignTickSchema } from '#shared/campaigns/campaign-queue.ts';
 import { runCampaignTick } from '#shared/campaigns/campaign-runner.ts';
-import { queueWorker } from '#shared/queue-worker.ts';
+import { queueWorker } from '#shared/lambda/queue-worker.ts';
 
 /** Campaign queue → one tick of the campaign it names (see `runCampaignTick`). */
 export const handler = queueWorker(async (record) => {

@@ -3,8 +3,8 @@ import { capabilityEnv } from '#shared/env.ts';
 import { type EventBatch, recordSesEvent } from '#shared/events/record-ses-event.ts';
 import { sesEventSchema, snsEnvelopeSchema } from '#shared/events/ses-event.ts';
 import { hasValidSnsSignature } from '#shared/events/sns-signature.ts';
+import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { logger } from '#shared/logger.ts';
-import { queueWorker } from '#shared/queue-worker.ts';
 import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 import * as z from '#shared/zod.ts';
 

@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws/sqs.ts';
 import { capabilityEnv } from '#shared/env.ts';
-import { queueWorker } from '#shared/queue-worker.ts';
+import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { deliverWebhook } from '#shared/webhooks/deliver-webhook.ts';
 import { webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
 import type { WebhookRecord } from '#shared/webhooks/webhook-store.ts';

@@ -5,10 +5,15 @@ import { type AssetRecord, deleteAsset, getAsset, listAssets, putAsset } from '#
 import { s3 } from '#shared/aws/s3.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
-import type { UploadedFile } from '#shared/http/multipart.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { assetStore } from '#shared/resources.ts';
 import * as z from '#shared/zod.ts';
+
+/** A file a client uploaded, as its transport received it. */
+export interface UploadedFile {
+  filename: string;
+  bytes: Buffer;
+}
 
 const env = capabilityEnv('assets:write', { ASSETS_BUCKET: z.string().check(z.minLength(1)) });
 

@@ -1,11 +1,7 @@
 import busboy from 'busboy';
+import type { UploadedFile } from '#shared/assets/asset-service.ts';
 import { BadRequestError, PayloadTooLargeError, ValidationError } from '#shared/errors.ts';
 import type { ApiEvent } from '#shared/http/types.ts';
-
-export interface UploadedFile {
-  filename: string;
-  bytes: Buffer;
-}
 
 /**
  * The one file of a `multipart/form-data` request in field `field`, parsed by busboy from

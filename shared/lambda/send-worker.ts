@@ -8,8 +8,8 @@ import {
 import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import type { QueueEmail } from '#shared/emails/send-queue.ts';
 import { SendBudget } from '#shared/emails/send-rate.ts';
+import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { logger } from '#shared/logger.ts';
-import { queueWorker } from '#shared/queue-worker.ts';
 import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 
 /** Leave this much of the invocation for the bookkeeping after the last send. */

@@ -5,11 +5,14 @@ import { mailroom, mailroomFails } from './cli.ts';
 import {
   addProjectKey,
   api,
+  apiUrl,
   defaultProject,
   eventually,
+  liveKey,
   otherProjectKey,
   sandboxDomain,
   testKey,
+  verifiedDomain,
 } from './support.ts';
 
 const keyed = routes.filter((route) => route.scope !== 'public' && route.scope !== 'any');
@@ -153,6 +156,60 @@ describe('test keys', () => {
     for (const path of ['/api/v1/keys', '/api/v1/domains', '/api/v1/webhooks', '/api/v1/suppressions']) {
       expect((await api('GET', path, { key: testKey })).status, path).toBe(200);
     }
+  });
+});
+
+describe('test keys on live resources', () => {
+  it('may not rename, delete or import into a live list, unsubscribe a contact, delete an asset or change a live campaign', async () => {
+    const { domain } = await verifiedDomain();
+    const list = await api('POST', '/api/v1/lists', { body: { name: 'Live list' } });
+    const listId = list.body.id as string;
+    const contact = await api('POST', '/api/v1/contacts', {
+      body: { listId, email: `live-${Date.now()}@example.com` },
+    });
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('live asset')], { type: 'text/plain' }), 'live.txt');
+    const asset = await fetch(`${apiUrl}/api/v1/assets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${liveKey}` },
+      body: form,
+    }).then(async (response) => JSON.parse(await response.text()));
+    const campaign = await api('POST', '/api/v1/campaigns', {
+      body: { name: 'Live', subject: 'Hi', fromEmail: `news@${domain}`, listId, content: '<p>Hi</p>' },
+    });
+    expect([list.status, contact.status, campaign.status]).toEqual([200, 200, 200]);
+
+    const changes: [string, string, unknown][] = [
+      ['PUT', `/api/v1/lists/${listId}`, { name: 'Renamed by a test key' }],
+      ['DELETE', `/api/v1/lists/${listId}`, undefined],
+      ['POST', '/api/v1/contacts/import', { listId, contacts: [{ email: 'imported@example.com' }] }],
+      ['PUT', `/api/v1/contacts/${contact.body.id}`, { status: 'unsubscribed' }],
+      ['DELETE', `/api/v1/assets/${asset.id}`, undefined],
+      ['PUT', `/api/v1/campaigns/${campaign.body.id}`, { name: 'Changed by a test key' }],
+      ['POST', `/api/v1/campaigns/${campaign.body.id}/launch`, undefined],
+    ];
+    for (const [method, path, body] of changes) {
+      const response = await api(method, path, { key: testKey, body, rawBody: body ? undefined : '{}' });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(Object.keys(response.body).sort(), `${method} ${path}`).toEqual(['code', 'error']);
+      expect(response.body.code, `${method} ${path}`).toBe('forbidden');
+    }
+
+    // Nothing changed, and the test key still reads and sends test mail.
+    const listNow = await api('GET', `/api/v1/lists/${listId}`, { key: testKey });
+    expect(listNow.body.data).toMatchObject({ name: 'Live list' });
+    const listed = await api('GET', `/api/v1/contacts?listId=${listId}`, { key: testKey });
+    expect(JSON.stringify(listed.body)).not.toContain('imported@example.com');
+    const contactNow = await api('GET', `/api/v1/contacts/${contact.body.id}`, { key: testKey });
+    expect(contactNow.body.data).toMatchObject({ status: 'subscribed' });
+    expect((await api('GET', `/api/v1/assets/${asset.id}`, { key: testKey })).status).toBe(200);
+    const campaignNow = await api('GET', `/api/v1/campaigns/${campaign.body.id}`, { key: testKey });
+    expect(campaignNow.body.data).toMatchObject({ name: 'Live', status: 'draft' });
+    const sent = await api('POST', '/api/v1/emails', {
+      key: testKey,
+      body: { from: `a@${domain}`, to: 'success@simulator.amazonses.com', subject: 'x', text: 'x' },
+    });
+    expect(sent.body).toMatchObject({ success: true, status: 'test' });
   });
 });
 

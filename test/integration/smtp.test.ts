@@ -461,6 +461,35 @@ print("sent")`;
     expect(String(info.rejectedErrors?.[0]?.response)).toMatch(/^452 4\.5\.3/);
   });
 
+  it("refuses a Sender header naming another tenant's domain with the policy answer, and keeps one of the key's own", async () => {
+    const { key: otherKey } = await otherProjectKey();
+    const { domain: theirs } = await verifiedDomain(otherKey);
+    const client = transport({ port: smtp.starttls, secure: false });
+    const message = { from: `app@${domain}`, to: 'success@simulator.amazonses.com', text: 'x' };
+    await expect(
+      client.sendMail({ ...message, sender: `ceo@${theirs}`, subject: `Sender theirs ${Date.now()}` }),
+    ).rejects.toMatchObject({
+      responseCode: 550,
+      response: expect.stringMatching(/^550 5\.7\.1 The Sender header/),
+    });
+    await expect(
+      client.sendMail({ ...message, sender: 'ceo@unverified.example.net', subject: 'Sender unverified' }),
+    ).rejects.toMatchObject({ responseCode: 550, response: expect.stringMatching(/5\.7\.1/) });
+
+    const info = await client.sendMail({
+      ...message,
+      sender: `ops@${domain}`,
+      subject: `Sender ours ${Date.now()}`,
+    });
+    expect(info.response).toMatch(/^250 2\.0\.0 Ok: queued as em_/);
+    const read = await eventually(
+      () => api('GET', `/api/v1/emails/${queuedId(info.response)}`),
+      (response) => response.body.email.status === 'delivered',
+    );
+    const delivered = await (await fetch(`${sesUrl}/_local/mail/${read.body.email.messageId}/raw`)).text();
+    expect(delivered).toMatch(new RegExp(`^Sender: ops@${domain.replace(/\./g, '\\.')}`, 'im'));
+  });
+
   it('answers 550 for an unverified From domain, an all-suppressed message and a message without From', async () => {
     const client = transport({ port: smtp.starttls, secure: false });
     await expect(

@@ -12,10 +12,16 @@ export function holds(grant: KeyGrant, scope: string): boolean {
   return scopes.includes('sending_access') && (scope === 'emails.send' || scope === 'emails.batch');
 }
 
-/** Test keys may send and read, never change domains, webhooks or suppressions. */
+/**
+ * Test keys may send and read, and change only their own test campaigns: never domains,
+ * webhooks, suppressions, keys, lists, contacts, templates or assets (the API refuses them).
+ */
 export const liveOnlyScopes = new Set([
   'domains.write',
   'suppressions.write',
   'webhooks.write',
   'keys.write',
+  'contacts.write',
+  'templates.write',
+  'assets.write',
 ]);

@@ -77,7 +77,8 @@ export interface AcceptOptions {
 }
 
 /**
- * Accepts one email: checks the caller may send from its domain, renders its content
+ * Accepts one email: checks the caller may send from its domain (and name its Sender,
+ * for a relayed message), renders its content
  * (template, derived text part), skips suppressed recipients (all suppressed → 400),
  * counts it against the account's sending windows and monthly quota,
  * stores the record and queues it, now or at `scheduled_at`. A test key's email is

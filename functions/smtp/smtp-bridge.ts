@@ -14,6 +14,8 @@ import { logger } from '#shared/logger.ts';
 import { flushMetrics } from '#shared/metrics.ts';
 import { allows } from '#shared/tenancy/scopes.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
+import { BufferBudget, receiveMessages } from './message-buffer.ts';
+import { createSessionListener } from './session-listener.ts';
 import { replyFor, smtpError } from './smtp-replies.ts';
 
 export interface SmtpBridgeOptions {
@@ -22,6 +24,13 @@ export interface SmtpBridgeOptions {
   cert: string | Buffer;
   /** The name in the greeting and EHLO. */
   hostname: string;
+  /**
+   * Every connection starts with the load balancer's PROXY protocol v2 header, which names
+   * the client (closed without one); off, the socket's own address is the client's.
+   */
+  proxyProtocol: boolean;
+  /** Bytes of messages held at once across all sessions; past them a message is answered 452 (see `relayBufferBudget`). */
+  bufferBudgetBytes: number;
 }
 
 /** Open connections per relay process, in all and from one client address. */
@@ -216,9 +225,11 @@ async function acceptMessage(raw: Buffer, session: Session): Promise<string> {
 const nonAscii = () =>
   smtpError(553, '5.6.7 Non-ASCII local parts are not supported: SES does not send to or from them');
 
-function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerOptions {
+function serverOptions(options: SmtpBridgeOptions, secure: boolean, budget: BufferBudget): SMTPServerOptions {
   return {
     secure,
+    // The session listener hands over plain sockets (after the PROXY header): the TLS of 465 starts in the session.
+    needsUpgrade: secure,
     key: options.key,
     cert: options.cert,
     name: options.hostname,
@@ -330,30 +341,18 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean): SMTPServerO
       }
       callback();
     },
-    onData(stream, session: Session, callback) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      // Counted as it streams: past the limit nothing more is kept, so an oversize message costs no memory.
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= maxMessageBytes) chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        if (size > maxMessageBytes || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-          return callback(smtpError(552, '5.3.4 Message exceeds the 40 MB limit'));
-        }
-        acceptMessage(Buffer.concat(chunks), session)
-          .then(
-            (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
-            (error: unknown) => {
-              if (!(error instanceof Error && 'code' in error))
-                logger.error('SMTP message failed', { error });
-              callback(replyFor(error));
-            },
-          )
-          .finally(flushMetrics);
-      });
-    },
+    // Held only within the size limit and the relay's budget; otherwise read to its end and dropped.
+    onData: receiveMessages(maxMessageBytes, budget, (raw, session: Session) =>
+      acceptMessage(raw, session)
+        .then(
+          (id) => `2.0.0 Ok: queued as ${id}`,
+          (error: unknown) => {
+            if (!(error instanceof Error && 'code' in error)) logger.error('SMTP message failed', { error });
+            throw replyFor(error);
+          },
+        )
+        .finally(flushMetrics),
+    ),
   };
 }
 
@@ -369,27 +368,28 @@ export interface SmtpBridge {
 
 /** The relay: STARTTLS on the submission port (587) and implicit TLS on 465. */
 export function createSmtpBridge(options: SmtpBridgeOptions): SmtpBridge {
-  const submission = new SMTPServer(serverOptions(options, false));
-  const implicit = new SMTPServer(serverOptions(options, true));
+  const budget = new BufferBudget(options.bufferBudgetBytes);
+  const submission = new SMTPServer(serverOptions(options, false, budget));
+  const implicit = new SMTPServer(serverOptions(options, true, budget));
   for (const server of [submission, implicit]) {
     server.on('error', (error) => logger.warn('SMTP session error', { error }));
   }
-  const listenOn = (server: SMTPServer, port: number, host: string) =>
-    new Promise<number>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.listen(port, host, () => resolve((server.server.address() as { port: number }).port));
+  const listenerOf = (server: SMTPServer) =>
+    createSessionListener(server, {
+      proxyProtocol: options.proxyProtocol,
+      headerTimeoutMs: 10_000,
+      maxPending: maxConnections,
     });
+  const listeners = { starttls: listenerOf(submission), implicitTls: listenerOf(implicit) };
   return {
     async listen(ports, host = '127.0.0.1') {
       return {
-        starttls: await listenOn(submission, ports.starttls, host),
-        implicitTls: await listenOn(implicit, ports.implicitTls, host),
+        starttls: await listeners.starttls.listen(ports.starttls, host),
+        implicitTls: await listeners.implicitTls.listen(ports.implicitTls, host),
       };
     },
     async close() {
-      await Promise.all(
-        [submission, implicit].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-      );
+      await Promise.all(Object.values(listeners).map((listener) => listener.drain(30_000)));
     },
   };
 }

@@ -41,8 +41,9 @@ export interface SmtpRelayProps {
  * The SMTP relay: two arm64 Fargate tasks in two Availability Zones behind a Network Load
  * Balancer that passes TCP through on 587 and 465, so the bridge itself terminates TLS
  * (STARTTLS needs the plain start of the conversation, which an NLB TLS listener would
- * not allow) with the operator's certificate from Secrets Manager. The tasks scale on
- * the number of open connections.
+ * not allow) with the operator's certificate from Secrets Manager. Each connection starts
+ * with a PROXY protocol v2 header naming the client, which the relay's per-client limits
+ * key on. The tasks scale on the number of open connections.
  */
 export class SmtpRelay extends Construct {
   readonly loadBalancer: NetworkLoadBalancer;
@@ -67,9 +68,10 @@ export class SmtpRelay extends Construct {
     });
     const certificate = Secret.fromSecretCompleteArn(this, 'Certificate', props.certificateSecretArn);
 
+    const memoryLimitMiB = 512;
     const task = new FargateTaskDefinition(this, 'Task', {
       cpu: 256,
-      memoryLimitMiB: 512,
+      memoryLimitMiB,
       runtimePlatform: {
         cpuArchitecture: CpuArchitecture.ARM64,
         operatingSystemFamily: OperatingSystemFamily.LINUX,
@@ -81,7 +83,14 @@ export class SmtpRelay extends Construct {
         platform: Platform.LINUX_ARM64,
         exclude: ['node_modules', 'cdk.out', '.mailroom', '.git', 'test', 'infra'],
       }),
-      environment: { POWERTOOLS_SERVICE_NAME: 'mailroom-smtp', POWERTOOLS_LOG_LEVEL: 'INFO' },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'mailroom-smtp',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The load balancer's target groups write a PROXY protocol v2 header naming each client.
+        SMTP_PROXY_PROTOCOL: 'v2',
+        // Sizes how many bytes of messages the relay holds at once.
+        SMTP_TASK_MEMORY_MIB: String(memoryLimitMiB),
+      },
       secrets: {
         SMTP_TLS_CERT: EcsSecret.fromSecretsManager(certificate, 'cert'),
         SMTP_TLS_KEY: EcsSecret.fromSecretsManager(certificate, 'key'),
@@ -118,13 +127,24 @@ export class SmtpRelay extends Construct {
       vpc,
       description: 'Mailroom SMTP relay tasks',
     });
-    securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(587), 'SMTP submission (STARTTLS)');
-    securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(465), 'SMTP over TLS');
+    // Only the load balancer reaches the tasks (from its addresses in the VPC): the relay
+    // trusts the PROXY header at the start of every connection, which a client reaching a
+    // task's public address directly could forge.
+    securityGroup.addIngressRule(
+      Peer.ipv4(vpc.vpcCidrBlock),
+      Port.tcp(587),
+      'SMTP submission (STARTTLS) from the load balancer',
+    );
+    securityGroup.addIngressRule(
+      Peer.ipv4(vpc.vpcCidrBlock),
+      Port.tcp(465),
+      'SMTP over TLS from the load balancer',
+    );
     securityGroup.addIngressRule(Peer.ipv4(vpc.vpcCidrBlock), Port.tcp(8080), 'Load balancer health checks');
     Validations.of(securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason:
-        'SMTP submission is public by design; AUTH is offered only after TLS and failed AUTH is limited per IP.',
+        'Every rule admits only the VPC’s own CIDR block (a token the check cannot resolve), where the load balancer’s addresses are.',
     });
 
     const service = new FargateService(this, 'Service', {
@@ -162,6 +182,9 @@ export class SmtpRelay extends Construct {
           interval: Duration.seconds(10),
         },
         deregistrationDelay: Duration.seconds(30),
+        // IP targets see the load balancer's address, not the client's: the header names the
+        // client, so per-client limits (connections, failed logins) do not lock out everyone.
+        proxyProtocolV2: true,
       });
       this.targetGroups.push({ port, group });
       if (port === 587) {

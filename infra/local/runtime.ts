@@ -45,6 +45,7 @@ import { localAccountId, localAws } from './local-aws.ts';
 import { credentialsOf, eventSourceId, LocalFunctions, localEnvironment } from './local-functions.ts';
 import { localQueueUrl, type Messaging, startMessaging } from './messaging.ts';
 import { close, freePort, listen } from './ports.ts';
+import { targetGroupWritesProxyHeader } from './proxy-front.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startScheduler } from './scheduler.ts';
 import { generateSecretString, LocalSecrets } from './secrets-server.ts';
@@ -361,6 +362,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       localEnvironment(smtpDeployment, gateway.endpoint, localValues),
       { SMTP_TLS_CERT: certificate.cert, SMTP_TLS_KEY: certificate.key },
       smtpPorts,
+      {
+        starttls: targetGroupWritesProxyHeader(synthesized, 587),
+        implicitTls: targetGroupWritesProxyHeader(synthesized, 465),
+      },
     );
     stops.push(() => smtpTask.stop());
     stops.push(() => functions.stop());

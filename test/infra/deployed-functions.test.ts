@@ -131,7 +131,10 @@ for (const [variant, settings] of Object.entries(variants)) {
       expect([...deployments.keys()].sort()).toEqual(expected.map((fn) => fn.id).sort());
       for (const deployment of deployments.values()) {
         const carried = variablesOf(deployment.definition.capabilities);
-        const own = deployment.definition.kind === 'task' ? ['SMTP_HOSTNAME'] : [];
+        const own =
+          deployment.definition.kind === 'task'
+            ? ['SMTP_HOSTNAME', 'SMTP_PROXY_PROTOCOL', 'SMTP_TASK_MEMORY_MIB']
+            : [];
         const stray = Object.keys(deployment.environment).filter(
           (name) => !carried.has(name) && !houseVariables.has(name) && !own.includes(name),
         );

@@ -502,6 +502,60 @@ describe('the SMTP relay', () => {
     });
   });
 
+  it('has the load balancer name each client in a PROXY protocol v2 header, which the relay expects', () => {
+    // Prepare: IP targets over TCP see the load balancer's addresses, never the client's.
+    const groups = Object.values(relayResources).filter(
+      (r) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    );
+    const task = Object.values(relayResources).find((r) => r.Type === 'AWS::ECS::TaskDefinition') as Resource;
+    const environment = Object.fromEntries(
+      (task.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[]).map(
+        ({ Name, Value }) => [Name, Value],
+      ),
+    );
+
+    // Assess: both ports' groups write the header, and the relay reads it.
+    expect(groups.map((group) => group.Properties.Port).sort()).toEqual([465, 587]);
+    for (const group of groups) {
+      expect(group.Properties.TargetType).toBe('ip');
+      expect(group.Properties.TargetGroupAttributes).toContainEqual({
+        Key: 'proxy_protocol_v2.enabled',
+        Value: 'true',
+      });
+    }
+    expect(environment.SMTP_PROXY_PROTOCOL).toBe('v2');
+  });
+
+  it('lets only the load balancer reach the relay’s ports, so no client can write a header of its own', () => {
+    const vpc = Object.entries(relayResources).find(([, r]) => r.Type === 'AWS::EC2::VPC')?.[0];
+    const group = Object.values(relayResources).find(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription === 'Mailroom SMTP relay tasks',
+    ) as Resource;
+    const ingress = group.Properties.SecurityGroupIngress as Record<string, unknown>[];
+
+    for (const port of [587, 465, 8080]) {
+      expect(ingress.filter((rule) => rule.FromPort === port)).toEqual([
+        expect.objectContaining({ CidrIp: { 'Fn::GetAtt': [vpc, 'CidrBlock'] }, ToPort: port }),
+      ]);
+    }
+    expect(ingress.filter((rule) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0')).toEqual([]);
+  });
+
+  it('sizes the relay’s message buffers from the task’s memory', () => {
+    const task = Object.values(relayResources).find((r) => r.Type === 'AWS::ECS::TaskDefinition') as Resource;
+    const environment = task.Properties.ContainerDefinitions[0].Environment as {
+      Name: string;
+      Value: string;
+    }[];
+
+    expect(environment).toContainEqual({
+      Name: 'SMTP_TASK_MEMORY_MIB',
+      Value: String(task.Properties.Memory),
+    });
+    expect(task.Properties.Memory).toBe('512');
+  });
+
   it('takes its TLS certificate from Secrets Manager and tells the API where it answers', () => {
     const task = Object.values(relayResources).find((r) => r.Type === 'AWS::ECS::TaskDefinition') as Resource;
     const secrets = task.Properties.ContainerDefinitions[0].Secrets.map((s: { Name: string }) => s.Name);

@@ -266,7 +266,7 @@ describe('SMTP relay', () => {
     }
   });
 
-  it('caps the connections one address holds open', async () => {
+  it('caps the connections one client holds open, not those of the load balancer', async () => {
     // From an address of its own (all of 127/8 is this machine), so no other test is capped.
     const open = (localAddress: string) =>
       new Promise<{ socket: ReturnType<typeof connect>; greeting: string }>((resolve, reject) => {
@@ -295,13 +295,15 @@ describe('SMTP relay', () => {
     );
   });
 
-  it('counts failed logins across all of an address’s connections', async () => {
-    const from = (password: string) =>
+  it('counts failed logins across all of a client’s connections, and locks out that client only', async () => {
+    // Every connection reaches the relay from the load balancer's stand-in (127.0.0.1), as on
+    // AWS all reach it from the load balancer: only its PROXY header tells the clients apart.
+    const from = (password: string, localAddress = '127.0.0.2') =>
       nodemailer.createTransport({
         host: smtp.host,
         port: smtp.starttls,
         requireTLS: true,
-        localAddress: '127.0.0.2',
+        localAddress,
         auth: { user: 'anything', pass: password },
         tls: { ca: smtp.certificate, servername: 'localhost' },
       });
@@ -319,8 +321,12 @@ describe('SMTP relay', () => {
     );
     expect(outcomes.filter((code) => code === 535).length).toBeLessThanOrEqual(10);
     expect(outcomes.filter((code) => code === 421).length).toBeGreaterThanOrEqual(10);
-    // Even the right key waits out the address's lockout.
+    // Even the right key waits out the client's lockout.
     await expect(from(key).sendMail(message)).rejects.toMatchObject({ responseCode: 421 });
+    // Another client, through the same load balancer, is not held back: it logs in and sends.
+    expect((await from(key, '127.0.0.5').sendMail(message)).response).toMatch(
+      /^250 2\.0\.0 Ok: queued as em_/,
+    );
   });
 
   it('holds a domain-limited key’s envelope sender to its domains too', async () => {

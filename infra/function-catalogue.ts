@@ -9,7 +9,7 @@
  */
 import type { CapabilityName } from '#shared/capabilities.ts';
 import { type QueueKey, queues, scheduledJobs, smtpRelayTask } from '#shared/resources.ts';
-import { routeCapabilities, routeKey, routes } from '../functions/routes.ts';
+import { type Route, routeCapabilities, routeKey, routes } from '../functions/routes.ts';
 
 export type FunctionKind = 'route' | 'queue' | 'job' | 'task';
 
@@ -31,14 +31,19 @@ export const queueFunctionId = (key: QueueKey) => `queue:${key}`;
 export const jobFunctionId = (key: keyof typeof scheduledJobs) => `job:${key}`;
 export const smtpTaskId = 'task:smtpRelay';
 
-export const deployedFunctions: readonly DeployedFunction[] = [
-  ...routes.map((route) => ({
+/** A route's function: made from its row alone (so a stack can be built from any route table). */
+export function routeFunction(route: Route): DeployedFunction {
+  return {
     id: routeFunctionId(route),
-    kind: 'route' as const,
+    kind: 'route',
     entry: route.entry,
     capabilities: routeCapabilities(route),
     timeoutSeconds: route.timeoutSeconds ?? routeTimeoutSeconds,
-  })),
+  };
+}
+
+export const deployedFunctions: readonly DeployedFunction[] = [
+  ...routes.map(routeFunction),
   ...(Object.keys(queues) as QueueKey[]).map((key) => ({
     id: queueFunctionId(key),
     kind: 'queue' as const,

@@ -27,7 +27,7 @@ import {
   signingSecret,
   table as tableDefinition,
 } from '#shared/resources.ts';
-import { routes } from '../functions/routes.ts';
+import { type Route, routes } from '../functions/routes.ts';
 import { type DeploymentSettings, isProduction, parseDeploymentConfig } from './config.ts';
 import { MailroomAlarms } from './constructs/alarms.ts';
 import { AssetStore } from './constructs/asset-store.ts';
@@ -55,14 +55,20 @@ const sesEvents: Record<(typeof configurationSetDefinition.eventTypes)[number], 
 };
 
 /**
- * Mailroom in one stack: API → table + send queue → sender → SES; SES events → SNS →
- * events queue → events worker; alarms on all of it. Every name, key, batch size and
- * redrive setting comes from `shared/resources.ts` and `functions/routes.ts`, which the
- * local runtime uses too; the deployment's settings from `infra/config.ts`.
+ * Mailroom: API → table + send queue → sender → SES; SES events → SNS → events queue →
+ * events worker; alarms on all of it. This stack holds what everything shares (the
+ * table, queues, buckets, topics, key, secret, the HTTP API and its stage), the queue
+ * workers, the scheduled jobs, the SMTP relay, the console and every alarm; the routes'
+ * functions live in one nested stack per area of the API (`MailroomHttpApi`). Every
+ * name, key, batch size and redrive setting comes from `shared/resources.ts` and
+ * `functions/routes.ts`, which the local runtime uses too; the deployment's settings
+ * from `infra/config.ts`.
  */
 export interface MailroomStackProps extends StackProps {
   /** Deployment settings (CDK context in `infra/app.ts`); validated here, defaults when absent. */
   readonly settings?: DeploymentSettings;
+  /** The route table; the real one unless a test measures the stacks with a larger one. */
+  readonly routes?: readonly Route[];
 }
 
 export class MailroomStack extends Stack {
@@ -192,7 +198,10 @@ export class MailroomStack extends Stack {
       smtpHost = config.smtpHostname ?? relay.loadBalancer.loadBalancerDnsName;
     }
 
-    const http = new MailroomHttpApi(this, 'Http', { routes, resources: { ...resources, smtpHost } });
+    const http = new MailroomHttpApi(this, 'Http', {
+      routes: props.routes ?? routes,
+      resources: { ...resources, smtpHost },
+    });
     alarms.httpApi(http.api);
     const consoleSite = new ConsoleSite(this, 'Console', {
       api: http.api,

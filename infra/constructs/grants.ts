@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Names, Reference, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -62,6 +62,26 @@ export function grantObjects(bucket: IBucket, grantee: IGrantable, access: reado
 export function acknowledgeWildcard(grantee: IGrantable, resource: string, reason: string) {
   const principal = grantee.grantPrincipal;
   if (!(principal instanceof Construct)) return;
-  const finding = flattenCfnReference(Stack.of(principal).resolve(resource));
+  const finding = findingOf(principal, resource);
   Validations.of(principal).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+}
+
+/**
+ * The resource as cdk-nag names it in the principal's own template. A reference to a
+ * resource of another stack (a nested route stack's grant on the parent's bucket) is a
+ * parameter there, named as CDK names the parameters it makes for such references.
+ */
+function findingOf(principal: Construct, resource: string): string {
+  const stack = Stack.of(principal);
+  return Tokenization.reverseString(resource)
+    .mapTokens({
+      mapToken: (token) => {
+        if (token instanceof Reference && Stack.of(token.target) !== stack) {
+          const parameter = `referenceto${Names.nodeUniqueId(token.target.node)}${token.displayName}`;
+          return `<${parameter.replace(/[^A-Za-z0-9]/g, '')}>`;
+        }
+        return flattenCfnReference(stack.resolve(token));
+      },
+    })
+    .join({ join: (left, right) => `${left}${right}` }) as string;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   type AddToPrincipalPolicyResult,
   PolicyDocument,
@@ -8,7 +8,7 @@ import {
   type RoleProps,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -110,6 +110,7 @@ export class MailroomFunction extends NodejsFunction {
       },
     });
     markDeployed(this, props.definition.id);
+    withoutDependsOnRole(this.node.defaultChild as CfnFunction, role.node.defaultChild as CfnResource);
     provideCapabilities(
       this,
       { grantee: this, setVariable: (name, value) => this.addEnvironment(name, value) },
@@ -122,4 +123,26 @@ export class MailroomFunction extends NodejsFunction {
       reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
     });
   }
+}
+
+/**
+ * Drops the function's `DependsOn` its own role, keeping any other. The CDK adds it for
+ * roles whose grants sit in a separate policy resource; here every grant is inline in
+ * the role, and the function's `Role` (a `GetAtt` of it) already makes CloudFormation
+ * create the role first, so the extra `DependsOn` only earns a cfn-lint warning (W3005).
+ */
+function withoutDependsOnRole(fn: CfnFunction, role: CfnResource) {
+  fn.addOverride(
+    'DependsOn',
+    Lazy.any({
+      produce: () => {
+        const others = fn
+          .obtainDependencies()
+          .filter(
+            (dependency) => CfnResource.isCfnResource(dependency) && dependency !== role,
+          ) as CfnResource[];
+        return others.length > 0 ? others.map((dependency) => dependency.logicalId) : undefined;
+      },
+    }),
+  );
 }

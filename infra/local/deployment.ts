@@ -3,7 +3,7 @@ import { type DeployedFunction, deployedFunctions } from '../function-catalogue.
 import type { PolicyStatement } from './iam/policy.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 import type { GeneratedSecret } from './secrets-server.ts';
-import type { CfnResource, CfnTemplate, CfnValue } from './synthesized-stack.ts';
+import type { CfnResource, CfnTemplate, CfnValue, SynthesizedStack } from './synthesized-stack.ts';
 
 /** What a marked resource of the template is called locally: its `Ref` and its attributes. */
 export interface LocalResource {
@@ -34,16 +34,20 @@ const pseudoParameters: Record<string, string> = {
   'AWS::NoValue': '',
 };
 
+type Resolve = (value: CfnValue) => CfnValue;
+
 /**
  * Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split)
- * against the local resources. A reference to a resource the local runtime does not
- * stand in for resolves through `unknown`.
+ * against the local resources. A nested stack's parameter resolves to what its parent
+ * passes it (`parameter`), resolved in the parent. A reference to a resource the local
+ * runtime does not stand in for resolves through `unknown`.
  */
 function resolver(
   template: CfnTemplate,
   locals: Record<string, LocalResource>,
   unknown: (logicalId: string, attribute?: string) => string,
-) {
+  parameter: (name: string) => CfnValue | undefined = () => undefined,
+): Resolve {
   const localOf = (logicalId: string): LocalResource | undefined => {
     const marker = template.Resources[logicalId]?.Metadata?.[resourceMetadataKey];
     return typeof marker === 'string' ? locals[marker] : undefined;
@@ -53,7 +57,7 @@ function resolver(
     if (Array.isArray(value)) return value.map(resolve);
     if ('Ref' in value) {
       const name = value.Ref as string;
-      return pseudoParameters[name] ?? localOf(name)?.ref ?? unknown(name);
+      return pseudoParameters[name] ?? localOf(name)?.ref ?? parameter(name) ?? unknown(name);
     }
     if ('Fn::GetAtt' in value) {
       const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
@@ -84,26 +88,51 @@ function referencedId(value: CfnValue): string | undefined {
 }
 
 /**
- * Every function of the catalogue as the synthesized template deployed it: its
- * environment and its role's policy statements, resolved to local names and ARNs. A
- * catalogue function missing from the template, or an environment variable pointing at
- * something the local runtime cannot stand in for, fails here, loudly.
+ * Every function of the catalogue as the synthesized stack deployed it, nested stacks
+ * included: its environment and its role's policy statements, resolved to local names
+ * and ARNs. A catalogue function missing from every template, or an environment
+ * variable pointing at something the local runtime cannot stand in for, fails here, loudly.
  */
 export function functionDeployments(
-  template: CfnTemplate,
+  stack: SynthesizedStack,
   locals: Record<string, LocalResource>,
 ): Map<string, FunctionDeployment> {
+  const deployments = new Map<string, FunctionDeployment>();
+  collectDeployments(stack, locals, deployments, { strictly: () => undefined, leniently: () => undefined });
+  const missing = deployedFunctions.filter((fn) => !deployments.has(fn.id) && fn.kind !== 'task');
+  if (missing.length > 0) throw new Error(`Not in the template: ${missing.map((fn) => fn.id).join(', ')}`);
+  return deployments;
+}
+
+/** How a template's parameters resolve: to the values its parent passes, resolved there. */
+interface Parameters {
+  strictly: (name: string) => CfnValue | undefined;
+  leniently: (name: string) => CfnValue | undefined;
+}
+
+function collectDeployments(
+  { template, nested }: SynthesizedStack,
+  locals: Record<string, LocalResource>,
+  deployments: Map<string, FunctionDeployment>,
+  parameters: Parameters,
+) {
   const resources = Object.entries(template.Resources);
-  const strictly = resolver(template, locals, (logicalId, attribute) => {
-    throw new Error(
-      `The local runtime has no stand-in for ${logicalId}${attribute ? `.${attribute}` : ''} (${template.Resources[logicalId]?.Type})`,
-    );
-  });
+  const strictly = resolver(
+    template,
+    locals,
+    (logicalId, attribute) => {
+      throw new Error(
+        `The local runtime has no stand-in for ${logicalId}${attribute ? `.${attribute}` : ''} (${template.Resources[logicalId]?.Type})`,
+      );
+    },
+    parameters.strictly,
+  );
   // Policies may name resources with no local stand-in (log groups, X-Ray): such a statement matches nothing here.
   const leniently = resolver(
     template,
     locals,
     (logicalId, attribute) => `unresolved:${logicalId}:${attribute ?? 'Ref'}`,
+    parameters.leniently,
   );
 
   // A role's statements: its inline policies' and those of every policy attached to it.
@@ -122,7 +151,6 @@ export function functionDeployments(
       .flatMap(([, policy]) => leniently(policy.Properties?.PolicyDocument.Statement) as PolicyStatement[]),
   ];
 
-  const deployments = new Map<string, FunctionDeployment>();
   for (const [logicalId, resource] of resources) {
     const id = resource.Metadata?.[functionMetadataKey];
     if (typeof id !== 'string') continue;
@@ -130,16 +158,22 @@ export function functionDeployments(
     if (!definition) throw new Error(`The template's ${logicalId} is ${id}, which the catalogue lacks`);
     deployments.set(id, deploymentOf(definition, resource, statementsOfRole, strictly));
   }
-  const missing = deployedFunctions.filter((fn) => !deployments.has(fn.id) && fn.kind !== 'task');
-  if (missing.length > 0) throw new Error(`Not in the template: ${missing.map((fn) => fn.id).join(', ')}`);
-  return deployments;
+
+  for (const [logicalId, child] of Object.entries(nested)) {
+    // What the parent passes the nested stack, resolved only when the nested stack uses it.
+    const passed = (template.Resources[logicalId]?.Properties?.Parameters ?? {}) as Record<string, CfnValue>;
+    collectDeployments(child, locals, deployments, {
+      strictly: (name) => (name in passed ? strictly(passed[name]) : undefined),
+      leniently: (name) => (name in passed ? leniently(passed[name]) : undefined),
+    });
+  }
 }
 
 function deploymentOf(
   definition: DeployedFunction,
   resource: CfnResource,
   statementsOfRole: (roleId: string) => PolicyStatement[],
-  resolve: (value: CfnValue) => CfnValue,
+  resolve: Resolve,
 ): FunctionDeployment {
   const properties = resource.Properties ?? {};
   if (resource.Type === 'AWS::ECS::TaskDefinition') {
@@ -174,11 +208,16 @@ function deploymentOf(
   };
 }
 
-/** The `GenerateSecretString` of the template's secret marked `name` (`secret:signingKeys`). */
-export function generatedSecretOf(template: CfnTemplate, name: string): GeneratedSecret {
-  const resource = Object.values(template.Resources).find(
-    (candidate) => candidate.Metadata?.[resourceMetadataKey] === name,
-  );
+/** Every template of a synthesized stack: its own, then its nested stacks' (depth first). */
+function templatesOf(stack: SynthesizedStack): CfnTemplate[] {
+  return [stack.template, ...Object.values(stack.nested).flatMap(templatesOf)];
+}
+
+/** The `GenerateSecretString` of the stack's secret marked `name` (`secret:signingKeys`). */
+export function generatedSecretOf(stack: SynthesizedStack, name: string): GeneratedSecret {
+  const resource = templatesOf(stack)
+    .flatMap((template) => Object.values(template.Resources))
+    .find((candidate) => candidate.Metadata?.[resourceMetadataKey] === name);
   const spec = resource?.Properties?.GenerateSecretString as Record<string, unknown> | undefined;
   if (!spec) throw new Error(`No generated secret ${name} in the template`);
   return {

@@ -1,6 +1,7 @@
 /**
  * Synthesizes the Mailroom stack in a worker thread (so the CDK's few seconds of work run
- * beside the stand-ins' start-up) and posts back its CloudFormation template. Bundling
+ * beside the stand-ins' start-up) and posts back its CloudFormation template with its
+ * nested stacks' (read from the assembly before it is removed). Bundling
  * is skipped: the local runtime needs the template's environments and policies, not the
  * Lambda zips.
  */
@@ -11,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { App } from 'aws-cdk-lib';
 import type { DeploymentSettings } from '../config.ts';
 import { MailroomStack } from '../mailroom-stack.ts';
+import { synthesizedStackOf } from './nested-templates.ts';
 
 const { settings } = workerData as { settings: DeploymentSettings };
 const outdir = mkdtempSync(join(tmpdir(), 'mailroom-synth-'));
@@ -20,8 +22,7 @@ try {
     settings,
     env: { account: '000000000000', region: 'us-east-1' },
   });
-  const template = app.synth().getStackByName(stack.stackName).template;
-  parentPort?.postMessage({ template });
+  parentPort?.postMessage({ stack: synthesizedStackOf(stack, app.synth()) });
 } catch (error) {
   parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
 } finally {

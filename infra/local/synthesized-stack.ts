@@ -15,6 +15,17 @@ export interface CfnResource {
 
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
+  Parameters?: Record<string, CfnValue>;
+  Outputs?: Record<string, { Value: CfnValue }>;
+}
+
+/**
+ * A synthesized stack: its template and its nested stacks, keyed by the logical id of
+ * the `AWS::CloudFormation::Stack` resource that creates each in this template.
+ */
+export interface SynthesizedStack {
+  template: CfnTemplate;
+  nested: Record<string, SynthesizedStack>;
 }
 
 const root = join(import.meta.dirname, '..', '..');
@@ -48,30 +59,30 @@ function fingerprint(settings: DeploymentSettings): string {
 
 /**
  * The stack exactly as `cdk synth` would build it for `settings` (without the Lambda
- * bundles). The template is kept under `cacheDir`, named by a fingerprint of the
+ * bundles), nested stacks included. The templates are kept under `cacheDir`, named by a fingerprint of the
  * settings and of every file it can depend on, so a start after no change to the stack
  * skips the CDK's seconds of work and a start after any change synthesizes anew.
  */
 export async function synthesizeStack(
   settings: DeploymentSettings,
   cacheDir = join(root, 'node_modules', '.cache', 'mailroom-synth'),
-): Promise<CfnTemplate> {
+): Promise<SynthesizedStack> {
   const cached = join(cacheDir, `${fingerprint(settings)}.json`);
-  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as CfnTemplate;
-  const template = await synthesize(settings);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as SynthesizedStack;
+  const stack = await synthesize(settings);
   mkdirSync(cacheDir, { recursive: true });
   // Written aside, then renamed: a start running beside this one never reads half a file.
   const partial = `${cached}.${process.pid}`;
-  writeFileSync(partial, JSON.stringify(template));
+  writeFileSync(partial, JSON.stringify(stack));
   renameSync(partial, cached);
-  return template;
+  return stack;
 }
 
-function synthesize(settings: DeploymentSettings): Promise<CfnTemplate> {
+function synthesize(settings: DeploymentSettings): Promise<SynthesizedStack> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(import.meta.dirname, 'synth-worker.ts'), { workerData: { settings } });
-    worker.once('message', (message: { template?: CfnTemplate; error?: string }) => {
-      if (message.template) resolve(message.template);
+    worker.once('message', (message: { stack?: SynthesizedStack; error?: string }) => {
+      if (message.stack) resolve(message.stack);
       else reject(new Error(`cdk synth failed: ${message.error}`));
     });
     worker.once('error', reject);

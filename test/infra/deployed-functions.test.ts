@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variablesOf } from '#shared/capabilities.ts';
@@ -12,8 +11,8 @@ import { resourceMetadataKey } from '../../infra/constructs/deployed-ids.ts';
 import { esbuildOptions } from '../../infra/constructs/lambda-defaults.ts';
 import { deployedFunctions } from '../../infra/function-catalogue.ts';
 import { functionDeployments, type LocalResource } from '../../infra/local/deployment.ts';
-import type { CfnTemplate } from '../../infra/local/synthesized-stack.ts';
-import { MailroomStack } from '../../infra/mailroom-stack.ts';
+import type { SynthesizedStack } from '../../infra/local/synthesized-stack.ts';
+import { synthesizeMailroom, templatesOf } from './synthesized.ts';
 
 /** The settings variants a deployment can take; each function must load under every one. */
 const variants: Record<string, DeploymentSettings> = {
@@ -30,19 +29,21 @@ const variants: Record<string, DeploymentSettings> = {
 /** Variables every function gets from the house defaults, beside its capabilities' own. */
 const houseVariables = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']);
 
-function synthesize(settings: DeploymentSettings): CfnTemplate {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new MailroomStack(app, 'Mailroom', {
+function synthesize(settings: DeploymentSettings): SynthesizedStack {
+  return synthesizeMailroom({
+    id: 'Mailroom',
     settings,
     env: { account: '123456789012', region: 'eu-west-1' },
-  });
-  return app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  }).synthesized;
 }
 
-/** Deployed-looking values for every resource the template marks, as CloudFormation would resolve them. */
-function deployedValues(template: CfnTemplate): Record<string, LocalResource> {
+/** Deployed-looking values for every resource the templates mark, as CloudFormation would resolve them. */
+function deployedValues(stack: SynthesizedStack): Record<string, LocalResource> {
   const values: Record<string, LocalResource> = {};
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+  const resources = templatesOf(stack).flatMap(({ stack: { template } }) =>
+    Object.entries(template.Resources),
+  );
+  for (const [logicalId, resource] of resources) {
     const marker = resource.Metadata?.[resourceMetadataKey];
     if (typeof marker !== 'string') continue;
     const name = `mailroom-${logicalId.toLowerCase()}`;

@@ -1,5 +1,4 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   assetStore,
@@ -10,7 +9,7 @@ import {
   signingSecret,
 } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
-import { MailroomStack } from '../../infra/mailroom-stack.ts';
+import { flattenedResources, flattenedTemplate, synthesizeMailroom } from './synthesized.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON, read by path in assertions.
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -19,11 +18,11 @@ let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  // Skip esbuild bundling: these tests are about the template, not the bundles.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(new MailroomStack(app, 'Test'));
-  resources = template.toJSON().Resources;
-});
+  // The parent stack and its nested route stacks read as one template (a minute on a busy machine).
+  const { synthesized } = synthesizeMailroom();
+  template = flattenedTemplate(synthesized);
+  resources = flattenedResources(synthesized) as Record<string, Resource>;
+}, 300_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -55,32 +54,37 @@ function functionByDescription(description: string): [string, Resource] {
 }
 
 describe('API', () => {
-  it('invokes the route functions with one role that may invoke those and nothing else', () => {
-    // Only the schedules' rules hold a permission of their own.
-    const permitted = ofType('AWS::Lambda::Permission').map(
-      ([, permission]) => permission.Properties.Principal,
+  it('lets the API invoke each route function for its own route alone, with no role that lists them', () => {
+    // A permission per route function (API Gateway's), one per schedule (EventBridge's), nothing else.
+    const permissions = ofType('AWS::Lambda::Permission');
+    const byApi = permissions.filter(
+      ([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com',
     );
-    expect(new Set(permitted)).toEqual(new Set(['events.amazonaws.com']));
-    const integrations = ofType('AWS::ApiGatewayV2::Integration');
-    const roleIds = new Set(
-      integrations.map(([, integration]) => integration.Properties.CredentialsArn['Fn::GetAtt'][0]),
+    expect(new Set(permissions.map(([, permission]) => permission.Properties.Principal))).toEqual(
+      new Set(['apigateway.amazonaws.com', 'events.amazonaws.com']),
     );
-    expect(roleIds.size).toBe(1);
-    const [roleId = ''] = [...roleIds];
-    expect(resources[roleId]?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({
-        Action: 'sts:AssumeRole',
-        Principal: { Service: 'apigateway.amazonaws.com' },
-      }),
-    ]);
-    const statements = statementsOfRole(roleId);
-    expect(statements).toHaveLength(1);
-    expect(statements[0]?.Action).toBe('lambda:InvokeFunction');
-    const invoked = ((statements[0]?.Resource ?? []) as { 'Fn::GetAtt': [string, string] }[]).map(
-      (arn) => arn['Fn::GetAtt'][0],
-    );
-    const routeFunctions = routes.map((route) => functionByDescription(`${route.method} ${route.path}`)[0]);
-    expect(invoked.sort()).toEqual(routeFunctions.sort());
+    expect(byApi).toHaveLength(routes.length);
+    const apiId = ofType('AWS::ApiGatewayV2::Api')[0]?.[0];
+    for (const route of routes) {
+      const [functionId] = functionByDescription(`${route.method} ${route.path}`);
+      const own = byApi.filter(
+        ([, permission]) => permission.Properties.FunctionName['Fn::GetAtt'][0] === functionId,
+      );
+      expect(own, `${route.method} ${route.path}`).toHaveLength(1);
+      const permission = own[0]?.[1] as Resource;
+      expect(permission.Properties.Action).toBe('lambda:InvokeFunction');
+      // arn:…:execute-api:<region>:<account>:<api>/<any stage>/<method>/<path>
+      const sourceArn = JSON.stringify(permission.Properties.SourceArn);
+      expect(sourceArn).toContain(JSON.stringify({ Ref: apiId }));
+      expect(sourceArn).toContain(`/*/${route.method === 'ANY' ? '*' : route.method}${route.path}"`);
+    }
+    // API Gateway uses no role, and no role may invoke a function.
+    for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration'))
+      expect(integration.Properties.CredentialsArn).toBeUndefined();
+    for (const statement of allStatements())
+      expect([statement.Action].flat(), JSON.stringify(statement.Resource)).not.toContain(
+        'lambda:InvokeFunction',
+      );
   });
 
   it('has exactly one Lambda and one route per row of the route table', () => {
@@ -463,14 +467,14 @@ describe('the SMTP relay', () => {
   let relayResources: Record<string, Resource>;
 
   beforeAll(() => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new MailroomStack(app, 'WithSmtp', {
+    const { synthesized } = synthesizeMailroom({
+      id: 'WithSmtp',
       env: { account: '123456789012', region: 'us-east-1' },
       settings: { smtp: 'on', smtpCertificateSecretArn: secretArn, smtpHostname: 'smtp.example.com' },
     });
-    relay = Template.fromStack(stack);
-    relayResources = relay.toJSON().Resources;
-  });
+    relay = flattenedTemplate(synthesized);
+    relayResources = flattenedResources(synthesized) as Record<string, Resource>;
+  }, 300_000);
 
   it('is off unless a certificate is configured', () => {
     expect(ofType('AWS::ECS::Service')).toHaveLength(0);
@@ -569,10 +573,8 @@ describe('the SMTP relay', () => {
 
 describe('SES tenants (stack setting)', () => {
   it('lets the sender and the domain routes create, fill and send as per-account tenants', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const template = Template.fromStack(
-      new MailroomStack(app, 'WithTenants', { settings: { sesTenants: 'on' } }),
-    );
+    const { synthesized } = synthesizeMailroom({ id: 'WithTenants', settings: { sesTenants: 'on' } });
+    const template = flattenedTemplate(synthesized);
     const functions = Object.values(template.toJSON().Resources as Record<string, Resource>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );

@@ -7,10 +7,11 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variablesOf } from '#shared/capabilities.ts';
 import type { DeploymentSettings } from '../../infra/config.ts';
-import { resourceMetadataKey } from '../../infra/constructs/deployed-ids.ts';
+import { functionMetadataKey, resourceMetadataKey } from '../../infra/constructs/deployed-ids.ts';
 import { esbuildOptions } from '../../infra/constructs/lambda-defaults.ts';
 import { deployedFunctions } from '../../infra/function-catalogue.ts';
 import { functionDeployments, type LocalResource } from '../../infra/local/deployment.ts';
+import { isAllowed } from '../../infra/local/iam/policy.ts';
 import type { SynthesizedStack } from '../../infra/local/synthesized-stack.ts';
 import { synthesizeMailroom, templatesOf } from './synthesized.ts';
 
@@ -123,7 +124,26 @@ function load(bundle: string, environment: Record<string, string>): Promise<stri
 for (const [variant, settings] of Object.entries(variants)) {
   describe(`every deployed function (${variant})`, () => {
     const template = synthesize(settings);
-    const deployments = functionDeployments(template, deployedValues(template));
+    const values = deployedValues(template);
+    const deployments = functionDeployments(template, values);
+
+    it('resolves a nested route stack’s function through the parameters its parent passes', () => {
+      const id = 'route:POST /api/v1/emails';
+      const inParent = Object.values(template.template.Resources).some(
+        (resource) => resource.Metadata?.[functionMetadataKey] === id,
+      );
+      expect(inParent, 'the route function lives in a nested stack').toBe(false);
+      const deployment = deployments.get(id);
+      const [table, send, bulk] = [values.table, values['queue:send'], values['queue:bulkSend']];
+      expect(deployment?.environment).toMatchObject({ TABLE_NAME: table?.ref, SEND_QUEUE_URL: send?.ref });
+      const may = (action: string, resource = '') =>
+        isAllowed(deployment?.statements ?? [], { action, resource });
+      expect(may('dynamodb:PutItem', table?.attributes.Arn)).toBe(true);
+      expect(may('sqs:SendMessage', send?.attributes.Arn)).toBe(true);
+      // What its capabilities do not name stays denied, locally as on AWS.
+      expect(may('sqs:SendMessage', bulk?.attributes.Arn)).toBe(false);
+      expect(may('dynamodb:Scan', table?.attributes.Arn)).toBe(false);
+    });
 
     it('is in the template, with no variable beyond its capabilities and the house defaults', () => {
       const expected = deployedFunctions.filter(

@@ -12,7 +12,7 @@ import { routes } from '../../functions/routes.ts';
 import { flattenedResources, flattenedTemplate, synthesizeMailroom } from './synthesized.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON, read by path in assertions.
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 
 let template: Template;
 let resources: Record<string, Resource>;
@@ -125,6 +125,8 @@ describe('API', () => {
         },
       });
       expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('WARN');
+      // Its role holds its grants inline: the `Role` reference orders the two, no `DependsOn` needed.
+      expect(fn.DependsOn).toBeUndefined();
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });

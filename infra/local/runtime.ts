@@ -362,9 +362,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       localEnvironment(smtpDeployment, gateway.endpoint, localValues),
       { SMTP_TLS_CERT: certificate.cert, SMTP_TLS_KEY: certificate.key },
       smtpPorts,
+      // The relay's load balancer is in the parent stack (only the routes are nested).
       {
-        starttls: targetGroupWritesProxyHeader(synthesized, 587),
-        implicitTls: targetGroupWritesProxyHeader(synthesized, 465),
+        starttls: targetGroupWritesProxyHeader(synthesized.template, 587),
+        implicitTls: targetGroupWritesProxyHeader(synthesized.template, 465),
       },
     );
     stops.push(() => smtpTask.stop());

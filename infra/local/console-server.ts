@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { consoleHeaders, ensureConsoleBuilt } from '../console.ts';
 import type { ExtraHandler } from './http-adapter.ts';
+import { isLocalHost } from './http-util.ts';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,7 +31,7 @@ export function consoleHandler(localKey: string): ExtraHandler {
     if (path === '/' || path === '/index.html') {
       // The key only for this machine's own names: a page on another name that resolves
       // here (DNS rebinding) gets the sign-in page instead.
-      const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '');
+      const local = isLocalHost(request.headers.host);
       response.writeHead(200, {
         'content-type': types['.html'] as string,
         'cache-control': 'no-store',

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { largeEmailAdvice, restBodyLimitBytes } from '#shared/http/body-limits.ts';
 import type { Route } from '../../functions/routes.ts';
 import { routeFunctionId } from '../function-catalogue.ts';
-import { keepIdleConnections, readBody, sendJson } from './http-util.ts';
+import { isLocalHost, keepIdleConnections, readBody, sendJson } from './http-util.ts';
 
 interface CompiledRoute {
   route: Route;
@@ -40,12 +41,25 @@ function compile(route: Route): CompiledRoute {
 
 const textTypes = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json)/i;
 
+/**
+ * The name the API was reached at, as API Gateway states it (its own domain, never what
+ * the client wrote): the `Host` when it names this machine at this server's port,
+ * otherwise `localhost` at that port. Links and the MCP route's own calls are built from
+ * it, so a forged `Host` cannot send them (or the caller's key) elsewhere.
+ */
+function domainNameOf(request: IncomingMessage): string {
+  const own = `localhost:${request.socket.localPort}`;
+  const host = request.headers.host;
+  return host && isLocalHost(host) && host.endsWith(`:${request.socket.localPort}`) ? host : own;
+}
+
 function toEvent(
   request: IncomingMessage,
   url: URL,
   matched: CompiledRoute,
   params: Record<string, string>,
   body: Buffer,
+  requestId: string,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -71,7 +85,7 @@ function toEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
+      domainName: domainNameOf(request),
       domainPrefix: 'localhost',
       http: {
         method,
@@ -80,7 +94,7 @@ function toEvent(
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey,
       stage: '$default',
       time: now.toUTCString(),
@@ -128,9 +142,12 @@ export function createApiServer(
   extra?: ExtraHandler,
 ): Server {
   const compiled = routes.map(compile).sort((a, b) => b.specificity - a.specificity);
-  return keepIdleConnections(
+  const server = keepIdleConnections(
     createServer(async (request, response) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      // Every answer carries its request id, the ones made here before any function runs too.
+      const requestId = randomUUID();
+      const withId = { 'x-request-id': requestId };
       try {
         if (extra?.(request, response, url)) return;
         const method = request.method ?? 'GET';
@@ -145,34 +162,58 @@ export function createApiServer(
           }
         }
         if (!matched || !values) {
-          sendJson(response, 404, { error: 'Not found.', code: 'not_found' });
+          sendJson(response, 404, { error: 'Not found.', code: 'not_found' }, withId);
           return;
         }
         // API Gateway refuses these before any function runs (with its own body on AWS).
         const body = await readBody(request, restBodyLimitBytes);
         if (body === 'too_large') {
-          sendJson(response, 413, {
-            error: `Request body exceeds 10 MB. ${largeEmailAdvice}`,
-            code: 'payload_too_large',
-          });
+          sendJson(
+            response,
+            413,
+            { error: `Request body exceeds 10 MB. ${largeEmailAdvice}`, code: 'payload_too_large' },
+            withId,
+          );
           return;
         }
         const params: Record<string, string> = {};
         matched.names.forEach((name, index) => {
           params[name] = decodedOrAsSent(values?.[index + 1] ?? '');
         });
-        const event = toEvent(request, url, matched, params, body);
-        writeResult(
-          response,
-          await invoke(routeFunctionId(matched.route), event, event.requestContext.requestId),
-        );
+        const event = toEvent(request, url, matched, params, body, requestId);
+        writeResult(response, await invoke(routeFunctionId(matched.route), event, requestId));
       } catch (error) {
         // What API Gateway answers when the integration fails.
         console.error('local API: handler failed', error);
         if (!response.headersSent)
-          sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' });
+          sendJson(response, 500, { error: 'Internal error.', code: 'internal_error' }, withId);
         else response.end();
       }
     }),
+  );
+  server.on('clientError', answerClientError);
+  return server;
+}
+
+/**
+ * A request Node's parser refused before any handler saw it (header fields over 16 KB,
+ * malformed HTTP): answered in JSON with a request id like every other answer, with the
+ * status Node itself would give.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request header fields are over 16 KB.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request took too long to arrive.']
+        : [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: message, code: 'bad_request' });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nx-request-id: ${randomUUID()}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

@@ -14,6 +14,15 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   return size > limit ? 'too_large' : Buffer.concat(chunks);
 }
 
+/**
+ * Whether a `Host` header names this machine (`localhost`, `127.0.0.1`, `[::1]`, any
+ * port). A page on another name that resolves here (DNS rebinding) names its own host,
+ * so what only this machine may see answers local names only.
+ */
+export function isLocalHost(host: string | undefined): boolean {
+  return /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i.test(host ?? '');
+}
+
 export function sendJson(
   response: ServerResponse,
   status: number,

@@ -74,6 +74,11 @@ export interface AcceptOptions {
   raw?: { mime: Buffer; subject: string; sender?: Mailbox };
   /** Never tracked, whatever the domain or the input say (one-time codes). */
   untracked?: boolean;
+  /**
+   * The subject as the log, webhooks and logs show it, when the real one carries a
+   * secret meant for the recipient alone (a one-time code): only the message has the real one.
+   */
+  shownSubject?: string;
 }
 
 /**
@@ -161,7 +166,7 @@ export async function acceptEmail(
     cc: asList(input.cc),
     bcc: asList(input.bcc),
     replyTo: asList(input.reply_to),
-    subject: content.subject,
+    subject: options.shownSubject ?? content.subject,
     tags: input.tags ?? {},
     templateId: input.template_id,
     suppressed: [...suppressed.keys()],
@@ -186,6 +191,7 @@ export async function acceptEmail(
     bcc,
     replyTo: email.replyTo,
     subject: content.subject,
+    ...(options.shownSubject === undefined ? {} : { shownSubject: options.shownSubject }),
     html: content.html,
     text: content.text,
     ...(options.raw ? { raw: withoutRelayOnlyHeaders(options.raw.mime).toString('base64') } : {}),

@@ -17,7 +17,7 @@ import {
 import { holdForAccount } from '#shared/emails/held-mail.ts';
 import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/emails/send-rate.ts';
-import { systemTags } from '#shared/emails/system-tags.ts';
+import { shownSubjectTag, systemTags } from '#shared/emails/system-tags.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
@@ -35,6 +35,9 @@ export class EmailMissingError extends Error {
 /** A campaign email's counter, written in the same transaction as its status change. */
 const campaignCount = (message: SendMessage, counter: 'sent' | 'failed') =>
   message.campaign ? [campaignCountItem(message.campaign.id, message.emailId, counter)] : [];
+
+/** The subject webhooks and logs may show: never a secret the message carries for its recipient. */
+const subjectShown = (payload: EmailPayload) => payload.shownSubject ?? payload.subject;
 
 /**
  * Marks the email failed (counted for its campaign) and tells the project's webhooks
@@ -57,7 +60,7 @@ export async function failEmail(
       email_id: message.emailId,
       from: payload ? displayOf(payload.from) : undefined,
       to: payload?.to ?? (message.campaign ? [message.campaign.email] : undefined),
-      subject: payload?.subject,
+      subject: payload ? subjectShown(payload) : undefined,
       tags: payload?.tags ?? {},
       reason,
     },
@@ -108,6 +111,9 @@ async function sendCommand(message: SendMessage, payload: EmailPayload): Promise
       { Name: systemTags.projectId, Value: message.projectId },
       { Name: systemTags.accountId, Value: message.accountId },
       ...(message.campaign ? [{ Name: systemTags.campaignId, Value: message.campaign.id }] : []),
+      ...(payload.shownSubject === undefined
+        ? []
+        : [{ Name: systemTags.shownSubject, Value: shownSubjectTag(payload.shownSubject) }]),
       ...Object.entries(payload.tags).map(([Name, Value]) => ({ Name, Value })),
     ],
   });
@@ -149,7 +155,7 @@ async function recordSent(
       email_id: message.emailId,
       from: displayOf(payload.from),
       to: [...payload.to, ...payload.cc, ...payload.bcc],
-      subject: payload.subject,
+      subject: subjectShown(payload),
       tags: payload.tags,
     },
     at,

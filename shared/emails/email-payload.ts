@@ -15,6 +15,8 @@ export const emailPayloadSchema = z.object({
   bcc: z.array(z.string()),
   replyTo: z.array(z.string()),
   subject: z.string(),
+  /** The subject as webhooks and SES's events show it, when the real one carries a secret (a one-time code). */
+  shownSubject: z.optional(z.string()),
   html: z.optional(z.string()),
   text: z.optional(z.string()),
   headers: z.record(z.string(), z.string()),

@@ -4,7 +4,7 @@ import { markAddressContacts } from '#shared/contacts/contact-service.ts';
 import { displayOf } from '#shared/emails/address.ts';
 import { statusesWeakerThan, unknownOutcome } from '#shared/emails/email-lifecycle.ts';
 import { applyChange, type Previous } from '#shared/emails/email-store.ts';
-import { systemTags } from '#shared/emails/system-tags.ts';
+import { shownSubjectOf, systemTags } from '#shared/emails/system-tags.ts';
 import { type EmailOutcome, interpretSesEvent } from '#shared/events/interpret-ses-event.ts';
 import type { SesEvent } from '#shared/events/ses-event.ts';
 import { logger } from '#shared/logger.ts';
@@ -184,6 +184,7 @@ function countForCampaign(
 
 /** What every webhook payload says about the email, from the SES event itself. */
 function emailSummary(emailId: string, event: SesEvent) {
+  const shownSubject = event.mail.tags[systemTags.shownSubject]?.[0];
   const userTags = Object.entries(event.mail.tags).filter(
     ([name]) => !name.startsWith('ses:') && !name.startsWith('mailroom_'),
   );
@@ -191,7 +192,8 @@ function emailSummary(emailId: string, event: SesEvent) {
     email_id: emailId,
     from: displayOf(event.mail.commonHeaders?.from?.[0] ?? event.mail.source ?? ''),
     to: event.mail.destination,
-    subject: event.mail.commonHeaders?.subject,
+    // Mail whose subject carries a secret (a one-time code) says what may be shown instead.
+    subject: shownSubject ? shownSubjectOf(shownSubject) : event.mail.commonHeaders?.subject,
     tags: Object.fromEntries(userTags.map(([name, values]) => [name, values[0]])),
   };
 }

@@ -50,12 +50,16 @@ async function defaultSender(caller: Principal): Promise<string> {
   );
 }
 
+/** The code email's subject; the log, webhooks and logs show it with the code masked. */
+const subjectOf = (code: string) => `${code} is your verification code`;
+const maskedCode = '******';
+
 function codeEmail(from: string, to: string, code: string, purpose: string) {
   const minutes = codeLifetimeMs / 60_000;
   return parseEmail({
     from,
     to,
-    subject: `${code} is your verification code`,
+    subject: subjectOf(code),
     text: `Your verification code is ${code}.\n\nIt expires in ${minutes} minutes and works once. If you did not ask for it, ignore this email.`,
     html: `<p>Your verification code is</p><p style="font-size:28px;font-weight:bold;letter-spacing:4px">${code}</p><p>It expires in ${minutes} minutes and works once. If you did not ask for it, ignore this email.</p>`,
     // Marks the email as a code in the log (`GET /api/v1/emails?tag=otp`).
@@ -68,18 +72,23 @@ function codeEmail(from: string, to: string, code: string, purpose: string) {
  * account's limits and status, the email log), after the per-recipient window: five codes
  * an hour to one address of the project. The code is stored before the email is accepted,
  * and spent again if the email is refused. The per-recipient window is added to `counted`.
+ * Only the message carries the code: the email's record, its webhooks and logs show the
+ * subject with the code masked, so no key that reads the log can read a code. A test
+ * key's codes and window are its own: they never replace a live code nor spend a live
+ * address's five.
  */
 export async function sendOtp(caller: Principal, input: SendOtpInput, counted: LimitReport[] = []) {
   const emailKey = emailKeyOf(input.email);
   if (input.listId) await findList(caller.projectId, input.listId);
-  const window = await consumeKeyRate(`otp:${caller.projectId}:${emailKey}`, 'otp_recipient');
+  const windowName = `otp:${caller.mode === 'test' ? 'test:' : ''}${caller.projectId}:${emailKey}`;
+  const window = await consumeKeyRate(windowName, 'otp_recipient');
   if (window) counted.push(window);
   const [from, keys] = await Promise.all([input.from ?? defaultSender(caller), signingKeys()]);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const digest = digestOf(keys, keys.currentId, caller.projectId, emailKey, input.purpose, code) ?? '';
   const now = Date.now();
   const email = codeEmail(from, input.email, code, input.purpose);
-  await putCode(caller.projectId, emailKey, input.purpose, {
+  await putCode(caller, emailKey, input.purpose, {
     digest,
     keyId: keys.currentId,
     attempts: 0,
@@ -89,14 +98,18 @@ export async function sendOtp(caller: Principal, input: SendOtpInput, counted: L
   });
   try {
     // A code is never tracked: no image, no redirected links, whatever the domain says.
-    const accepted = await admitEmail(caller, { parsed: email }, { untracked: true });
+    const accepted = await admitEmail(
+      caller,
+      { parsed: email },
+      { untracked: true, shownSubject: subjectOf(maskedCode) },
+    );
     return {
       ok: true as const,
       expiresAt: new Date(now + codeLifetimeMs).toISOString(),
       emailId: accepted.id,
     };
   } catch (error) {
-    await dropCode(caller.projectId, emailKey, input.purpose, digest);
+    await dropCode(caller, emailKey, input.purpose, digest);
     throw error;
   }
 }
@@ -112,12 +125,13 @@ const invalid = () =>
  * concurrent guesses cannot exceed them), compares its digest in constant time, then uses
  * it with a second conditional write that only one verify can win. Expired →
  * `otp_expired`; wrong, used, replaced or out of attempts → `otp_invalid`. A verified
- * `subscribe` code sent with a `listId` subscribes the address to that list.
+ * `subscribe` code sent with a `listId` subscribes the address to that list. A key checks
+ * the codes of its own mode only (live or test).
  */
 export async function verifyOtp(caller: Principal, input: VerifyOtpInput): Promise<{ ok: true }> {
   const emailKey = emailKeyOf(input.email);
   const now = Date.now();
-  const attempt = await takeAttempt(caller.projectId, emailKey, input.purpose, now);
+  const attempt = await takeAttempt(caller, emailKey, input.purpose, now);
   if (!('taken' in attempt)) {
     const stored = attempt.refused;
     if (stored && !stored.usedAt && stored.attempts < maxAttempts && stored.validUntil <= now)
@@ -130,8 +144,9 @@ export async function verifyOtp(caller: Principal, input: VerifyOtpInput): Promi
   if (keys.key(stored.keyId) === undefined) keys = await signingKeys({ fresh: true });
   const digest = digestOf(keys, stored.keyId, caller.projectId, emailKey, input.purpose, input.code);
   if (!digest || !sameDigest(stored.digest, digest)) throw invalid();
-  if (!(await useCode(caller.projectId, emailKey, input.purpose, stored.digest, now))) throw invalid();
-  if (stored.listId) await subscribe(caller, stored.listId, input.email);
+  if (!(await useCode(caller, emailKey, input.purpose, stored.digest, now))) throw invalid();
+  // A test key's code changes no live list.
+  if (stored.listId && caller.mode === 'live') await subscribe(caller, stored.listId, input.email);
   return { ok: true };
 }
 

@@ -1,13 +1,16 @@
 /**
- * One-time codes in the single table: the latest code of each (project, address,
- * purpose), as a keyed digest, never the code.
+ * One-time codes in the single table: the latest code of each (project, key mode,
+ * address, purpose), as a keyed digest, never the code. Test keys' codes live beside the
+ * live ones, never in their place: a test send cannot replace a person's live code.
  *
- * Access pattern (pk / sk): OTP#<projectId>#<lower-cased address>#<purpose> / OTP
+ * Access pattern (pk / sk): OTP#<projectId>#<lower-cased address>#<purpose> / OTP (live),
+ * OTP#test (test)
  *   → { digest, keyId, attempts, validUntil, usedAt?, listId?, emailId, expiresAt (TTL) }
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { KeyMode } from '#shared/auth/api-keys.ts';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 
 export interface OtpRecord {
@@ -27,18 +30,24 @@ export interface OtpRecord {
 /** Wrong guesses a code survives; the fifth burns it. */
 export const maxAttempts = 5;
 
-const otpKey = (projectId: string, emailKey: string, purpose: string) => ({
+/** Whose codes: a project's, live or test (the key mode that sent them). */
+export interface CodeOwner {
+  projectId: string;
+  mode: KeyMode;
+}
+
+const otpKey = ({ projectId, mode }: CodeOwner, emailKey: string, purpose: string) => ({
   pk: `OTP#${projectId}#${emailKey}#${purpose}`,
-  sk: 'OTP',
+  sk: mode === 'test' ? 'OTP#test' : 'OTP',
 });
 
 /** Stores a new code, replacing the one before: only the latest works. */
-export async function putCode(projectId: string, emailKey: string, purpose: string, record: OtpRecord) {
+export async function putCode(owner: CodeOwner, emailKey: string, purpose: string, record: OtpRecord) {
   await dynamo.send(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...otpKey(projectId, emailKey, purpose),
+        ...otpKey(owner, emailKey, purpose),
         ...record,
         // Cleanup a day after it lapses.
         expiresAt: Math.ceil(record.validUntil / 1000) + 86_400,
@@ -48,12 +57,12 @@ export async function putCode(projectId: string, emailKey: string, purpose: stri
 }
 
 /** Forgets a code whose email was never accepted, unless a newer one replaced it. */
-export async function dropCode(projectId: string, emailKey: string, purpose: string, digest: string) {
+export async function dropCode(owner: CodeOwner, emailKey: string, purpose: string, digest: string) {
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: otpKey(projectId, emailKey, purpose),
+        Key: otpKey(owner, emailKey, purpose),
         UpdateExpression: 'SET attempts = :spent',
         ConditionExpression: 'digest = :digest',
         ExpressionAttributeValues: { ':spent': maxAttempts, ':digest': digest },
@@ -71,7 +80,7 @@ export async function dropCode(projectId: string, emailKey: string, purpose: str
  * stored record as it was, or nothing when there is no code.
  */
 export async function takeAttempt(
-  projectId: string,
+  owner: CodeOwner,
   emailKey: string,
   purpose: string,
   now: number,
@@ -80,7 +89,7 @@ export async function takeAttempt(
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: otpKey(projectId, emailKey, purpose),
+        Key: otpKey(owner, emailKey, purpose),
         UpdateExpression: 'ADD attempts :one',
         ConditionExpression:
           'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attempts < :max AND validUntil > :now',
@@ -101,7 +110,7 @@ export async function takeAttempt(
  * (not replaced by a newer send meanwhile), so of two verifies with the right code one wins.
  */
 export async function useCode(
-  projectId: string,
+  owner: CodeOwner,
   emailKey: string,
   purpose: string,
   digest: string,
@@ -111,7 +120,7 @@ export async function useCode(
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: otpKey(projectId, emailKey, purpose),
+        Key: otpKey(owner, emailKey, purpose),
         UpdateExpression: 'SET usedAt = :now',
         ConditionExpression: 'attribute_not_exists(usedAt) AND digest = :digest',
         ExpressionAttributeValues: { ':now': new Date(now).toISOString(), ':digest': digest },

@@ -60,6 +60,14 @@ describe('errors use the contract JSON shape', () => {
     });
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('payload_too_large');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('431 for header fields over 16 KB, in JSON with a request id like every answer', async () => {
+    const response = await fetch(`${apiUrl}/api/v1/emails`, { headers: { 'x-padding': 'x'.repeat(20_000) } });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toMatchObject({ code: 'bad_request' });
   });
 
   it('413 for an 8 MB attachment over REST, saying SMTP takes up to 40 MB', async () => {
@@ -77,6 +85,7 @@ describe('errors use the contract JSON shape', () => {
     const response = await api('GET', '/api/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('not_found');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('GET /health answers without a key', async () => {

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, it } from 'vitest';
 import { mailroom } from './cli.ts';
 import {
+  addProjectKey,
   api,
+  apiUrl,
   capturedMail,
   defaultProject,
   eventually,
@@ -11,6 +15,7 @@ import {
   otherProjectKey,
   useLocalAws,
 } from './support.ts';
+import { Receiver } from './webhook-receiver.ts';
 
 useLocalAws();
 
@@ -73,6 +78,65 @@ describe('OTP', () => {
     expect(Item?.digest).toMatch(/^[0-9a-f]{64}$/);
     expect((await verify(key, email, code)).status).toBe(400);
     expect((await verify(key, email, code, 'login')).body).toEqual({ ok: true });
+  });
+
+  it('shows the code to its recipient only: never in the log, the webhooks or the MCP server', async () => {
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    const mcp = new Client({ name: 'otp-test', version: '1.0.0' });
+    try {
+      const { key } = await otherProjectKey();
+      const events = ['email.queued', 'email.sent', 'email.delivered'];
+      expect((await api('POST', '/api/v1/webhooks', { key, body: { url, events } })).status).toBe(200);
+      const email = recipient();
+      const { code, body } = await sendCode(key, email);
+      const masked = '****** is your verification code';
+
+      const logged = await api('GET', `/api/v1/emails/${body.emailId}`, { key });
+      expect(logged.body.email.subject).toBe(masked);
+      const listed = await api('GET', '/api/v1/emails?tag=otp', { key });
+      expect(listed.body.emails.map((one: { id: string }) => one.id)).toContain(body.emailId);
+      await eventually(
+        async () => events.map((event) => receiver.events(event).length),
+        (counts) => counts.every((count) => count >= 1),
+      );
+      const delivered = receiver.events('email.delivered').map((request) => JSON.parse(request.body));
+      expect(delivered[0].data.subject).toBe(masked);
+      await mcp.connect(
+        new StreamableHTTPClientTransport(new URL(`${apiUrl}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${key}` } },
+        }),
+      );
+      const tool = await mcp.callTool({ name: 'list_emails', arguments: { tag: 'otp' } });
+      expect(JSON.stringify(tool.structuredContent)).toContain(body.emailId);
+
+      const seen = [
+        JSON.stringify(logged.body),
+        JSON.stringify(listed.body),
+        ...receiver.received.map((request) => request.body),
+        JSON.stringify(tool),
+      ];
+      for (const text of seen) expect(text).not.toContain(code);
+    } finally {
+      await mcp.close();
+      await receiver.stop();
+    }
+  });
+
+  it('keeps a test key’s codes apart: a test send neither replaces the live code nor spends its window', async () => {
+    const { key, project } = await otherProjectKey();
+    const testKey = await addProjectKey(project, { mode: 'test' });
+    const email = recipient();
+    const { code } = await sendCode(key, email);
+    for (let n = 0; n < 5; n++) {
+      const test = await api('POST', '/api/v1/otp/send', { key: testKey, body: { email } });
+      expect(test.status).toBe(200);
+    }
+    expect((await api('POST', '/api/v1/otp/send', { key: testKey, body: { email } })).status).toBe(429);
+    // A test key checks test codes only: the live code is neither used nor spent by it.
+    expect((await verify(testKey, email, code)).body.code).toBe('otp_invalid');
+    expect((await verify(key, email, code)).body).toEqual({ ok: true });
+    expect((await api('POST', '/api/v1/otp/send', { key, body: { email } })).status).toBe(200);
   });
 
   it('burns a code after five wrong guesses', async () => {

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import {
@@ -12,9 +11,10 @@ import {
   type SentMail,
   sendEvent,
 } from './event-json.ts';
+import { type MessageHead, parseHead, stopMailWorker, trackOffThread } from './mail-work.ts';
 import { sesMessageId } from './message-id.ts';
 import { simulatedOutcome } from './simulator.ts';
-import { type TrackedLink, trackMessage } from './tracking.ts';
+import type { TrackedLink } from './tracking.ts';
 
 /** A domain SES takes as an identity: dotted labels of letters, digits and hyphens (punycode for IDNs). */
 const sesDomain = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
@@ -564,8 +564,8 @@ export class LocalSes {
     if (setName !== undefined) this.configurationSet(setName);
     if (input.TenantName !== undefined) this.tenant(input.TenantName);
     let raw = await this.rawMessage(input);
-    const parsed = await simpleParser(raw);
-    const from = input.FromEmailAddress ?? parsed.from?.text;
+    const parsed = await parseHead(raw);
+    const from = input.FromEmailAddress ?? parsed.from;
     if (!from) throw new SesError('BadRequestException', 400, "Missing final '@domain'");
     const destination = this.destinationOf(input, parsed);
     const illegal = [from, ...destination].find((address) => !isSesAddress(addressOf(address)));
@@ -593,10 +593,10 @@ export class LocalSes {
     let links: TrackedLink[] = [];
     if (setName && (tracking.opens || tracking.clicks)) {
       const base = `${this.trackingBaseUrl}/_track`;
-      ({ raw, links } = await trackMessage(
+      ({ raw, links } = await trackOffThread(
         raw,
         tracking,
-        (index) => `${base}/click/${messageId}/${index}`,
+        `${base}/click/${messageId}`,
         `${base}/open/${messageId}`,
       ));
     }
@@ -626,13 +626,13 @@ export class LocalSes {
       sourceArn: `arn:aws:ses:${this.options.region}:${this.options.accountId}:identity/${domain}`,
       sendingAccountId: this.options.accountId,
       destination,
-      headers: parsed.headerLines.map(({ line }) => {
+      headers: parsed.headerLines.map((line) => {
         const colon = line.indexOf(':');
         return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
       }),
       commonHeaders: {
         from: [from],
-        to: parsed.to ? [parsed.to].flat().map((to) => to.text) : [],
+        to: parsed.to,
         messageId,
         subject: parsed.subject ?? '',
       },
@@ -677,14 +677,11 @@ export class LocalSes {
     return composer.compile().build();
   }
 
-  private destinationOf(input: SendInput, parsed: Awaited<ReturnType<typeof simpleParser>>): string[] {
+  private destinationOf(input: SendInput, parsed: MessageHead): string[] {
     const given = input.Destination;
     if (given)
       return [...(given.ToAddresses ?? []), ...(given.CcAddresses ?? []), ...(given.BccAddresses ?? [])];
-    const fromHeaders = [parsed.to, parsed.cc, parsed.bcc].flatMap((field) => (field ? [field].flat() : []));
-    return fromHeaders
-      .flatMap((field) => field.value.map((mailbox) => mailbox.address ?? ''))
-      .filter(Boolean);
+    return parsed.recipients;
   }
 
   // ---- events ------------------------------------------------------------------------
@@ -813,6 +810,7 @@ export class LocalSes {
 
   /** Stops pending event timers (on shutdown); steps and notifications not yet done stay saved. */
   close() {
+    void stopMailWorker();
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
     if (this.saveTimer) clearTimeout(this.saveTimer);

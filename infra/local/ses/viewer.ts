@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { simpleParser } from 'mailparser';
-import { sendJson } from '../http-util.ts';
+import { isLocalHost, sendJson } from '../http-util.ts';
 import type { LocalSes } from './local-ses.ts';
+import { parseView } from './mail-work.ts';
 
 const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mailroom · local mail</title>
@@ -63,6 +63,12 @@ export function handleViewer(
 ): boolean {
   const path = url.pathname;
   if (!path.startsWith('/_local/mail') && path !== '/_local/viewer') return false;
+  // Captured mail holds what only its recipients may read (one-time codes among it):
+  // never to a page on another name that resolves here.
+  if (!isLocalHost(request.headers.host)) {
+    sendJson(response, 403, { error: 'The mail viewer answers local host names only.', code: 'forbidden' });
+    return true;
+  }
   if (path === '/_local/viewer') {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(page);
@@ -89,7 +95,7 @@ export function handleViewer(
     response.end(raw);
     return true;
   }
-  simpleParser(raw).then(
+  parseView(raw).then(
     (parsed) => {
       if (part === 'html') {
         response.writeHead(200, {
@@ -102,14 +108,10 @@ export function handleViewer(
       }
       sendJson(response, 200, {
         ...mail,
-        html: parsed.html || null,
-        text: parsed.text ?? null,
-        headers: parsed.headerLines.map(({ line }) => line),
-        attachments: parsed.attachments.map((a) => ({
-          filename: a.filename,
-          contentType: a.contentType,
-          size: a.size,
-        })),
+        html: parsed.html,
+        text: parsed.text,
+        headers: parsed.headerLines,
+        attachments: parsed.attachments,
       });
     },
     (error: unknown) => sendJson(response, 500, { error: String(error), code: 'internal_error' }),

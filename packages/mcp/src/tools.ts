@@ -77,6 +77,19 @@ function campaignForAgent<T extends { name: string; subject?: string; content?: 
   };
 }
 
+/** A contact's words that its sign-up form or an import supplied: anyone could have written them. */
+const contactTextFields = ['name', 'company', 'firstName', 'lastName'] as const;
+
+/** A contact with its names and company marked as untrusted content. */
+function contactForAgent(contact: object): Record<string, unknown> {
+  const marked: Record<string, unknown> = { ...contact };
+  for (const field of contactTextFields) {
+    const value = (contact as Record<string, unknown>)[field];
+    if (typeof value === 'string' || value === null) marked[field] = untrusted(value);
+  }
+  return marked;
+}
+
 export const tools: Tool[] = [
   {
     name: 'get_overview',
@@ -282,7 +295,8 @@ export const tools: Tool[] = [
     },
     output: { contacts: z.array(any), next_cursor: z.string().nullable().optional() },
     run: async (mailroom, input) => {
-      if (input.id) return { contacts: [(await data(mailroom.contacts.get(String(input.id)))).data] };
+      if (input.id)
+        return { contacts: [contactForAgent((await data(mailroom.contacts.get(String(input.id)))).data)] };
       if (!input.list_id) throw new ToolError('Give a contact id, or a list_id to page through.');
       const page = await data(
         mailroom.contacts.list({
@@ -292,7 +306,7 @@ export const tools: Tool[] = [
           ...(input.cursor ? { cursor: String(input.cursor) } : {}),
         } as never),
       );
-      return { contacts: page.contacts, next_cursor: page.pagination.nextCursor };
+      return { contacts: page.contacts.map(contactForAgent), next_cursor: page.pagination.nextCursor };
     },
   },
   {
@@ -456,12 +470,14 @@ export const tools: Tool[] = [
     },
     output: { contact: any },
     run: async (mailroom, input) => ({
-      contact: await data(
-        mailroom.contacts.create({
-          listId: String(input.list_id),
-          email: String(input.email),
-          ...(input.name ? { name: String(input.name) } : {}),
-        }),
+      contact: contactForAgent(
+        await data(
+          mailroom.contacts.create({
+            listId: String(input.list_id),
+            email: String(input.email),
+            ...(input.name ? { name: String(input.name) } : {}),
+          }),
+        ),
       ),
     }),
   },

@@ -1,14 +1,18 @@
 import type { EmailEventRecord, EmailRecord } from '#shared/emails/email-store.ts';
+import { asList } from '#shared/emails/send-email-schema.ts';
 import type { emailEventViewSchema, emailViewSchema } from '#shared/emails/email-view-schema.ts';
 import type * as z from '#shared/zod.ts';
 
-/** The public shape of an email: no internal fields. */
+/**
+ * The public shape of an email: no internal fields. `to` is always a list, like `cc`,
+ * `bcc` and `reply_to` beside it and the webhooks' `to`, however the request gave it.
+ */
 export function emailView(email: EmailRecord): z.infer<typeof emailViewSchema> {
   return {
     id: email.id,
     object: 'email',
     from: email.from,
-    to: email.to,
+    to: asList(email.to),
     cc: email.cc,
     bcc: email.bcc,
     reply_to: email.replyTo,

@@ -30,7 +30,7 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
     expect(email).toMatchObject({
       id,
       from,
-      to: 'success@simulator.amazonses.com',
+      to: ['success@simulator.amazonses.com'],
       subject: 'First slice',
       status: 'delivered',
     });
@@ -126,6 +126,22 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
 });
 
 describe('GET /api/v1/emails/:id', () => {
+  it('shows `to` as a list however the request gave it, in the email and in the log', async () => {
+    const to = 'success@simulator.amazonses.com';
+    const ids: string[] = [];
+    for (const given of [to, [to]]) {
+      const sent = await api('POST', '/api/v1/emails', {
+        body: { from, to: given, subject: 'Shape', text: 'x' },
+      });
+      expect(sent.status).toBe(200);
+      ids.push(sent.body.id);
+    }
+    for (const id of ids) expect((await api('GET', `/api/v1/emails/${id}`)).body.email.to).toEqual([to]);
+    const log = await api('GET', '/api/v1/emails?limit=100&order=desc');
+    const listed = log.body.emails.filter((email: { id: string }) => ids.includes(email.id));
+    expect(listed.map((email: { to: unknown }) => email.to)).toEqual([[to], [to]]);
+  });
+
   it('is a 404 for an unknown or malformed id', async () => {
     for (const id of ['em_01JD0000000000000000000000', 'em_nope', 'dom_01JD0000000000000000000000']) {
       const response = await api('GET', `/api/v1/emails/${id}`);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import {
   CreateConfigurationSetCommand,
   CreateConfigurationSetEventDestinationCommand,
@@ -25,7 +26,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurationSet, sesEventsTopic } from '#shared/resources.ts';
 import { localQueueUrl } from '../../infra/local/messaging.ts';
-import { eventually, sesUrl, useLocalAws } from './support.ts';
+import { apiUrl, eventually, sesUrl, useLocalAws } from './support.ts';
 
 const env = useLocalAws();
 // One attempt: the SDK would otherwise retry a throttled call until it passes.
@@ -243,6 +244,24 @@ describe('local SES: raw messages and the mail viewer', () => {
     const page = await fetch(`${sesUrl}/_local/viewer`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect((await fetch(`${sesUrl}/_local/mail/nope`)).status).toBe(404);
+  });
+
+  it('shows captured mail only to requests naming a local host, on the SES and the API port alike', async () => {
+    const statusFor = (base: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const call = request(`${base}/_local/mail`, { headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        call.on('error', reject);
+        call.end();
+      });
+    for (const base of [sesUrl, apiUrl]) {
+      const port = new URL(base).port;
+      expect(await statusFor(base, `rebound.example:${port}`)).toBe(403);
+      expect(await statusFor(base, `localhost:${port}`)).toBe(200);
+      expect(await statusFor(base, `127.0.0.1:${port}`)).toBe(200);
+    }
   });
 });
 

@@ -288,6 +288,29 @@ describe('templates', () => {
     expect(parsed.text?.trim()).toBe('Hi Tom & <Jerry> {{missing}}');
   });
 
+  it('refuses (413) a small request whose template renders an email over 10 MB, and accepts it smaller', async () => {
+    // Four nested sections over ten items: each character of the innermost part comes out 10,000 times.
+    const nested = (part: string) => `{{#n}}{{#n}}{{#n}}{{#n}}${part}{{/n}}{{/n}}{{/n}}{{/n}}`;
+    const template = await api('POST', '/api/v1/templates', {
+      body: {
+        name: 'Amplifier',
+        subject: 'Big',
+        html: nested(`<p>${'x'.repeat(593)}</p>`),
+        text: nested('y'.repeat(600)),
+      },
+    });
+    expect(template.status).toBe(200);
+    const send = (n: number[]) =>
+      api('POST', '/api/v1/emails', {
+        body: { from, to: 'success@simulator.amazonses.com', template_id: template.body.id, data: { n } },
+      });
+    const refused = await send(Array.from({ length: 10 }, (_, i) => i));
+    expect(refused.status).toBe(413);
+    expect(refused.body).toMatchObject({ code: 'payload_too_large' });
+    expect(refused.body.error).toMatch(/renders to more than 10 MB/);
+    expect((await send([1, 2])).status).toBe(200);
+  });
+
   it('answers 404 for an unknown template_id', async () => {
     const response = await api('POST', '/api/v1/emails', {
       body: { from, to: 'success@simulator.amazonses.com', template_id: 'tpl_01JD0000000000000000000000' },

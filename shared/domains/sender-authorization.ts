@@ -38,7 +38,8 @@ const untracked: EmailTracking = { opens: false, clicks: false };
  * - the operator's shared sandbox domain (and any name under it) is open to every project, up to its daily
  *   allowance, which the caller takes (`useSandboxAllowance`) once the email is accepted;
  * - otherwise the domain, or a parent of it (SES signs subdomains of a verified
- *   domain), must be verified for the caller's project: 400 `domain_not_verified`.
+ *   domain), must be verified for the caller's project, with no name between them
+ *   registered to another project: 400 `domain_not_verified`.
  */
 export async function senderGrant(caller: Principal, address: string): Promise<SenderGrant> {
   const domain = domainToASCII(domainOf(address)) || domainOf(address);
@@ -49,10 +50,19 @@ export async function senderGrant(caller: Principal, address: string): Promise<S
   if (caller.mode === 'test') return { authority: 'test', tracking: untracked };
   if (inSandboxTree(domain)) return { authority: 'sandbox', tracking: untracked };
   const claims = await getNameClaims(candidates);
-  // The most specific verified name: a subdomain's own settings before its parent's.
-  const verified = candidates
-    .map((name) => claims.find((claim) => claim.domain === name))
-    .find((claim) => claim?.projectId === caller.projectId && claim.status === 'verified');
+  // The most specific verified name: a subdomain's own settings before its parent's. A
+  // name another project registered is that project's, whoever holds a parent of it:
+  // the search stops there, so a parent never lends its verification to another's child.
+  let verified: (typeof claims)[number] | undefined;
+  for (const name of candidates) {
+    const claim = claims.find((one) => one.domain === name);
+    if (!claim) continue;
+    if (claim.projectId !== caller.projectId) break;
+    if (claim.status === 'verified') {
+      verified = claim;
+      break;
+    }
+  }
   if (!verified) {
     throw new ApiError(
       'domain_not_verified',

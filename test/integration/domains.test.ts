@@ -204,6 +204,35 @@ describe('sending is bound to verified domains', () => {
     expect(response.body.code).toBe('domain_not_verified');
   });
 
+  it("never lets a project that holds a parent domain send as another project's subdomain", async () => {
+    const parent = uniqueDomain('parent');
+    const child = await otherProjectKey();
+    const { domain: childDomain } = await verifiedDomain(child.key, `shop.${parent}`);
+    const holder = await otherProjectKey();
+    await verifiedDomain(holder.key, parent);
+    const asChild = await api('POST', '/api/v1/emails', {
+      key: holder.key,
+      body: email(`ceo@${childDomain}`),
+    });
+    expect(asChild.status).toBe(400);
+    expect(asChild.body).toMatchObject({ code: 'domain_not_verified', field: 'from' });
+    const below = await api('POST', '/api/v1/emails', {
+      key: holder.key,
+      body: email(`ceo@eu.${childDomain}`),
+    });
+    expect(below.body.code).toBe('domain_not_verified');
+    // Its own name and its other subdomains stay its own; the child's owner still sends.
+    expect(
+      (await api('POST', '/api/v1/emails', { key: holder.key, body: email(`hi@${parent}`) })).status,
+    ).toBe(200);
+    expect(
+      (await api('POST', '/api/v1/emails', { key: holder.key, body: email(`hi@news.${parent}`) })).status,
+    ).toBe(200);
+    expect(
+      (await api('POST', '/api/v1/emails', { key: child.key, body: email(`hi@${childDomain}`) })).status,
+    ).toBe(200);
+  });
+
   it('stops sending from a domain the moment it is deleted, and deletes its SES identity', async () => {
     const { id, domain } = await verifiedDomain();
     expect((await api('POST', '/api/v1/emails', { body: email(`hi@${domain}`) })).status).toBe(200);

@@ -213,6 +213,7 @@ export class MailroomStack extends Stack {
     this.scheduledFunction('ScheduledRelease', 'scheduledRelease', 'release scheduled emails', resources);
     this.scheduledFunction('CampaignTicks', 'campaignTicks', 'tick every live campaign', resources);
     this.scheduledFunction('ListPurge', 'listPurge', 'delete the contacts of deleted lists', resources);
+    this.scheduledFunction('LostEmails', 'lostEmails', 'fail emails recorded but never queued', resources);
 
     alarms.functions([
       ...this.node

@@ -305,6 +305,13 @@ export const scheduledJobs = {
     timeoutSeconds: 60,
     capabilities: ['table:readWrite'],
   },
+  /** Fails the emails a crash left recorded but never queued, once no message of theirs can still come. */
+  lostEmails: {
+    entry: 'functions/workers/lost-emails.ts',
+    rateMinutes: 60,
+    timeoutSeconds: 300,
+    capabilities: ['table:readWrite', 'webhookQueue:send'],
+  },
 } as const satisfies Record<string, ScheduledJob>;
 
 /**

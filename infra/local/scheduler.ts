@@ -5,7 +5,8 @@ import { localAccountId, localAws } from './local-aws.ts';
 
 /**
  * EventBridge schedules, locally: invokes each job's handler with a `ScheduledEvent`
- * every `intervalSeconds` (shorter than on AWS, so a developer sees results quickly).
+ * every `intervalSeconds` (shorter than on AWS, so a developer sees results quickly),
+ * hourly jobs twelve times less often.
  * A run never overlaps the previous one of the same job.
  */
 export function startScheduler(
@@ -13,8 +14,11 @@ export function startScheduler(
   intervalSeconds: number,
   invoke: (job: string, event: ScheduledEvent) => Promise<unknown>,
 ): { stop: () => void } {
-  const timers = Object.keys(jobs).map((name) => {
+  const timers = Object.entries(jobs).map(([name, job]) => {
     let running = false;
+    // Jobs of a minute or five run every interval; slower ones as much more seldom as on
+    // AWS (an hourly sweep twelve times less often), so they add no load they would not add there.
+    const every = intervalSeconds * Math.max(1, Math.round(job.rateMinutes / 5));
     return setInterval(async () => {
       if (running) return;
       running = true;
@@ -36,7 +40,7 @@ export function startScheduler(
       } finally {
         running = false;
       }
-    }, intervalSeconds * 1000);
+    }, every * 1000);
   });
   return { stop: () => timers.forEach(clearInterval) };
 }

@@ -11,6 +11,8 @@
  * - emails scheduled past the queue's 15 minutes . gsi2 (sparse): SCHEDULED / <scheduledAt>#<emailId>
  * - mail held while its account is not active .... gsi2 (sparse): HELD#<accountId> / <emailId>
  * - campaign mail parked while its campaign is paused: gsi2 (sparse): PARKED#<campaignId> / <emailId>
+ * - a project's emails accepted in a time range and never claimed by a sender (lost
+ *   between record and queue): the project's partitions, a key range, filtered
  *
  * Why this shape: an email is written four times in its life (accepted, claimed, sent,
  * delivered), each one write unit while the item stays under 1 KB. No global index
@@ -36,7 +38,7 @@ import {
   unknownOutcome,
   waitingStatuses,
 } from '#shared/emails/email-lifecycle.ts';
-import { shardOfId } from '#shared/ids.ts';
+import { idBoundAt, shardOfId } from '#shared/ids.ts';
 
 export interface EmailRecord {
   id: string;
@@ -642,4 +644,34 @@ export async function unhold(projectId: string, id: string): Promise<void> {
       UpdateExpression: 'REMOVE gsi2pk, gsi2sk, heldAt',
     }),
   );
+}
+
+/**
+ * A project's emails created between `from` and `until` (epoch ms) still `queued` with
+ * no sender's claim, not held and not parked: emails whose queue message never came or
+ * was lost, once the range is older than any message could live.
+ */
+export async function unclaimedQueuedEmails(
+  projectId: string,
+  from: number,
+  until: number,
+): Promise<EmailRecord[]> {
+  const shards = await Promise.all(
+    Array.from({ length: emailShards }, (_, shard) =>
+      queryAll({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+        FilterExpression:
+          '#status = :queued AND attribute_not_exists(sendClaimedAt) AND attribute_not_exists(heldAt) AND attribute_not_exists(parkedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pk': emailPartition(projectId, shard),
+          ':from': idBoundAt('email', from, 'first'),
+          ':until': idBoundAt('email', until, 'last'),
+          ':queued': 'queued',
+        },
+      }),
+    ),
+  );
+  return shards.flat().map((item) => emailOf(item).email);
 }

@@ -1,6 +1,6 @@
 import type { EmailEventRecord, EmailRecord } from '#shared/emails/email-store.ts';
-import { asList } from '#shared/emails/send-email-schema.ts';
 import type { emailEventViewSchema, emailViewSchema } from '#shared/emails/email-view-schema.ts';
+import { asList } from '#shared/emails/send-email-schema.ts';
 import type * as z from '#shared/zod.ts';
 
 /**

@@ -10,6 +10,7 @@ import {
   useLocalAws,
   verifiedDomain,
 } from './support.ts';
+import { Receiver } from './webhook-receiver.ts';
 
 useLocalAws();
 
@@ -122,6 +123,62 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
     expect(read.body.email.status).toBe('test');
     expect(read.body.email.messageId).toBeNull();
     expect((await capturedMail()).some((mail) => mail.subject === subject)).toBe(false);
+  });
+});
+
+describe('an email a crash cut off between its record and the queue', () => {
+  it('ends failed once no message of it can come, and its webhooks hear email.failed', async () => {
+    const { putEmail } = await import('#shared/emails/email-store.ts');
+    const { failLostEmails, lostAfterMs, lostReason } = await import('#shared/emails/lost-emails.ts');
+    const { newId } = await import('#shared/ids.ts');
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    try {
+      const { key, project } = await otherProjectKey();
+      const hook = await api('POST', '/api/v1/webhooks', { key, body: { url, events: ['email.failed'] } });
+      expect(hook.status).toBe(200);
+      // Prepare: what such a crash leaves, a `queued` record and no queue message; one old
+      // enough that no message of it can still come, one from a minute ago.
+      const recorded = (at: number) => ({
+        id: newId('email', at),
+        projectId: project.id,
+        accountId: project.accountId,
+        keyId: 'key_lost',
+        mode: 'live' as const,
+        from: 'lost@example.com',
+        fromDomain: 'example.com',
+        to: ['success@simulator.amazonses.com'],
+        cc: [],
+        bcc: [],
+        replyTo: [],
+        subject: 'Cut off',
+        tags: {},
+        suppressed: [],
+        status: 'queued' as const,
+        opens: 0,
+        clicks: 0,
+        createdAt: new Date(at).toISOString(),
+        updatedAt: new Date(at).toISOString(),
+      });
+      const lost = recorded(Date.now() - lostAfterMs - 60_000);
+      const recent = recorded(Date.now() - 60_000);
+      await Promise.all([putEmail(lost), putEmail(recent)]);
+
+      // Act: the hourly sweep's run.
+      expect(await failLostEmails()).toBeGreaterThanOrEqual(1);
+
+      // Assess: the old one failed for a reason and told; the recent one untouched.
+      const failed = await api('GET', `/api/v1/emails/${lost.id}`, { key });
+      expect(failed.body.email).toMatchObject({ status: 'failed', failureReason: lostReason });
+      expect((await api('GET', `/api/v1/emails/${recent.id}`, { key })).body.email.status).toBe('queued');
+      const told = await eventually(
+        async () => receiver.events('email.failed').map((request) => JSON.parse(request.body).data),
+        (events) => events.length > 0,
+      );
+      expect(told[0]).toMatchObject({ email_id: lost.id, subject: 'Cut off', reason: lostReason });
+    } finally {
+      await receiver.stop();
+    }
   });
 });
 

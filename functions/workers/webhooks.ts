@@ -3,7 +3,7 @@ import { sqs } from '#shared/aws/sqs.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { deliverWebhook } from '#shared/webhooks/deliver-webhook.ts';
-import { webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
+import { enqueueWebhookMessages, webhookMessageSchema } from '#shared/webhooks/publish-event.ts';
 import type { WebhookRecord } from '#shared/webhooks/webhook-store.ts';
 import * as z from '#shared/zod.ts';
 
@@ -13,15 +13,22 @@ const env = capabilityEnv('webhookQueue:consume', { WEBHOOK_QUEUE_URL: z.string(
 class RetryLaterError extends Error {}
 
 /**
- * Webhook queue → customer endpoints. The message's receive count is the attempt
- * number; a failed attempt hides the message for the schedule's next pause (up to SQS's
- * 12 hours) and reports it as a batch failure, so SQS redelivers it then.
+ * Webhook queue → customer endpoints. The message's receive count (after the attempts
+ * before it was queued) is the attempt number; a failed attempt hides the message for
+ * the schedule's next pause (up to SQS's 12 hours) and reports it as a batch failure, so
+ * SQS redelivers it then. A delivery waiting for a slow receiver's slot goes back on the
+ * queue as a new message, so waiting spends none of its attempts.
  */
 export const handler = queueWorker(
   async (record, _context, webhooks: Map<string, Promise<WebhookRecord | undefined>>) => {
     const message = webhookMessageSchema.parse(JSON.parse(record.body));
-    const attempt = Number(record.attributes.ApproximateReceiveCount);
-    const { retryInSeconds } = await deliverWebhook(message, attempt, webhooks);
+    const attempt = Number(record.attributes.ApproximateReceiveCount) + (message.attemptsBefore ?? 0);
+    const { retryInSeconds, deferSeconds } = await deliverWebhook(message, attempt, webhooks);
+    if (deferSeconds !== undefined) {
+      const deferrals = (message.deferrals ?? 0) + 1;
+      await enqueueWebhookMessages([{ ...message, attemptsBefore: attempt - 1, deferrals }], deferSeconds);
+      return;
+    }
     if (retryInSeconds === undefined) return;
     await sqs.send(
       new ChangeMessageVisibilityCommand({

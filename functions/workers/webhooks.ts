@@ -9,6 +9,12 @@ import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('webhookQueue:consume', { WEBHOOK_QUEUE_URL: z.string().check(z.url()) });
 
+/** What one invocation's records share. */
+interface BatchState {
+  webhooks: Map<string, Promise<WebhookRecord | undefined>>;
+  full: Set<string>;
+}
+
 /** A retried delivery waiting for its next attempt; SQS brings it back after the pause. */
 class RetryLaterError extends Error {}
 
@@ -20,10 +26,15 @@ class RetryLaterError extends Error {}
  * queue as a new message, so waiting spends none of its attempts.
  */
 export const handler = queueWorker(
-  async (record, _context, webhooks: Map<string, Promise<WebhookRecord | undefined>>) => {
+  async (record, _context, batch: BatchState) => {
     const message = webhookMessageSchema.parse(JSON.parse(record.body));
     const attempt = Number(record.attributes.ApproximateReceiveCount) + (message.attemptsBefore ?? 0);
-    const { retryInSeconds, deferSeconds } = await deliverWebhook(message, attempt, webhooks);
+    const { retryInSeconds, deferSeconds } = await deliverWebhook(
+      message,
+      attempt,
+      batch.webhooks,
+      batch.full,
+    );
     if (deferSeconds !== undefined) {
       const deferrals = (message.deferrals ?? 0) + 1;
       await enqueueWebhookMessages([{ ...message, attemptsBefore: attempt - 1, deferrals }], deferSeconds);
@@ -41,6 +52,6 @@ export const handler = queueWorker(
       `Webhook delivery ${message.deliveryId} failed attempt ${attempt}; retrying in ${retryInSeconds} s`,
     );
   },
-  // Each webhook is read once per batch.
-  { start: () => new Map() },
+  // Each webhook is read once per batch, and each project's slots asked for until all are held.
+  { start: (): BatchState => ({ webhooks: new Map(), full: new Set() }) },
 );

@@ -31,7 +31,7 @@ async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean
 
 /** A slow webhook's delivery that found no free slot waits this long (seconds), longer each time it waited. */
 function deferralSeconds(deferrals: number): number {
-  return withJitter(Math.min(60, 2 ** Math.min(deferrals + 1, 6)));
+  return withJitter(Math.min(60, 5 * 2 ** Math.min(deferrals, 4)));
 }
 
 /**
@@ -47,6 +47,8 @@ export async function deliverWebhook(
   attempt: number,
   /** The webhooks this invocation read already (a batch is mostly one webhook's events). */
   read: Map<string, Promise<WebhookRecord | undefined>> = new Map(),
+  /** Projects whose slow webhooks' slots this invocation found all held: their deliveries wait without asking again. */
+  full: Set<string> = new Set(),
 ): Promise<{ retryInSeconds?: number; deferSeconds?: number }> {
   let reading = read.get(message.webhookId);
   if (!reading) {
@@ -86,8 +88,13 @@ export async function deliverWebhook(
   if (webhook.slowUntil && Date.parse(webhook.slowUntil) > Date.now()) {
     // Held at most for one attempt's time; a worker that dies holding it frees it so.
     const heldUntil = Date.now() + config.timeoutMs + 5000 + Math.floor(Math.random() * 1000);
-    const number = await takeSlot(webhook.projectId, config.slowSlots, Date.now(), heldUntil);
-    if (number === undefined) return { deferSeconds: deferralSeconds(message.deferrals ?? 0) };
+    const number = full.has(webhook.projectId)
+      ? undefined
+      : await takeSlot(webhook.projectId, config.slowSlots, Date.now(), heldUntil);
+    if (number === undefined) {
+      full.add(webhook.projectId);
+      return { deferSeconds: deferralSeconds(message.deferrals ?? 0) };
+    }
     slot = { number, heldUntil };
   }
   try {

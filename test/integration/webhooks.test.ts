@@ -313,7 +313,7 @@ describe('deliveries', () => {
         return key;
       };
       const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
-      const slowKey = await tenant(Array.from({ length: 6 }, () => slowUrl));
+      const slowKey = await tenant(Array.from({ length: 20 }, () => slowUrl));
       const fineKey = await tenant([fineUrl]);
       const mail = (subject: string) => ({
         from: `hooks@${sandboxDomain}`,
@@ -332,8 +332,8 @@ describe('deliveries', () => {
       };
       const alone = await timeToFine('alone');
 
-      // 100 emails, each an event for the slow project's 6 webhooks: three workers' worth of deliveries.
-      const emails = Array.from({ length: 100 }, (_, i) => mail(`slow ${i}`));
+      // 30 emails, each an event for the slow project's 20 webhooks: three times what the workers take at once.
+      const emails = Array.from({ length: 30 }, (_, i) => mail(`slow ${i}`));
       expect((await api('POST', '/api/v1/emails/batch', { key: slowKey, body: { emails } })).status).toBe(
         200,
       );

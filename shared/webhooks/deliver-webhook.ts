@@ -7,13 +7,10 @@ import { signWebhookBody } from '#shared/webhooks/webhook-signature.ts';
 import {
   type Attempt,
   claimProbe,
-  freeSlot,
   getWebhook,
-  markSlow,
   type NewDelivery,
   recordAttempt,
   recordOutcome,
-  takeSlot,
   type WebhookRecord,
 } from '#shared/webhooks/webhook-store.ts';
 
@@ -29,27 +26,18 @@ async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean
   return claimProbe(webhookId, pausedUntil, probeWindow);
 }
 
-/** A slow webhook's delivery that found no free slot waits this long (seconds), longer each time it waited. */
-function deferralSeconds(deferrals: number): number {
-  return withJitter(Math.min(60, 5 * 2 ** Math.min(deferrals, 4)));
-}
-
 /**
  * One attempt at delivering one event to one webhook. A 2xx within 10 seconds is
  * success. Otherwise the attempt is logged and, while the schedule has attempts left,
  * the answer says when to try again (`retryInSeconds`); after the last one the
- * delivery is `failed`, kept for replay. `attempt` counts from 1. A webhook whose
- * receiver answers slowly delivers through a few slots of its project only; a delivery
- * that finds none free is not attempted and says when to come back (`deferSeconds`).
+ * delivery is `failed`, kept for replay. `attempt` counts from 1.
  */
 export async function deliverWebhook(
   message: WebhookMessage,
   attempt: number,
   /** The webhooks this invocation read already (a batch is mostly one webhook's events). */
   read: Map<string, Promise<WebhookRecord | undefined>> = new Map(),
-  /** Projects whose slow webhooks' slots this invocation found all held: their deliveries wait without asking again. */
-  full: Set<string> = new Set(),
-): Promise<{ retryInSeconds?: number; deferSeconds?: number }> {
+): Promise<{ retryInSeconds?: number }> {
   let reading = read.get(message.webhookId);
   if (!reading) {
     reading = getWebhook(message.webhookId);
@@ -83,44 +71,6 @@ export async function deliverWebhook(
     return delay === undefined ? {} : { retryInSeconds: withJitter(Math.max(delay, pausedFor)) };
   }
 
-  const config = webhookConfig();
-  let slot: { number: number; heldUntil: number } | undefined;
-  if (webhook.slowUntil && Date.parse(webhook.slowUntil) > Date.now()) {
-    // Held at most for one attempt's time; a worker that dies holding it frees it so.
-    const heldUntil = Date.now() + config.timeoutMs + 5000 + Math.floor(Math.random() * 1000);
-    const number = full.has(webhook.projectId)
-      ? undefined
-      : await takeSlot(webhook.projectId, config.slowSlots, Date.now(), heldUntil);
-    if (number === undefined) {
-      full.add(webhook.projectId);
-      return { deferSeconds: deferralSeconds(message.deferrals ?? 0) };
-    }
-    slot = { number, heldUntil };
-  }
-  try {
-    return await attemptDelivery(webhook, message, attempt, delay, log);
-  } finally {
-    if (slot) await freeSlot(webhook.projectId, slot.number, slot.heldUntil);
-  }
-}
-
-/** The attempt itself (see `deliverWebhook`); a slow answer marks the receiver slow. */
-async function attemptDelivery(
-  webhook: WebhookRecord,
-  message: WebhookMessage,
-  attempt: number,
-  delay: number | undefined,
-  log: (outcome: Omit<Attempt, 'at'>) => Promise<void>,
-): Promise<{ retryInSeconds?: number }> {
-  const config = webhookConfig();
-  const startedAt = Date.now();
-  const noteSlowness = async () => {
-    const now = Date.now();
-    if (now - startedAt <= config.slowAnswerMs) return;
-    // Written again only once half the slow period has passed, not on every slow answer.
-    if (webhook.slowUntil && Date.parse(webhook.slowUntil) > now + config.slowForMs / 2) return;
-    await markSlow(webhook.id, new Date(now + config.slowForMs).toISOString());
-  };
   let error: string;
   let answered = false;
   try {
@@ -134,9 +84,8 @@ async function attemptDelivery(
         'x-webhook-event': message.eventType,
         'x-webhook-signature': signWebhookBody(webhook.secret, message.body),
       },
-      config,
+      webhookConfig(),
     );
-    await noteSlowness();
     if (response.status >= 200 && response.status < 300) {
       // The log is for what went wrong (failed deliveries, listed and replayed): a first
       // attempt that succeeds leaves no record, which saves a write per event; a retry
@@ -144,7 +93,7 @@ async function attemptDelivery(
       if (attempt > 1 || message.replay) await log({ status: 'succeeded' });
       // A success ends a failure run; most webhooks have none to end.
       if (webhook.consecutiveFailures > 0) {
-        await recordOutcome(webhook.id, true, config.deactivateAfter, new Date().toISOString());
+        await recordOutcome(webhook.id, true, webhookConfig().deactivateAfter, new Date().toISOString());
       }
       return {};
     }
@@ -159,6 +108,6 @@ async function attemptDelivery(
   // until this one's next attempt rather than each waiting out a timeout of its own.
   const pause =
     answered || delay === undefined ? undefined : new Date(Date.now() + delay * 1000).toISOString();
-  await recordOutcome(webhook.id, false, config.deactivateAfter, new Date().toISOString(), pause);
+  await recordOutcome(webhook.id, false, webhookConfig().deactivateAfter, new Date().toISOString(), pause);
   return delay === undefined ? {} : { retryInSeconds: withJitter(delay) };
 }

@@ -7,7 +7,7 @@ import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 import { projectSubscriptions } from '#shared/webhooks/webhook-store.ts';
 import * as z from '#shared/zod.ts';
 
-// Sending is all this needs (the webhook worker queues again a delivery that waits for a slot).
+// The webhook worker re-queues nothing itself, so sending is all this needs.
 const env = capabilityEnv('webhookQueue:send', { WEBHOOK_QUEUE_URL: z.string().check(z.url()) });
 
 /** The webhook queue's message: one delivery of one event to one webhook. */
@@ -19,10 +19,6 @@ export const webhookMessageSchema = z.object({
   body: z.string(),
   /** A replay of a logged delivery: its outcome always goes to the log. */
   replay: z.optional(z.boolean()),
-  /** Attempts made before this message was queued (a deferred delivery keeps its count). */
-  attemptsBefore: z.optional(z.number().check(z.int(), z.gte(0))),
-  /** Times this delivery waited for a slow receiver's slot. */
-  deferrals: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 
 export type WebhookMessage = z.infer<typeof webhookMessageSchema>;

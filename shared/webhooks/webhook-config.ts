@@ -25,10 +25,4 @@ export const webhookConfig = () => ({
   maxResponseBytes: 4096,
   /** Per project. */
   maxWebhooks: 20,
-  /** A receiver that takes longer than this to answer is slow (see `WebhookRecord.slowUntil`)… */
-  slowAnswerMs: 1000,
-  /** …for this long after its last slow answer… */
-  slowForMs: 10 * 60_000,
-  /** …and its project's slow receivers have at most this many deliveries in hand at once meanwhile. */
-  slowSlots: 4,
 });

@@ -11,8 +11,6 @@
  *   per-project cap holds under concurrent creates.
  * - deliveries of a webhook ... WEBHOOK#<webhookId>#DELIVERIES#<shard> / DELIVERY#<deliveryId> (ids are
  *   ULIDs: time order; 30-day TTL; four shards, merged when listed)
- * - a project's slots for its slow webhooks' deliveries . PROJECT#<projectId>#WEBHOOKSLOTS / SLOT#<n>
- *   → { heldUntil (epoch ms), expiresAt (TTL) }
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,13 +33,6 @@ export interface WebhookRecord {
    * shared delivery capacity for one attempt, not one per event.
    */
   unresponsiveUntil?: string;
-  /**
-   * Set when the receiver answered, but slowly: until then its deliveries each need one of
-   * a few slots of its project (`takeSlot`), so a project's slow receivers hold a few of
-   * the shared delivery workers however many events wait for them, and other projects'
-   * webhooks keep theirs.
-   */
-  slowUntil?: string;
   deactivatedReason?: string;
   createdAt: string;
   updatedAt: string;
@@ -253,77 +244,6 @@ export async function claimProbe(id: string, seen: string, until: string): Promi
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
-}
-
-/** Marks the webhook's receiver slow until `until` (see `WebhookRecord.slowUntil`). */
-export async function markSlow(id: string, until: string): Promise<void> {
-  await dynamo
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: webhookKey(id),
-        UpdateExpression: 'SET slowUntil = :until',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':until': until },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
-}
-
-const slotKey = (webhookId: string, slot: number) => ({
-  pk: `WEBHOOK#${webhookId}#SLOTS`,
-  sk: `SLOT#${slot}`,
-});
-
-/**
- * Takes one of a slow webhook's `slots` delivery slots until `heldUntil` (epoch ms): a
- * slot is free when never taken, given back, or held past its time (a worker that died
- * holding it). Tries them from a random one; answers the slot taken, or undefined when
- * all are held.
- */
-export async function takeSlot(
-  projectId: string,
-  slots: number,
-  now: number,
-  heldUntil: number,
-): Promise<number | undefined> {
-  const first = Math.floor(Math.random() * slots);
-  for (let offset = 0; offset < slots; offset += 1) {
-    const slot = (first + offset) % slots;
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: { ...slotKey(projectId, slot), heldUntil, expiresAt: Math.ceil(heldUntil / 1000) + 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk) OR heldUntil < :now',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return slot;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-  return undefined;
-}
-
-/** Gives a slot back, unless it lapsed and another delivery holds it now. */
-export async function freeSlot(projectId: string, slot: number, heldUntil: number): Promise<void> {
-  await dynamo
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: slotKey(projectId, slot),
-        UpdateExpression: 'SET heldUntil = :free',
-        ConditionExpression: 'heldUntil = :mine',
-        ExpressionAttributeValues: { ':free': 0, ':mine': heldUntil },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
 }
 
 /** After a delivery: a success clears the failure run; a failure lengthens it and may deactivate the webhook. */

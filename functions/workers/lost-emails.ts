@@ -1,4 +1,4 @@
-import { failLostEmails } from '#shared/emails/lost-emails.ts';
+import { failLostEmails } from '#shared/delivery/lost-emails.ts';
 import { logger } from '#shared/logger.ts';
 
 /** Scheduled every hour: fails the emails a crash left recorded but never queued. */

@@ -130,7 +130,7 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
 describe('an email a crash cut off between its record and the queue', () => {
   it('ends failed once no message of it can come, and its webhooks hear email.failed', async () => {
     const { putEmail } = await import('#shared/emails/email-store.ts');
-    const { failLostEmails, lostAfterMs, lostReason } = await import('#shared/emails/lost-emails.ts');
+    const { failLostEmails, lostAfterMs, lostReason } = await import('#shared/delivery/lost-emails.ts');
     // An id made at a moment in the past (the platform's own ids are monotonic: always now or later).
     const idAt = (at: number) => `em_${ulid(at)}`;
     const receiver = new Receiver();

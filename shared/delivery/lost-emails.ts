@@ -1,4 +1,4 @@
-import { failEmail } from '#shared/emails/deliver-email.ts';
+import { failEmail } from '#shared/delivery/deliver-email.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
 import { type EmailRecord, unclaimedQueuedEmails } from '#shared/emails/email-store.ts';
 import { asList } from '#shared/emails/send-email-schema.ts';

@@ -174,12 +174,7 @@ export const queues = {
       // Receivers are other people's servers: many lanes, so slow ones leave room for the rest.
       maxConcurrency: 20,
       timeoutSeconds: 30,
-      capabilities: [
-        'webhookQueue:consume',
-        'webhookQueue:send',
-        'table:readWrite',
-        'settings:webhookDelivery',
-      ],
+      capabilities: ['webhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -6,7 +6,7 @@ export const emailViewSchema = z.strictObject({
   id: z.string(),
   object: z.literal('email'),
   from: z.string(),
-  to: z.array(z.string()),
+  to: z.string(),
   cc: z.array(z.string()),
   bcc: z.array(z.string()),
   reply_to: z.array(z.string()),

@@ -3,15 +3,16 @@ import type { emailEventViewSchema, emailViewSchema } from '#shared/emails/email
 import type * as z from '#shared/zod.ts';
 
 /**
- * The public shape of an email: no internal fields. `to` is always a list, like `cc`,
- * `bcc` and `reply_to` beside it and the webhooks' `to`, however the request gave it.
+ * The public shape of an email: no internal fields. `to` is always one string, the
+ * recipients joined as a To header joins them ("a@x.com, b@y.com"), however the request
+ * gave it: the shape clients of the `/api/v1` contract read for a single recipient.
  */
 export function emailView(email: EmailRecord): z.infer<typeof emailViewSchema> {
   return {
     id: email.id,
     object: 'email',
     from: email.from,
-    to: typeof email.to === 'string' ? [email.to] : email.to,
+    to: typeof email.to === 'string' ? email.to : email.to.join(', '),
     cc: email.cc,
     bcc: email.bcc,
     reply_to: email.replyTo,

@@ -4,8 +4,6 @@ import { emailStatuses as statuses } from '../../../shared/emails/email-lifecycl
 import { href } from '../router.ts';
 import { Badge, ErrorBox, Loading, Page, useLoad, when } from '../ui.tsx';
 
-const recipients = (to: string | string[]) => (Array.isArray(to) ? to.join(', ') : to);
-
 export function EmailsPage({ mailroom }: { mailroom: Mailroom }) {
   const [status, setStatus] = useState<EmailStatus | ''>('');
   const [domain, setDomain] = useState('');
@@ -89,7 +87,7 @@ export function EmailsPage({ mailroom }: { mailroom: Mailroom }) {
               {rows.map((email) => (
                 <tr key={email.id}>
                   <td>{when(email.createdAt)}</td>
-                  <td>{recipients(email.to)}</td>
+                  <td>{email.to}</td>
                   <td>
                     <a href={href('emails', email.id)}>{email.subject || '(no subject)'}</a>
                   </td>
@@ -139,7 +137,7 @@ export function EmailPage({ mailroom, id }: { mailroom: Mailroom; id: string }) 
                 <dt>From</dt>
                 <dd>{email.from}</dd>
                 <dt>To</dt>
-                <dd>{recipients(email.to)}</dd>
+                <dd>{email.to}</dd>
                 {email.cc.length ? (
                   <>
                     <dt>Cc</dt>

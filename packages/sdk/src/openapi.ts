@@ -776,7 +776,7 @@ export interface components {
             /** @constant */
             object: "email";
             from: string;
-            to: string[];
+            to: string;
             cc: string[];
             bcc: string[];
             reply_to: string[];

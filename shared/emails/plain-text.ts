@@ -16,11 +16,14 @@ export function textFromHtml(html: string, emailId: string): string | undefined 
       logger.warn('HTML too large to derive a plain-text part from; sending HTML only', { emailId });
       return undefined;
     }
-    // Splitting long words at the wrap width keeps the work linear: left whole, a long
-    // unbroken run (`<b>xxxx</b>` repeated) is re-measured again and again.
+    // Lines are never wrapped: a wrap cuts any word longer than the width, and a link cut
+    // in two no longer works when clicked or copied (a token cut short is refused). Mail
+    // clients wrap plain text as they show it, and quoted-printable keeps the message's
+    // own lines within SMTP's limit (soft breaks, gone once decoded). Without a width the
+    // work also stays linear: a wrap re-measures a long unbroken run (`<b>xxxx</b>`
+    // repeated) again and again.
     return convert(html, {
-      wordwrap: 78,
-      longWordSplit: { forceWrapOnLimit: true },
+      wordwrap: false,
       selectors: [{ selector: 'img', format: 'skip' }],
     });
   } catch (error) {

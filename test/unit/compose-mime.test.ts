@@ -1,3 +1,4 @@
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import type { EmailPayload } from '#shared/emails/email-payload.ts';
@@ -22,6 +23,18 @@ describe('composing the message', () => {
     ).toString();
     expect(mime).toContain('multipart/alternative');
     expect(mime).toMatch(/Content-Type: text\/plain[\s\S]*WELCOME[\s\S]*Your code is 1234\./);
+  });
+
+  it('keeps a long link on one line of the derived text part, once the message is decoded', async () => {
+    const link = `https://app.example.com/reset-password?token=${'Zq7'.repeat(45)}`;
+    const mime = await composeMime(
+      payload(`<p>Hello, use <a href="${link}">this link</a> to reset your password. ${link}</p>`),
+      'em_3',
+    );
+    const parsed = await simpleParser(mime);
+    const lines = (parsed.text ?? '').split(/\r?\n/);
+    expect(lines.filter((line) => line.includes(link))).toHaveLength(1);
+    expect((parsed.text ?? '').split(link)).toHaveLength(3);
   });
 
   it('sends HTML it cannot convert as HTML only, instead of failing the email', async () => {

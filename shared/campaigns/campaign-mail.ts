@@ -1,5 +1,5 @@
 import type { CampaignRecord } from '#shared/campaigns/campaign-store.ts';
-import { unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
+import { confirmParameter, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { formatMailbox } from '#shared/emails/address.ts';
 import type { EmailPayload } from '#shared/emails/email-payload.ts';
 import { textFromHtml } from '#shared/emails/plain-text.ts';
@@ -19,6 +19,24 @@ const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${c
 /** The public unsubscribe link for a token, on the API the campaign was launched through. */
 export function unsubscribeUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/api/v1/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The `List-Unsubscribe` header's address: the same token, marked so that opening it
+ * (GET) changes nothing and only asks, while the mail client's one-click POST applies it.
+ * Security gateways and previews fetch the header's address unasked; the body's link is
+ * opened by the reader, so it applies on opening.
+ */
+export function headerUnsubscribeUrl(publicUrl: string, token: string): string {
+  return `${unsubscribeUrl(publicUrl, token)}&${confirmParameter}=1`;
+}
+
+/** The one-click unsubscribe headers (RFC 2369, RFC 8058) for a token. */
+export function unsubscribeHeaders(publicUrl: string, token: string): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${headerUnsubscribeUrl(publicUrl, token)}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
 }
 
 /**
@@ -66,7 +84,7 @@ function untrackedUnsubscribe(html: string, escapedLink: string): string {
 /**
  * Everything the sender needs to send one campaign email: the merged subject and HTML
  * (with a derived text part), and the one-click unsubscribe headers (RFC 2369, RFC 8058)
- * naming the same link as `{{unsubscribe_url}}`.
+ * naming the same token as `{{unsubscribe_url}}` (see `headerUnsubscribeUrl`).
  */
 export async function campaignPayload(
   campaign: Pick<
@@ -82,6 +100,7 @@ export async function campaignPayload(
     campaignId: campaign.id,
   });
   const link = unsubscribeUrl(campaign.publicUrl ?? '', token);
+  const headers = unsubscribeHeaders(campaign.publicUrl ?? '', token);
   const values = { name: recipient.name ?? '', email: recipient.email, unsubscribe_url: link };
   const html = campaignHtml(campaign.content, values);
   return {
@@ -93,10 +112,7 @@ export async function campaignPayload(
     subject: mergeFields(campaign.subject, values, 'subject'),
     html,
     text: textFromHtml(html, emailId),
-    headers: {
-      'List-Unsubscribe': `<${link}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
+    headers,
     tags: {},
     tracking: campaign.tracking ?? { opens: false, clicks: false },
     attachments: [],

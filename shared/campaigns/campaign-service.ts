@@ -2,7 +2,12 @@ import type { AcceptedEmail } from '#shared/admission/accept-email.ts';
 import { admitEmail } from '#shared/admission/admit-email.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { CampaignAction } from '#shared/campaigns/campaign-lifecycle.ts';
-import { campaignHtml, mergeFields, unsubscribeUrl } from '#shared/campaigns/campaign-mail.ts';
+import {
+  campaignHtml,
+  mergeFields,
+  unsubscribeHeaders,
+  unsubscribeUrl,
+} from '#shared/campaigns/campaign-mail.ts';
 import { queueCampaignTicks } from '#shared/campaigns/campaign-queue.ts';
 import type {
   CreateCampaignInput,
@@ -249,7 +254,7 @@ export async function sendCampaignTest(
           to: address,
           subject: mergeFields(campaign.subject, values, 'subject'),
           html: campaignHtml(campaign.content, values),
-          headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          headers: unsubscribeHeaders(publicUrl, token),
           tags: { campaign_test: campaign.id.replace(/^cmp_/, '') },
         },
       });

@@ -36,6 +36,15 @@ button{font:inherit;padding:.6rem 1.1rem;border-radius:8px;border:1px solid #1f2
 const form = (action: string, field: string, label: string) =>
   `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="action" value="${field}"><button type="submit">${label}</button></form>`;
 
+/** What the `List-Unsubscribe` header's address shows: nothing changed yet, one button to apply it. */
+export function confirmPage(email: string | undefined, selfUrl: string): string {
+  const who = email ? `<strong>${escapeHtml(email)}</strong>` : 'this address';
+  return page(
+    'Unsubscribe from this list?',
+    `<h1>Unsubscribe from this list?</h1><p>Confirm to stop emails from this list to ${who}.</p>${form(selfUrl, 'unsubscribe', 'Unsubscribe')}`,
+  );
+}
+
 export function unsubscribedPage(email: string | undefined, selfUrl: string): string {
   const who = email ? `<strong>${escapeHtml(email)}</strong> will` : 'You will';
   return page(

@@ -61,6 +61,13 @@ export async function unsubscribe(
   return { test: false, email: contact.email, changed: true };
 }
 
+/** Whom the token names, changing nothing: what the header's address shows before the button is pressed. */
+export async function unsubscribeTarget(claim: UnsubscribeClaim): Promise<UnsubscribeOutcome> {
+  if (claim.contactId === testContact) return { test: true, changed: false };
+  const contact = await getContact(claim.projectId, claim.contactId);
+  return { test: false, ...(contact ? { email: contact.email } : {}), changed: false };
+}
+
 /**
  * Puts an unsubscribed contact back on its list (the page's button). Refused (409) while
  * the address is suppressed after a bounce or complaint.

@@ -10,6 +10,9 @@ export interface UnsubscribeClaim {
 
 export const testContact = 'test';
 
+/** The query parameter that marks the `List-Unsubscribe` header's address: opening it (GET) only asks. */
+export const confirmParameter = 'confirm';
+
 const prefix = 'tok_unsub_';
 // The purpose is part of what is signed, so a signature made for anything else never passes here.
 const purpose = 'mailroom.unsubscribe.v1';

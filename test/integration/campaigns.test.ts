@@ -109,6 +109,7 @@ async function mailOf(id: string) {
     captured.map(async (mail) => {
       const parsed = (await (await fetch(`${sesUrl}/_local/mail/${mail.messageId}`)).json()) as {
         html: string;
+        text: string | null;
         headers: string[];
       };
       const header = (name: string) =>
@@ -117,13 +118,17 @@ async function mailOf(id: string) {
           .find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
           ?.slice(name.length + 1)
           .trim();
-      return { ...mail, html: parsed.html, header };
+      return { ...mail, html: parsed.html, text: parsed.text ?? '', header };
     }),
   );
 }
 
 const unsubscribeLinkOf = (mail: { header: (name: string) => string | undefined }) =>
   /<(https?:\/\/[^>]+)>/.exec(mail.header('List-Unsubscribe') ?? '')?.[1] ?? '';
+
+/** The body's unsubscribe link (the footer's, or the content's `{{unsubscribe_url}}`). */
+const bodyUnsubscribeLinkOf = (mail: { html: string }) =>
+  (/href="([^"]*\/api\/v1\/unsubscribe\?[^"]*)"/.exec(mail.html)?.[1] ?? '').replace(/&amp;/g, '&');
 
 describe('campaigns: the seed flow', () => {
   it('drafts, edits, launches once, sends each subscribed contact one merged email and completes with exact progress', async () => {
@@ -218,11 +223,17 @@ describe('campaigns: the seed flow', () => {
     expect(ann.subject).toBe('Hello Ann');
     expect(ann.html).toContain('Save 20%, Ann');
     expect(ann.html).toContain(byName('Ann').email);
-    // No {{unsubscribe_url}} in the content: the footer carries the same link as the header.
+    // No {{unsubscribe_url}} in the content: the footer carries the header's token, on the
+    // address that applies on opening (the header's only asks, see below).
     const link = unsubscribeLinkOf(ann);
-    expect(link).toMatch(new RegExp(`^${apiUrl}/api/v1/unsubscribe\\?token=tok_unsub_`));
+    expect(link).toMatch(new RegExp(`^${apiUrl}/api/v1/unsubscribe\\?token=tok_unsub_[^&]+&confirm=1$`));
     expect(ann.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    expect(ann.html).toContain(link.replace(/&/g, '&amp;'));
+    expect(bodyUnsubscribeLinkOf(ann)).toBe(link.replace(/&confirm=1$/, ''));
+    // The plain-text part carries the link whole, on one line.
+    const textLines = ann.text.split(/\r?\n/);
+    expect(textLines.filter((line) => line.includes(bodyUnsubscribeLinkOf(ann)))).toHaveLength(1);
+    const textLink = /https?:\/\/\S+\/api\/v1\/unsubscribe\?token=[^\s\]]+/.exec(ann.text)?.[0] ?? '';
+    expect(textLink).toBe(bodyUnsubscribeLinkOf(ann));
 
     // Each recipient's email is in the log, with its campaign.
     const email = await call('GET', `/api/v1/emails/${ann.tags.mailroom_email_id}`);
@@ -313,7 +324,8 @@ describe('campaigns: the seed flow', () => {
 });
 
 describe('unsubscribe', () => {
-  let links: { email: string; link: string }[] = [];
+  /** Per recipient: the header's address (`link`) and the body's (`bodyLink`). */
+  let links: { email: string; link: string; bodyLink: string }[] = [];
   let campaignId = '';
   let listId = '';
 
@@ -325,8 +337,10 @@ describe('unsubscribe', () => {
     links = (await mailOf(campaignId)).map((mail) => ({
       email: mail.destination[0] as string,
       link: unsubscribeLinkOf(mail),
+      bodyLink: bodyUnsubscribeLinkOf(mail),
     }));
     expect(links).toHaveLength(4);
+    expect(links.every(({ link, bodyLink }) => bodyLink !== '' && link !== bodyLink)).toBe(true);
   }, 60_000);
 
   const contactOf = async (email: string) =>
@@ -338,9 +352,48 @@ describe('unsubscribe', () => {
       }[]
     )[0];
 
-  it('GET applies the link and answers a confirmation page that offers to resubscribe; the page’s button does', async () => {
+  it('the List-Unsubscribe address changes nothing when fetched (a scanner, a preview) and answers a page whose button applies it', async () => {
+    const [, , , fourth] = links;
+    for (let i = 0; i < 3; i++) {
+      const fetched = await fetch(fourth?.link ?? '', { headers: { accept: 'text/html' } });
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = await fetched.text();
+      expect(html).toContain('Unsubscribe from this list?');
+      expect(html).toMatch(
+        /<form method="post" action="[^"]*\/api\/v1\/unsubscribe\?token=[^"]+"><input type="hidden" name="action" value="unsubscribe"><button type="submit">Unsubscribe<\/button><\/form>/,
+      );
+      // Without asking for HTML (a bare scanner), the same.
+      expect((await fetch(fourth?.link ?? '')).status).toBe(200);
+    }
+    expect((await contactOf(fourth?.email ?? ''))?.status).toBe('subscribed');
+    expect((await campaign(campaignId)).stats.unsubscribed).toBe(0);
+
+    // The page's button: a POST of its form.
+    const action = /<form method="post" action="([^"]+)"/.exec(
+      await (await fetch(fourth?.link ?? '')).text(),
+    )?.[1];
+    const pressed = await fetch((action ?? '').replace(/&amp;/g, '&'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=unsubscribe',
+    });
+    expect(pressed.status).toBe(200);
+    expect(await pressed.text()).toContain('You have been unsubscribed');
+    expect((await contactOf(fourth?.email ?? ''))?.status).toBe('unsubscribed');
+    // Back, for the JSON POST of the next test.
+    await fetch(fourth?.link ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=resubscribe',
+    });
+    expect((await contactOf(fourth?.email ?? ''))?.status).toBe('subscribed');
+  });
+
+  it('GET of the body’s link applies it and answers a confirmation page that offers to resubscribe; the page’s button does', async () => {
     const [first] = links;
-    const opened = await fetch(first?.link ?? '', { headers: { accept: 'text/html' } });
+    const before = (await campaign(campaignId)).stats.unsubscribed as number;
+    const opened = await fetch(first?.bodyLink ?? '', { headers: { accept: 'text/html' } });
     expect(opened.status).toBe(200);
     expect(opened.headers.get('content-type')).toMatch(/^text\/html/);
     expect(opened.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -349,12 +402,12 @@ describe('unsubscribe', () => {
     expect(html).toMatch(/<form method="post"[^>]*>.*Resubscribe/s);
     expect((await contactOf(first?.email ?? ''))?.status).toBe('unsubscribed');
     // Opening it again changes nothing and still answers the page.
-    expect((await fetch(first?.link ?? '')).status).toBe(200);
+    expect((await fetch(first?.bodyLink ?? '')).status).toBe(200);
     const stats = await poll(
       () => campaign(campaignId),
-      (data) => data.stats.unsubscribed === 1,
+      (data) => data.stats.unsubscribed === before + 1,
     );
-    expect(stats.stats.unsubscribed).toBe(1);
+    expect(stats.stats.unsubscribed).toBe(before + 1);
     const event = await eventually(
       async () => receiver.events('email.unsubscribed').map((request) => JSON.parse(request.body)),
       (events) => events.some((one) => one.data.email === first?.email),

@@ -33,6 +33,27 @@ async function rawOf(messageId: string) {
 }
 
 describe('every field reaches the message', () => {
+  it('never cuts a long link in the plain-text part, derived from HTML or given as text', async () => {
+    const link = `https://app.example.com/reset-password?token=${'Rk4'.repeat(45)}&user=${Date.now()}`;
+    expect(link.length).toBeGreaterThan(150);
+    const sends = [
+      { html: `<p>Someone asked to reset your password. <a href="${link}">Choose a new one</a>.</p>` },
+      { text: `Someone asked to reset your password. Choose a new one here: ${link} (valid for an hour).` },
+    ];
+    for (const body of sends) {
+      const { email } = await sendAndWait(
+        { from, to: 'success@simulator.amazonses.com', subject: 'Reset your password', ...body },
+        'delivered',
+      );
+      const { parsed } = await rawOf(email.messageId);
+      const lines = (parsed.text ?? '').split(/\r?\n/);
+      expect(
+        lines.filter((line) => line.includes(link)),
+        JSON.stringify(parsed.text),
+      ).toHaveLength(1);
+    }
+  });
+
   it('keeps characters beyond the Basic Multilingual Plane (emoji) in every field', async () => {
     const subject = `Launch 🚀 ${Date.now()}`;
     const { email } = await sendAndWait(

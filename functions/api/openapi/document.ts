@@ -33,8 +33,9 @@ import {
 import * as z from '#shared/zod.ts';
 import { namedSchemas, operations } from './responses.ts';
 
-// The unsubscribe endpoint's edges: the token in the link, or in a JSON body (the one-click form needs none).
-const unsubscribeQuery = z.object({ token: z.optional(z.string()) });
+// The unsubscribe endpoint's edges: the token in the link, or in a JSON body (the one-click form needs none);
+// `confirm=1` marks the List-Unsubscribe header's address, which changes nothing on GET.
+const unsubscribeQuery = z.object({ token: z.optional(z.string()), confirm: z.optional(z.string()) });
 const unsubscribeBody = z.object({ token: z.string() });
 
 /** The zod schemas of each route's body and query, by route key: the API's edges. */

@@ -1,12 +1,13 @@
 import {
+  confirmPage,
   pageHeaders,
   problemPage,
   resubscribedPage,
   testLinkPage,
   unsubscribedPage,
 } from '#shared/campaigns/unsubscribe-page.ts';
-import { resubscribe, unsubscribe } from '#shared/campaigns/unsubscribe-service.ts';
-import { readUnsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
+import { resubscribe, unsubscribe, unsubscribeTarget } from '#shared/campaigns/unsubscribe-service.ts';
+import { confirmParameter, readUnsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { ApiError, BadRequestError, PayloadTooLargeError, ValidationError } from '#shared/errors.ts';
 import { formFields } from '#shared/http/form-body.ts';
 import { publicHandler } from '#shared/http/public-handler.ts';
@@ -43,7 +44,9 @@ function bodyText(event: ApiEvent): string {
 
 /**
  * `GET /api/v1/unsubscribe?token=…` (the link in every campaign email: applies it and
- * answers a confirmation page offering to resubscribe) and `POST` to the same address:
+ * answers a confirmation page offering to resubscribe); with `&confirm=1` (the
+ * `List-Unsubscribe` header's address, which scanners and previews fetch unasked) it
+ * changes nothing and answers a page whose button applies it. `POST` to either address:
  * `{"token"}` as JSON → `{ok:true}`; the RFC 8058 one-click form
  * (`List-Unsubscribe=One-Click`, token in the query, what Gmail and Yahoo send) → 200;
  * the page's own buttons. Public (the token is the credential), idempotent, 60 requests
@@ -67,6 +70,11 @@ export const handler = publicHandler(async (event) => {
           'The unsubscribe link is incomplete or was changed. Use the link from the email as it is.',
         ),
       };
+    }
+    if (event.queryStringParameters?.[confirmParameter] !== undefined) {
+      const target = await unsubscribeTarget(claim);
+      const html = target.test ? testLinkPage() : confirmPage(target.email, selfUrl(event, queryToken ?? ''));
+      return { headers: pageHeaders, raw: html };
     }
     const outcome = await unsubscribe(claim, 'link');
     const html = outcome.test

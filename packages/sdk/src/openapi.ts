@@ -3416,6 +3416,7 @@ export interface operations {
         parameters: {
             query?: {
                 token?: string;
+                confirm?: string;
             };
             header?: never;
             path?: never;
@@ -3442,6 +3443,7 @@ export interface operations {
         parameters: {
             query?: {
                 token?: string;
+                confirm?: string;
             };
             header?: never;
             path?: never;

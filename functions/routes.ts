@@ -406,6 +406,8 @@ export const routes: readonly Route[] = [
     rateLimit: 'contact_delete',
     capabilities: ['webhookQueue:send'],
   },
+  // The routes that check a campaign's sender (create, edit, launch) know the shared
+  // sandbox domain, which campaigns may send from as single sends may.
   {
     method: 'POST',
     path: '/api/v1/campaigns',
@@ -413,7 +415,7 @@ export const routes: readonly Route[] = [
     scope: 'campaigns.write',
     rateLimit: 'campaign_create',
     testKeys: 'own-resources',
-    capabilities: [],
+    capabilities: ['settings:sandbox'],
   },
   {
     method: 'GET',
@@ -438,7 +440,7 @@ export const routes: readonly Route[] = [
     scope: 'campaigns.write',
     rateLimit: 'campaign_update',
     testKeys: 'own-resources',
-    capabilities: [],
+    capabilities: ['settings:sandbox'],
   },
   {
     method: 'DELETE',
@@ -456,7 +458,7 @@ export const routes: readonly Route[] = [
     scope: 'campaigns.write',
     rateLimit: 'campaign_launch',
     testKeys: 'own-resources',
-    capabilities: ['campaignQueue:send', 'webhookQueue:send'],
+    capabilities: ['campaignQueue:send', 'webhookQueue:send', 'settings:sandbox'],
   },
   // Pausing, resuming and cancelling count as updates of the campaign.
   {

@@ -27,7 +27,7 @@ import {
 import { publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
 import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { findList } from '#shared/contacts/contact-service.ts';
-import { authorizeSender, senderGrant } from '#shared/domains/sender-authorization.ts';
+import { authorizeSender, requireKeyDomain, senderGrant } from '#shared/domains/sender-authorization.ts';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
 
@@ -40,7 +40,8 @@ async function findCampaign(caller: Principal, id: string): Promise<CampaignReco
 /**
  * The campaign, for a change by this caller: a test key's campaigns are logged, never
  * sent, so a test key may not change a live one (nor a live key a test one), or it could
- * launch real mail without the checks a live key passes.
+ * launch real mail without the checks a live key passes. A key limited to some domains
+ * changes only the campaigns it could send (403 for another domain's, as for its mail).
  */
 async function campaignToChange(caller: Principal, id: string): Promise<CampaignRecord> {
   const campaign = await findCampaign(caller, id);
@@ -48,6 +49,7 @@ async function campaignToChange(caller: Principal, id: string): Promise<Campaign
     throw new ForbiddenError(
       `A ${caller.mode} key cannot change a campaign made with a ${campaign.mode} key.`,
     );
+  requireKeyDomain(caller, campaign.from.address);
   return campaign;
 }
 

@@ -32,6 +32,17 @@ export interface SenderGrant {
 const untracked: EmailTracking = { opens: false, clicks: false };
 
 /**
+ * Refuses (403) a key limited to some domains for an address outside them (and the names
+ * under them): what it may send from is also all it may act on, such as a campaign's draft.
+ */
+export function requireKeyDomain(caller: Principal, address: string): void {
+  if (caller.domains.length === 0) return;
+  const domain = domainToASCII(domainOf(address)) || domainOf(address);
+  if (!domainAndParents(domain).some((name) => caller.domains.includes(name)))
+    throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
+}
+
+/**
  * May this caller send from `address`? In order:
  * - a key limited to some domains may send only from those (or their subdomains): 403;
  * - a test key may send from anything, since its mail never reaches SES;
@@ -44,9 +55,7 @@ const untracked: EmailTracking = { opens: false, clicks: false };
 export async function senderGrant(caller: Principal, address: string): Promise<SenderGrant> {
   const domain = domainToASCII(domainOf(address)) || domainOf(address);
   const candidates = domainAndParents(domain);
-  if (caller.domains.length > 0 && !candidates.some((name) => caller.domains.includes(name))) {
-    throw new ForbiddenError(`This API key may only send from: ${caller.domains.join(', ')}.`);
-  }
+  requireKeyDomain(caller, address);
   if (caller.mode === 'test') return { authority: 'test', tracking: untracked };
   if (inSandboxTree(domain)) return { authority: 'sandbox', tracking: untracked };
   const claims = await getNameClaims(candidates);

@@ -5,10 +5,12 @@ import {
   apiUrl,
   capturedMail,
   eventually,
+  sandboxDomain,
   sesUrl,
   type Tenant,
   tenantWithDomain,
   useLocalAws,
+  verifiedDomain,
 } from './support.ts';
 import { Receiver } from './webhook-receiver.ts';
 
@@ -296,6 +298,45 @@ describe('campaigns: the seed flow', () => {
     const removed = await call('DELETE', `/api/v1/campaigns/${id}`);
     expect(removed.body).toEqual({ id, deleted: true });
     expect((await call('GET', `/api/v1/campaigns/${id}`)).status).toBe(404);
+  });
+
+  it('refuses a domain-limited key every change to another domain’s campaign (403), and allows its own', async () => {
+    const other = (await verifiedDomain(key)).domain;
+    const limited = await addProjectKey(project, { domains: [domain] });
+    const listId = await listWith([]);
+    const theirs = await draft(listId, { fromEmail: `news@${other}` });
+    const ours = await draft(listId);
+    for (const [method, path, body] of [
+      ['PUT', `/api/v1/campaigns/${theirs}`, { subject: 'Taken over', fromEmail: `news@${domain}` }],
+      ['DELETE', `/api/v1/campaigns/${theirs}`, undefined],
+      ['POST', `/api/v1/campaigns/${theirs}/launch`, undefined],
+      ['POST', `/api/v1/campaigns/${theirs}/test`, { to: [`t-${Date.now()}@example.com`] }],
+    ] as const) {
+      const answer = await call(method, path, body, limited);
+      expect(answer.status, `${method} ${path}`).toBe(403);
+      expect(answer.body.code).toBe('forbidden');
+    }
+    expect(await campaign(theirs)).toMatchObject({
+      status: 'draft',
+      subject: 'Hello {{name}}',
+      fromEmail: `Shop <news@${other}>`,
+    });
+    // Its own domain's campaign, as before.
+    const edited = await call('PUT', `/api/v1/campaigns/${ours}`, { subject: 'Ours' }, limited);
+    expect(edited.status).toBe(200);
+    expect((await call('DELETE', `/api/v1/campaigns/${ours}`, undefined, limited)).status).toBe(200);
+  });
+
+  it('launches and delivers a campaign from the shared sandbox domain, as single sends may send from it', async () => {
+    const people = addresses('sandbox', 2);
+    const listId = await listWith(people);
+    const id = await draft(listId, { fromEmail: `Shop <news@${sandboxDomain}>` });
+    expect((await launch(id)).body).toMatchObject({ success: true, status: 'sending' });
+    const done = await settled(id);
+    expect(done.progress).toMatchObject({ total: 2, sent: 2, queued: 0, failed: 0 });
+    const mail = await mailOf(id);
+    expect(mail.map((one) => one.destination[0]).sort()).toEqual(people.map((one) => one.email).sort());
+    expect(mail.every((one) => one.header('From')?.includes(`news@${sandboxDomain}`))).toBe(true);
   });
 
   it('sends a test of the merged campaign to a few addresses without launching it; its link changes nothing', async () => {

@@ -39,6 +39,7 @@ import {
   putNewList,
   renameList,
 } from '#shared/contacts/list-store.ts';
+import { withAsciiDomain } from '#shared/emails/address.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
 import { inParallel } from '#shared/in-parallel.ts';
@@ -113,9 +114,11 @@ async function bounceSuppressionOf(projectId: string, email: string): Promise<Su
 
 export async function createContact(
   projectId: string,
-  input: CreateContactInput,
+  given: CreateContactInput,
   publish: ContactEventSink = publishNow,
 ): Promise<ContactRecord> {
+  // `a@exämple.com` and `a@xn--exmple-cua.com` are one mailbox: stored in the ASCII form.
+  const input = { ...given, email: withAsciiDomain(given.email) };
   const [, suppression, slot] = await Promise.all([
     findList(projectId, input.listId),
     bounceSuppressionOf(projectId, input.email),
@@ -167,7 +170,11 @@ export async function updateContact(
 ): Promise<ContactRecord> {
   const before = await findContact(projectId, contactId);
   if (input.listId !== undefined && input.listId !== before.listId) await findList(projectId, input.listId);
-  const email = input.email ?? before.email;
+  // One mailbox, one spelling: the domain in ASCII (a contact kept under another spelling of its own address keeps it).
+  const email =
+    input.email !== undefined && withAsciiDomain(input.email) !== withAsciiDomain(before.email)
+      ? withAsciiDomain(input.email)
+      : before.email;
   // Whatever the contact's status now (it may have been set unsubscribed in between).
   if (input.status === 'subscribed' && before.status !== 'subscribed') {
     const suppression = await bounceSuppressionOf(projectId, email);
@@ -277,10 +284,10 @@ export async function importContacts(projectId: string, input: ImportContactsInp
       invalid.push({ index, error: `${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}` });
       return;
     }
-    const key = emailKeyOf(parsed.data.email);
+    const email = withAsciiDomain(parsed.data.email);
+    const key = emailKeyOf(email);
     // A repeat of an earlier row is skipped like an address already in the list.
-    if (!rows.has(key))
-      rows.set(key, { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) });
+    if (!rows.has(key)) rows.set(key, { email, ...(parsed.data.name ? { name: parsed.data.name } : {}) });
   });
   const [slots, suppressed] = await Promise.all([
     slotStates(

@@ -13,6 +13,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { withAsciiDomain, withUnicodeDomain } from '#shared/emails/address.ts';
 import { derivedId } from '#shared/ids.ts';
 
 /** The address as contacts are keyed: `Jane@Example.com` and `jane@example.com` are one contact. */
@@ -40,8 +41,21 @@ function holderOf(item: Record<string, unknown>, listId: string, emailKey: strin
 /** Chains longer than this would take a contact moving away from one pair this many times. */
 const longestChain = 100;
 
-/** Walks a pair's chain from `from` (strongly consistent reads). */
+/**
+ * Walks a pair's chain from `from` (strongly consistent reads). The address is taken with
+ * its domain in ASCII (`withAsciiDomain`, as contacts store it), and a contact stored
+ * before that, under the Unicode form of an internationalised domain, still holds it.
+ */
 export async function slotState(listId: string, email: string, from = 0): Promise<SlotState> {
+  const legacy = withUnicodeDomain(email);
+  if (from === 0 && legacy !== withAsciiDomain(email)) {
+    const before = await walkChain(listId, legacy, 0);
+    if ('holder' in before) return before;
+  }
+  return walkChain(listId, withAsciiDomain(email), from);
+}
+
+async function walkChain(listId: string, email: string, from: number): Promise<SlotState> {
   const emailKey = emailKeyOf(email);
   for (let position = from; position < longestChain; position++) {
     const key = slotKey(listId, email, position);
@@ -57,12 +71,20 @@ export async function slotState(listId: string, email: string, from = 0): Promis
 
 /**
  * The state of many pairs of one list at once: their first slots in batched reads, and a
- * walk along the chain for the rare pair whose first slot a moved contact still occupies.
- * Keyed by lower-cased address.
+ * walk along the chain for the rare pair whose first slot a moved contact still occupies
+ * (or whose domain is internationalised, see `slotState`). Keyed by lower-cased address,
+ * its domain in ASCII.
  */
 export async function slotStates(listId: string, emails: string[]): Promise<Map<string, SlotState>> {
   const states = new Map<string, SlotState>();
-  const firstSlots = new Map(emails.map((email) => [slotKey(listId, email), emailKeyOf(email)]));
+  const addresses = emails.map(withAsciiDomain);
+  for (const email of addresses)
+    if (withUnicodeDomain(email) !== email) states.set(emailKeyOf(email), await slotState(listId, email));
+  const firstSlots = new Map(
+    addresses
+      .filter((email) => !states.has(emailKeyOf(email)))
+      .map((email) => [slotKey(listId, email), emailKeyOf(email)]),
+  );
   const occupied: string[] = [];
   const items = await batchGetAll([...firstSlots.keys()].map(contactKey), { consistent: true });
   for (const item of items) {

@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import * as z from '#shared/zod.ts';
 
 /**
@@ -89,6 +90,31 @@ function decodeWords(value: string): string {
 export function displayOf(mailbox: string): string {
   const { name, address } = parseMailbox(mailbox);
   return displayMailbox({ name: name ? decodeWords(name) : undefined, address });
+}
+
+/**
+ * The address with its domain in one form, lower-case ASCII (punycode for an
+ * internationalised name: `a@exämple.com` → `a@xn--exmple-cua.com`), the local part as
+ * written. Both spellings reach one mailbox, so the places that key on an address
+ * (contacts, suppressions) key on this. A domain that is no valid name stays as written,
+ * lower-cased.
+ */
+export function withAsciiDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1).toLowerCase();
+  return `${address.slice(0, at)}@${domainToASCII(domain) || domain}`;
+}
+
+/**
+ * The address with an internationalised domain in Unicode (`a@exämple.com`): how such an
+ * address was keyed before keys took the ASCII form, so records written then are still
+ * found. The same as `withAsciiDomain` for every other address.
+ */
+export function withUnicodeDomain(address: string): string {
+  const ascii = withAsciiDomain(address);
+  const at = ascii.lastIndexOf('@');
+  const domain = ascii.slice(at + 1);
+  return `${ascii.slice(0, at)}@${(domain.includes('xn--') && domainToUnicode(domain)) || domain}`;
 }
 
 /** The domain part, lower-cased (domains are case-insensitive, local parts are not). */

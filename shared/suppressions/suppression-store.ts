@@ -5,8 +5,9 @@
  * - one address, or many at once (the send path: BatchGet) ... SUPPRESSION#<projectId> / <normalised address>
  * - the list, by address, with a type filter ............... Query on SUPPRESSION#<projectId>
  *
- * Addresses are compared with the domain part lower-cased (local parts may be
- * case-sensitive, as RFC 5321 allows).
+ * Addresses are compared with the domain part lower-cased and in ASCII (local parts may be
+ * case-sensitive, as RFC 5321 allows); entries an internationalised domain's Unicode form
+ * keyed before are still found.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +19,7 @@ import {
   tableName,
   withoutKeys,
 } from '#shared/aws/dynamodb.ts';
-
+import { withAsciiDomain, withUnicodeDomain } from '#shared/emails/address.ts';
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
 
 export interface Suppression {
@@ -31,11 +32,13 @@ export interface Suppression {
   createdAt: string;
 }
 
-/** `Jane@Example.COM` → `Jane@example.com`. */
+/** `Jane@Example.COM` → `Jane@example.com`; `a@Exämple.com` → `a@xn--exmple-cua.com` (one mailbox, one entry). */
 export function normaliseAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
+  return withAsciiDomain(address);
 }
+
+/** The keys an address may be listed under: its own, and the Unicode form entries of internationalised domains once had. */
+const keysOf = (address: string) => [...new Set([normaliseAddress(address), withUnicodeDomain(address)])];
 
 const suppressionKey = (projectId: string, address: string) => ({
   pk: `SUPPRESSION#${projectId}`,
@@ -61,19 +64,22 @@ export async function addSuppressions(projectId: string, suppressions: Suppressi
 
 /** Removes an address; false when it was not on the list. */
 export async function removeSuppression(projectId: string, address: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: suppressionKey(projectId, address),
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
+  let removed = false;
+  for (const key of keysOf(address)) {
+    try {
+      await dynamo.send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: { pk: `SUPPRESSION#${projectId}`, sk: key },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      removed = true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
+  return removed;
 }
 
 /** Which of these addresses the project has suppressed (normalised), and why. */
@@ -81,9 +87,9 @@ export async function suppressedAmong(
   projectId: string,
   addresses: string[],
 ): Promise<Map<string, SuppressionType>> {
-  const unique = [...new Set(addresses.map(normaliseAddress))];
-  const items = await batchGetAll(unique.map((address) => suppressionKey(projectId, address)));
-  return new Map(items.map((item) => [String(item.sk), item.type as SuppressionType]));
+  const unique = [...new Set(addresses.flatMap(keysOf))];
+  const items = await batchGetAll(unique.map((key) => ({ pk: `SUPPRESSION#${projectId}`, sk: key })));
+  return new Map(items.map((item) => [normaliseAddress(String(item.sk)), item.type as SuppressionType]));
 }
 
 /** A page of the list in address order after `startingAfter`, optionally of one type. */

@@ -317,6 +317,96 @@ describe('contacts', () => {
     expect((await api('PUT', path, { key, body: { status: 'subscribed' } })).status).toBe(200);
   });
 
+  it('takes an internationalised domain and its punycode as one address, in contacts, imports and suppressions', async () => {
+    const key = await freshKey();
+    const label = Date.now().toString(36);
+    const unicode = `ana-${label}@exämple.com`;
+    const ascii = `ana-${label}@xn--exmple-cua.com`;
+    const listId = await newList('IDN', key);
+    const added = await addContact(listId, unicode, {}, key);
+    expect(added.status).toBe(200);
+    expect(added.body.email).toBe(ascii);
+    const again = await addContact(listId, ascii, {}, key);
+    expect(again.status).toBe(409);
+    expect((await addContact(listId, `ANA-${label}@EXÄMPLE.com`, {}, key)).status).toBe(409);
+    const imported = await importRows(
+      listId,
+      [
+        { email: unicode },
+        { email: ascii },
+        { email: `bo-${label}@exämple.com` },
+        { email: `bo-${label}@xn--exmple-cua.com` },
+      ],
+      key,
+    );
+    expect(imported.body).toMatchObject({ importedCount: 1, skippedCount: 3 });
+    expect((await api('GET', `/api/v1/lists/${listId}`, { key })).body.data.contactCount).toBe(2);
+
+    // One spelling suppressed suppresses the other.
+    const other = await newList('IDN 2', key);
+    await api('POST', '/api/v1/suppressions', { key, body: { email: unicode, reason: 'bounce' } });
+    expect((await addContact(other, ascii, {}, key)).body.status).toBe('bounced');
+    const removed = await api('DELETE', `/api/v1/suppressions/${encodeURIComponent(ascii)}`, { key });
+    expect(removed.body).toEqual({ email: ascii, deleted: true });
+  });
+
+  it('still finds contacts and suppressions stored under an internationalised domain’s Unicode form', async () => {
+    const key = await freshKey();
+    const label = Date.now().toString(36);
+    const unicode = `old-${label}@bücher.example`;
+    const ascii = `old-${label}@xn--bcher-kva.example`;
+    const listId = await newList('Legacy IDN', key);
+    // As they were written before addresses took the ASCII form.
+    const { slotKey } = await import('#shared/contacts/contact-slots.ts');
+    const { insertContacts } = await import('#shared/contacts/contact-store.ts');
+    const id = slotKey(listId, unicode);
+    const now = new Date().toISOString();
+    await insertContacts(defaultProject.id, listId, [
+      {
+        id,
+        projectId: defaultProject.id,
+        listId,
+        email: unicode,
+        status: 'subscribed',
+        slot: id,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+    const { dynamo, tableName } = await import('#shared/aws/dynamodb.ts');
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const suppressed = `gone-${label}@bücher.example`;
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `SUPPRESSION#${defaultProject.id}`,
+          sk: suppressed,
+          email: suppressed,
+          type: 'bounce',
+          createdAt: now,
+        },
+      }),
+    );
+
+    expect((await addContact(listId, ascii, {}, key)).status).toBe(409);
+    expect((await addContact(listId, unicode, {}, key)).status).toBe(409);
+    expect((await importRows(listId, [{ email: ascii }], key)).body).toMatchObject({ importedCount: 0 });
+    expect((await addContact(listId, `gone-${label}@xn--bcher-kva.example`, {}, key)).body.status).toBe(
+      'bounced',
+    );
+    const sent = await api('POST', '/api/v1/emails', {
+      key,
+      body: {
+        from: `a@${sandboxDomain}`,
+        to: `gone-${label}@xn--bcher-kva.example`,
+        subject: 'x',
+        text: 'x',
+      },
+    });
+    expect(sent.body.code).toBe('all_recipients_suppressed');
+  });
+
   it('deletes a contact for good', async () => {
     const listId = await newList();
     const contact = await addContact(listId, 'gone@example.com');

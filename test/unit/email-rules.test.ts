@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, formatMailbox, parseMailbox } from '#shared/emails/address.ts';
+import {
+  domainOf,
+  formatMailbox,
+  parseMailbox,
+  withAsciiDomain,
+  withUnicodeDomain,
+} from '#shared/emails/address.ts';
 import { statusesWeakerThan } from '#shared/emails/email-lifecycle.ts';
 import { textFromHtml } from '#shared/emails/plain-text.ts';
 import { sendEmailSchema } from '#shared/emails/send-email-schema.ts';
@@ -38,6 +44,14 @@ describe('mailboxes', () => {
 
   it('lower-cases only the domain', () => {
     expect(domainOf('Jane.Doe@Example.COM')).toBe('example.com');
+  });
+
+  it('spells an internationalised domain one way (ASCII), keeping the local part, and back for older keys', () => {
+    expect(withAsciiDomain('Ana@Exämple.COM')).toBe('Ana@xn--exmple-cua.com');
+    expect(withAsciiDomain('Ana@xn--exmple-cua.com')).toBe('Ana@xn--exmple-cua.com');
+    expect(withAsciiDomain('Jane@Example.com')).toBe('Jane@example.com');
+    expect(withUnicodeDomain('Ana@XN--exmple-cua.com')).toBe('Ana@exämple.com');
+    expect(withUnicodeDomain('Jane@Example.com')).toBe('Jane@example.com');
   });
 });
 

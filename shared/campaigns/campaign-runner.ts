@@ -11,12 +11,14 @@ import {
   CampaignStateError,
   campaignCountItem,
   commitPage,
+  correctCounters,
   getCampaign,
   leaveLive,
   putRecipient,
   type RecipientRecord,
   readCounters,
   recipientsBetween,
+  recordProgressCheck,
   releaseLease,
   takeLease,
   transitionCampaign,
@@ -26,12 +28,14 @@ import { emailKeyOf } from '#shared/contacts/contact-slots.ts';
 import { type ContactRecord, contactsPage } from '#shared/contacts/contact-store.ts';
 import { useSandboxAllowance } from '#shared/domains/sandbox-allowance.ts';
 import { displayMailbox } from '#shared/emails/address.ts';
+import { type EmailStatus, waitingStatuses } from '#shared/emails/email-lifecycle.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
 import {
   cancelCampaignEmail,
   type EmailRecord,
   parkedEmails,
   putEmail,
+  statusesOf,
   unpark,
 } from '#shared/emails/email-store.ts';
 import { queueBulkEmails } from '#shared/emails/send-queue.ts';
@@ -74,7 +78,8 @@ export function outstanding(campaign: CampaignRecord, counts: CampaignCounts): n
  * lease, is checked (account active, its own bounce and complaint rates, SES's 24-hour
  * quota: any of them pauses it with `pausedReason`) and then queues its next recipients,
  * never more than the lookahead ahead of what is sent; when every recipient is written
- * and none is outstanding, it is completed.
+ * and none is outstanding, it is completed (and when its counts stall short of that, its
+ * recipients' emails decide: see `healIfStalled`).
  *
  * Exactly once, however often a tick runs or dies half-way: a page's recipients are
  * written conditionally (a replay finds the first attempt's email ids), their email
@@ -155,6 +160,7 @@ async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
   await requeueParked(campaign, queue, deadline);
   if (campaign.expanded) {
     if (outstanding(campaign, counts) === 0) await complete(campaign, counts);
+    else await healIfStalled(campaign, counts, deadline);
     return;
   }
 
@@ -203,6 +209,60 @@ async function advance(campaign: CampaignRecord, queue: QueueCampaignEmails) {
       return;
     }
   }
+}
+
+/** Ticks in a row, and time, without progress before a campaign's recipients are read to settle its counts. */
+const stalledTicks = 3;
+const stalledMs = 20_000;
+
+/** What a recipient's email status settles it as, or `waiting` while it may still be sent. */
+function settledAs(status: EmailStatus | undefined): 'sent' | 'failed' | 'canceled' | 'waiting' {
+  if (status === undefined || (waitingStatuses as readonly string[]).includes(status)) return 'waiting';
+  if (status === 'failed' || status === 'canceled') return status;
+  return 'sent';
+}
+
+/**
+ * Progress heals itself: a campaign whose every recipient is written, whose counts have
+ * not moved for a few ticks and some time, and still show mail outstanding, is judged on
+ * its recipients' emails themselves. If none of them is still waiting, the counts are
+ * corrected to what the emails show (a count can be lost: a process that dies between an
+ * email's change and its counter's, a write that keeps meeting others) and the campaign
+ * completes. Any email still waiting (parked, queued, in a sender's hands) leaves it as it
+ * is, to look again after the next stall.
+ */
+async function healIfStalled(campaign: CampaignRecord, counts: CampaignCounts, deadline: number) {
+  const settled = counts.sent + counts.failed + counts.canceled;
+  const check = campaign.progressCheck;
+  const now = new Date().toISOString();
+  if (!check || check.settled !== settled)
+    return recordProgressCheck(campaign.projectId, campaign.id, { settled, since: now, ticks: 1 });
+  if (check.ticks < stalledTicks || Date.now() - Date.parse(check.since) < stalledMs)
+    return recordProgressCheck(campaign.projectId, campaign.id, { ...check, ticks: check.ticks + 1 });
+  const recipients = (await recipientsBetween(campaign.id, '', undefined)).filter(
+    (recipient) => recipient.state === 'queued',
+  );
+  const found = { sent: 0, failed: 0, canceled: 0, waiting: 0 };
+  for (let start = 0; start < recipients.length; start += 1000) {
+    if (Date.now() > deadline) return;
+    const ids = recipients.slice(start, start + 1000).map((recipient) => recipient.emailId);
+    const statuses = await statusesOf(campaign.projectId, ids);
+    for (const id of ids) found[settledAs(statuses.get(id))] += 1;
+    if (found.waiting > 0) break;
+  }
+  if (found.waiting > 0) {
+    // Mail still on its way: not stalled after all. Look again after another stall.
+    return recordProgressCheck(campaign.projectId, campaign.id, { settled, since: now, ticks: 1 });
+  }
+  const corrections = {
+    sent: found.sent - counts.sent,
+    failed: found.failed - counts.failed,
+    canceled: found.canceled - counts.canceled,
+  };
+  logger.warn('campaign counts healed from its recipients’ emails', { campaignId: campaign.id, corrections });
+  await correctCounters(campaign.id, corrections);
+  const healed = await readCounters(campaign.id);
+  if (outstanding(campaign, healed) === 0) await complete(campaign, healed);
 }
 
 /**

@@ -8,7 +8,8 @@
  *   (scheduled ones from their time, sending ones at once, cancelled ones until drained)
  * - a campaign's send counters ................. CAMPAIGNSTATS#<campaignId> / <shard 0–7>
  *   (the sender and the events worker add to the shard of the email's id, so a fast
- *   campaign's counting spreads over eight items; a read sums one Query)
+ *   campaign's counting spreads over eight items; a read sums one Query, which also
+ *   takes the item `corrections`, written when a stalled campaign's counts are healed)
  * - a campaign's recipients, by address ........ CAMPAIGNRCPT#<campaignId> / <lower-cased address>
  *   (written once each, conditionally: the address's one email id for this campaign)
  *
@@ -74,6 +75,15 @@ export interface CampaignRecord {
   tested?: number;
   /** The counters when the campaign was last resumed: its health is judged on what it sent since. */
   healthBaseline?: { sent: number; bounced: number; complained: number };
+  /** Its settled count (sent, failed, canceled) as ticks last saw it, since when, and over how many ticks. */
+  progressCheck?: ProgressCheck;
+}
+
+/** What the ticks saw of a campaign's progress once every recipient is written (see `runCampaignTick`). */
+export interface ProgressCheck {
+  settled: number;
+  since: string;
+  ticks: number;
 }
 
 /** What the sender and the events worker count per campaign. */
@@ -357,6 +367,44 @@ export async function commitPage(
         },
       }),
     ),
+  );
+}
+
+/** Records what the tick saw of the campaign's progress. */
+export async function recordProgressCheck(
+  projectId: string,
+  id: string,
+  check: ProgressCheck,
+): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: campaignKey(projectId, id),
+      UpdateExpression: 'SET progressCheck = :check',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':check': check },
+    }),
+  );
+}
+
+/**
+ * Adds corrections to the campaign's counters, in an item of their own beside the shards
+ * (`readCounters` sums them all): what its recipients' emails show and its counts missed.
+ */
+export async function correctCounters(
+  campaignId: string,
+  corrections: Partial<Record<CampaignCounter, number>>,
+): Promise<void> {
+  const entries = Object.entries(corrections).filter(([, by]) => by !== 0);
+  if (entries.length === 0) return;
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { pk: statsPartition(campaignId), sk: 'corrections' },
+      UpdateExpression: `ADD ${entries.map((_, index) => `#c${index} :c${index}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#c${index}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, by], index) => [`:c${index}`, by])),
+    }),
   );
 }
 

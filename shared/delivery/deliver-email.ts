@@ -147,6 +147,8 @@ async function recordSent(
     at,
     { status: 'sent', messageId, event: { type: 'sent', createdAt: at } },
     campaignCount(message, 'sent'),
+    // Counted once whatever the order: SES's delivery event may have reached the email first.
+    { evenIfStronger: true },
   );
   await context.webhooks.publish(
     message.projectId,

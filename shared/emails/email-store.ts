@@ -30,7 +30,15 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, queryAll, queryPage, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
+import {
+  batchGetAll,
+  dynamo,
+  queryAll,
+  queryPage,
+  tableName,
+  withoutKeys,
+  writeIf,
+} from '#shared/aws/dynamodb.ts';
 import type { TransactItem } from '#shared/aws/transact.ts';
 import {
   type EmailStatus,
@@ -39,6 +47,7 @@ import {
   waitingStatuses,
 } from '#shared/emails/email-lifecycle.ts';
 import { idBoundAt, shardOfId } from '#shared/ids.ts';
+import { logger } from '#shared/logger.ts';
 
 export interface EmailRecord {
   id: string;
@@ -183,6 +192,15 @@ export async function claimForSending(projectId: string, id: string, now: string
   }
 }
 
+/** The statuses of these emails of the project (strongly consistent), by id; a missing email is left out. */
+export async function statusesOf(projectId: string, ids: string[]): Promise<Map<string, EmailStatus>> {
+  const items = await batchGetAll(
+    ids.map((id) => emailKey(projectId, id)),
+    { consistent: true },
+  );
+  return new Map(items.map((item) => [String(item.sk), item.status as EmailStatus]));
+}
+
 /** Gives a claim back when SES refused to try (throttling, a 5xx), so a retry may send. */
 export async function releaseClaim(projectId: string, id: string): Promise<void> {
   await dynamo.send(
@@ -260,8 +278,18 @@ export async function changeEmail(
   change: EmailChange,
   /** Written in the same transaction as the status change, and only if it holds (a campaign's counter). */
   alongside: TransactItem[] = [],
+  options: AlongsideOptions = {},
 ): Promise<ChangeOutcome> {
-  return (await applyChange(projectId, id, now, change, alongside)).outcome;
+  return (await applyChange(projectId, id, now, change, alongside, options)).outcome;
+}
+
+export interface AlongsideOptions {
+  /**
+   * Write `alongside` also when the status already stood as strong and only the rest of
+   * the change was recorded: the sender's own record of SES's acceptance counts the send
+   * once, even when SES's delivery event raced ahead of it.
+   */
+  evenIfStronger?: boolean;
 }
 
 /** `changeEmail`, telling also what status (and failure reason) a status change replaced. */
@@ -271,6 +299,7 @@ export async function applyChange(
   now: string,
   change: EmailChange,
   alongside: TransactItem[] = [],
+  options: AlongsideOptions = {},
 ): Promise<{ outcome: ChangeOutcome; previous: Previous }> {
   const previous: Previous = {};
   const attempt = async (withStatus: boolean) => {
@@ -329,7 +358,8 @@ export async function applyChange(
       ExpressionAttributeValues: values,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     };
-    if (withStatus && change.status && alongside.length > 0) await updateAlongside(update, alongside);
+    const together = withStatus ? change.status !== undefined : options.evenIfStronger === true;
+    if (together && alongside.length > 0) await updateAlongside(update, alongside);
     else {
       const { Attributes } = await dynamo.send(new UpdateCommand({ ...update, ReturnValues: 'UPDATED_OLD' }));
       if (withStatus && change.status) {
@@ -372,6 +402,10 @@ export async function applyChange(
  * `ConditionalCheckFailedException` carrying the email as it was); a transaction that met
  * another on a counter is tried again, and after ten meetings the writes go one after
  * the other (the email's change first), so a change SES already made true is never lost.
+ * Once the email's change holds, each write beside it is retried until it lands: a plain
+ * write to an item a transaction holds meets a `TransactionConflict` too, and the SDK
+ * does not retry that, so a counter written once would be lost (a campaign that never
+ * completes).
  */
 async function updateAlongside(update: UpdateCommandInput, alongside: TransactItem[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -394,7 +428,29 @@ async function updateAlongside(update: UpdateCommandInput, alongside: TransactIt
       }
       if (attempt === 10) {
         await dynamo.send(new UpdateCommand(update));
-        for (const item of alongside) if (item.Update) await dynamo.send(new UpdateCommand(item.Update));
+        for (const item of alongside) if (item.Update) await updateUntilItLands(item.Update);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));
+    }
+  }
+}
+
+/** Tries before a write beside an email's change is given up on (logged; campaigns heal their counts). */
+const landingAttempts = 20;
+
+async function updateUntilItLands(update: NonNullable<TransactItem['Update']>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(new UpdateCommand(update));
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionConflictException') throw error;
+      if (attempt === landingAttempts) {
+        logger.error('a write beside an email change kept meeting transactions; left out', {
+          key: update.Key,
+          error,
+        });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));

@@ -1,23 +1,65 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addProjectKey,
   api,
   apiUrl,
   capturedMail,
+  eventually,
   sesUrl,
   type Tenant,
   tenantWithDomain,
   useLocalAws,
 } from './support.ts';
+import { Receiver } from './webhook-receiver.ts';
 
 useLocalAws();
 
 let domain = '';
 let project: Tenant['project'];
+const receiver = new Receiver();
 
 beforeAll(async () => {
-  ({ project, domain } = await tenantWithDomain());
+  let key: string;
+  ({ project, domain, key } = await tenantWithDomain());
+  const hook = await api('POST', '/api/v1/webhooks', {
+    key,
+    body: { url: await receiver.start(), events: ['campaign.completed'] },
+  });
+  expect(hook.status).toBe(200);
 });
+afterAll(() => receiver.stop());
+
+/** The campaign's `campaign.completed` webhook, once it came. */
+const completedEvent = (id: string) =>
+  eventually(
+    async () =>
+      receiver
+        .events('campaign.completed')
+        .map((request) => JSON.parse(request.body))
+        .find((event) => event.data.campaign_id === id),
+    (event) => event !== undefined,
+    60_000,
+  );
+
+/** Launched as the launch route does, but off the ticks' list: the test runs the first tick itself. */
+async function launchOffTicks(id: string, recipients: number) {
+  const { transitionCampaign } = await import('#shared/campaigns/campaign-store.ts');
+  await transitionCampaign(project.id, id, 'launch', new Date().toISOString(), {
+    status: 'sending',
+    set: {
+      jobId: `job_${id.slice(4)}`,
+      launchedAt: new Date().toISOString(),
+      publicUrl: apiUrl,
+      authority: 'verified',
+      plannedRecipients: recipients,
+      cursor: '',
+      expanded: false,
+      written: 0,
+      skipped: 0,
+      tested: 0,
+    },
+  });
+}
 
 const call = async (method: string, path: string, body?: unknown) =>
   api(method, path, { key: await addProjectKey(project), ...(body === undefined ? {} : { body }) });
@@ -107,6 +149,95 @@ describe('the campaign runner', () => {
     const counts = await deliveriesPerRecipient(id);
     expect(counts.size).toBe(120);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  }, 120_000);
+
+  it('counts every send when the counter’s transactions keep conflicting (its fallback), and completes', async () => {
+    const label = `conflict-${Date.now()}`;
+    const id = await campaignTo(label, 12);
+    const { dynamo } = await import('#shared/aws/dynamodb.ts');
+    const { runCampaignTick } = await import('#shared/campaigns/campaign-runner.ts');
+    const { deliverEmail } = await import('#shared/emails/deliver-email.ts');
+    const { SendBudget } = await import('#shared/emails/send-rate.ts');
+    const { WebhookOutbox } = await import('#shared/webhooks/publish-event.ts');
+    // In this process only: every transaction on the campaign's counters meets another
+    // (so the sender falls back to writing the email and its counter one after the
+    // other), and every other plain write to them meets one too, as DynamoDB answers a
+    // write to an item a transaction holds.
+    let plainWrites = 0;
+    const injected = 'injected-counter-conflicts';
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const request = (args as { request?: { body?: unknown; headers?: Record<string, string> } }).request;
+        const body = typeof request?.body === 'string' ? request.body : '';
+        const target = request?.headers?.['x-amz-target'] ?? '';
+        if (body.includes(`CAMPAIGNSTATS#${id}`)) {
+          if (target.endsWith('.TransactWriteItems'))
+            throw Object.assign(new Error('Transaction cancelled'), {
+              name: 'TransactionCanceledException',
+              CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+            });
+          if (target.endsWith('.UpdateItem') && plainWrites++ % 2 === 0)
+            throw Object.assign(new Error('Transaction is ongoing for the item'), {
+              name: 'TransactionConflictException',
+            });
+        }
+        return next(args);
+      },
+      { step: 'build', name: injected },
+    );
+    await launchOffTicks(id, 12);
+    try {
+      // The run's emails go to SES from this process, as the bulk sender would send them;
+      // a send that throws is left as its redelivered message would find it.
+      const sendHere = async (messages: Parameters<typeof deliverEmail>[0][]) => {
+        const context = { budget: new SendBudget(messages.length, 1), webhooks: new WebhookOutbox() };
+        await Promise.all(
+          messages.map((message) =>
+            deliverEmail(message, Date.now() + 60_000, context).catch(() => undefined),
+          ),
+        );
+        await context.webhooks.flush();
+      };
+      await runCampaignTick(project.id, id, sendHere);
+    } finally {
+      dynamo.middlewareStack.remove(injected);
+    }
+    expect(plainWrites).toBeGreaterThan(0);
+    expect((await deliveriesPerRecipient(id)).size).toBe(12);
+
+    // Back on the ticks' list (through pause and resume), the runner finds it done.
+    expect((await call('POST', `/api/v1/campaigns/${id}/pause`)).status).toBe(200);
+    expect((await call('POST', `/api/v1/campaigns/${id}/resume`)).status).toBe(200);
+    const done = await completed(id, 60_000);
+    expect(done.progress).toEqual({ total: 12, queued: 0, sent: 12, skipped: 0, failed: 0, percent: 100 });
+    expect((await completedEvent(id)).data).toMatchObject({ campaign_id: id, status: 'completed' });
+  }, 120_000);
+
+  it('heals its progress: a campaign whose recipients are all settled completes whatever its counters say', async () => {
+    const label = `heal-${Date.now()}`;
+    const id = await campaignTo(label, 20);
+    const launched = await call('POST', `/api/v1/campaigns/${id}/launch`);
+    expect(launched.body.status).toBe('sending');
+    // A count lost for good (a process that died between an email's change and its counter's).
+    const { dynamo, tableName } = await import('#shared/aws/dynamodb.ts');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { pk: `CAMPAIGNSTATS#${id}`, sk: '0' },
+        UpdateExpression: 'ADD sent :lost',
+        ExpressionAttributeValues: { ':lost': -1 },
+      }),
+    );
+    const done = await completed(id, 90_000);
+    expect(done.progress).toEqual({ total: 20, queued: 0, sent: 20, skipped: 0, failed: 0, percent: 100 });
+    expect(done.sentCount).toBe(20);
+    expect((await completedEvent(id)).data).toMatchObject({ campaign_id: id, status: 'completed' });
+    const counts = await deliveriesPerRecipient(id);
+    expect(counts.size).toBe(20);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    // Its list is free again.
+    expect((await call('DELETE', `/api/v1/lists/${done.listId}`)).status).toBe(200);
   }, 120_000);
 
   it('pauses itself when its account leaves active, and sends the rest once restored and resumed', async () => {

@@ -168,7 +168,9 @@ describe('the campaign runner', () => {
     dynamo.middlewareStack.add(
       (next) => async (args) => {
         const request = (args as { request?: { body?: unknown; headers?: Record<string, string> } }).request;
-        const body = typeof request?.body === 'string' ? request.body : '';
+        const raw = request?.body;
+        const body =
+          typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
         const target = request?.headers?.['x-amz-target'] ?? '';
         if (body.includes(`CAMPAIGNSTATS#${id}`)) {
           if (target.endsWith('.TransactWriteItems'))

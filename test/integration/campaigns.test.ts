@@ -319,7 +319,7 @@ describe('campaigns: the seed flow', () => {
     expect(await campaign(theirs)).toMatchObject({
       status: 'draft',
       subject: 'Hello {{name}}',
-      fromEmail: `Shop <news@${other}>`,
+      fromEmail: `news@${other}`,
     });
     // Its own domain's campaign, as before.
     const edited = await call('PUT', `/api/v1/campaigns/${ours}`, { subject: 'Ours' }, limited);
@@ -329,7 +329,10 @@ describe('campaigns: the seed flow', () => {
 
   it('launches and delivers a campaign from the shared sandbox domain, as single sends may send from it', async () => {
     const people = addresses('sandbox', 2);
-    const listId = await listWith(people);
+    // Contacts one by one: imports are 5 an hour per key, and the other tests take them.
+    const listId = await listWith([]);
+    for (const person of people)
+      expect((await call('POST', '/api/v1/contacts', { ...person, listId })).status).toBe(200);
     const id = await draft(listId, { fromEmail: `Shop <news@${sandboxDomain}>` });
     expect((await launch(id)).body).toMatchObject({ success: true, status: 'sending' });
     const done = await settled(id);

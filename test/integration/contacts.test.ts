@@ -342,11 +342,21 @@ describe('contacts', () => {
     expect(imported.body).toMatchObject({ importedCount: 1, skippedCount: 3 });
     expect((await api('GET', `/api/v1/lists/${listId}`, { key })).body.data.contactCount).toBe(2);
 
-    // One spelling suppressed suppresses the other.
+    // One spelling suppressed (a hard bounce, as SES reports it) suppresses the other.
     const other = await newList('IDN 2', key);
-    await api('POST', '/api/v1/suppressions', { key, body: { email: unicode, reason: 'bounce' } });
+    const { addSuppression } = await import('#shared/suppressions/suppression-store.ts');
+    await addSuppression(defaultProject.id, {
+      email: unicode,
+      type: 'bounce',
+      createdAt: new Date().toISOString(),
+    });
     expect((await addContact(other, ascii, {}, key)).body.status).toBe('bounced');
-    const removed = await api('DELETE', `/api/v1/suppressions/${encodeURIComponent(ascii)}`, { key });
+    const sent = await api('POST', '/api/v1/emails', {
+      key,
+      body: { from: `a@${sandboxDomain}`, to: ascii, subject: 'x', text: 'x' },
+    });
+    expect(sent.body.code).toBe('all_recipients_suppressed');
+    const removed = await api('DELETE', `/api/v1/suppressions/${encodeURIComponent(unicode)}`, { key });
     expect(removed.body).toEqual({ email: ascii, deleted: true });
   });
 

@@ -156,7 +156,7 @@ describe('the campaign runner', () => {
     const id = await campaignTo(label, 12);
     const { dynamo } = await import('#shared/aws/dynamodb.ts');
     const { runCampaignTick } = await import('#shared/campaigns/campaign-runner.ts');
-    const { deliverEmail } = await import('#shared/emails/deliver-email.ts');
+    const { deliverEmail } = await import('#shared/delivery/deliver-email.ts');
     const { SendBudget } = await import('#shared/emails/send-rate.ts');
     const { WebhookOutbox } = await import('#shared/webhooks/publish-event.ts');
     // In this process only: every transaction on the campaign's counters meets another

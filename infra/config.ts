@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { defaultLimitVariables } from '#shared/capabilities.ts';
+import { defaultCacheSeconds } from '#shared/settings.ts';
 
 /** `on`/`off` (what `-c name=on` gives) or a JSON boolean (what cdk.json gives). */
 const onOff = z
@@ -90,6 +91,12 @@ const deploymentConfigSchema = z
     campaignSendShare: z.coerce.number().min(0.1).max(1).default(0.8),
     /** How many seconds of sending a campaign queues ahead: pause and cancel act within about this long. */
     campaignLookaheadSeconds: count(10).max(900).default(120),
+    /**
+     * How long a function trusts its copy of an account, an API key or a campaign: a
+     * revoked key, a paused campaign or a flagged account takes effect everywhere within
+     * this. Shorter costs more reads; tests shorten it instead of waiting.
+     */
+    cacheSeconds: count(1).max(300).default(defaultCacheSeconds),
     /** Per API key: single sends (REST and SMTP messages) and batch requests a minute. */
     keySendsPerMinute: count(1).default(100),
     keyBatchesPerMinute: count(1).default(10),

@@ -32,7 +32,8 @@ const tenantVariables = ['SES_TENANTS', 'SES_ARN_PREFIX'] as const;
 
 export const capabilities = {
   'table:readWrite': {
-    variables: ['TABLE_NAME'],
+    // CACHE_SECONDS: how long copies of items read from the table are trusted (the `cacheSeconds` setting).
+    variables: ['TABLE_NAME', 'CACHE_SECONDS'],
     summary: 'item reads and writes on the table and its named indexes (no Scan)',
   },
   'sendQueue:send': { variables: ['SEND_QUEUE_URL'], summary: 'sends messages to the send queue' },

@@ -6,6 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type CapabilityName, capabilities } from '#shared/capabilities.ts';
+import { defaultCacheSeconds } from '#shared/settings.ts';
 import { type DeploymentConfig, defaultLimitsEnvironment } from '../config.ts';
 import type { AssetStore } from './asset-store.ts';
 import { grantObjects, grantTableItems } from './grants.ts';
@@ -46,8 +47,10 @@ type Provision = (holder: CapabilityHolder, resources: CapabilityResources, stac
 
 /** For each capability: the variables it sets and the grants it adds, nothing else. */
 const provisions: Record<CapabilityName, Provision> = {
-  'table:readWrite': (holder, { table }) => {
+  'table:readWrite': (holder, { table, config }) => {
     holder.setVariable('TABLE_NAME', table.tableName);
+    if (config.cacheSeconds !== defaultCacheSeconds)
+      holder.setVariable('CACHE_SECONDS', String(config.cacheSeconds));
     grantTableItems(table, holder.grantee);
   },
   'sendQueue:send': (holder, { sendQueue }) => {

@@ -76,6 +76,8 @@ export interface LocalRuntimeOptions {
   scheduleIntervalSeconds?: number;
   /** Send as one SES tenant per account (the stack setting `sesTenants`). */
   sesTenants?: boolean;
+  /** How long functions trust copies of accounts, keys and campaigns (the `cacheSeconds` setting); tests shorten it. */
+  cacheSeconds?: number;
   /** The campaign pacing settings (`campaignSendShare`, `campaignLookaheadSeconds`), when not the defaults. */
   campaigns?: { sendShare?: number; lookaheadSeconds?: number };
   /** SMTP relay ports (STARTTLS, implicit TLS); 0 picks free ones. */
@@ -122,6 +124,7 @@ function localSettings(options: LocalRuntimeOptions, sandboxDomain: string): Dep
     sandboxDomain,
     smtpCertificateSecretArn: `arn:aws:secretsmanager:${localAws.region}:${localAccountId}:secret:mailroom-local-smtp-AbCdEf`,
     smtpHostname: 'smtp.mailroom.test',
+    ...(options.cacheSeconds ? { cacheSeconds: options.cacheSeconds } : {}),
     ...(options.campaigns?.sendShare ? { campaignSendShare: options.campaigns.sendShare } : {}),
     ...(options.campaigns?.lookaheadSeconds
       ? { campaignLookaheadSeconds: options.campaigns.lookaheadSeconds }

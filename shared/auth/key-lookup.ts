@@ -1,30 +1,25 @@
 import { apiKeyMode, hashApiKey } from '#shared/auth/api-keys.ts';
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { logger } from '#shared/logger.ts';
+import { settings } from '#shared/settings.ts';
 import { type ApiKeyRecord, findApiKeyByHash, touchApiKey } from '#shared/tenancy/tenancy-store.ts';
 
 /**
- * Keys read in the last 5 seconds are trusted without another read, so a revoked key
- * stops working within 5 seconds on every function instance.
+ * Keys read within `lifetimes.apiKey` (5 s) are trusted without another read, so a
+ * revoked key stops working within that on every function instance.
  */
-const keyCacheMs = 5_000;
-/** Last-used times are written at most once a minute per key and instance. */
-const touchEveryMs = 60_000;
-const keys = new Map<string, { record: ApiKeyRecord | undefined; readAt: number; touchedAt: number }>();
+const keys = new TtlCache<string, Promise<ApiKeyRecord | undefined>>(() => settings().lifetimes.apiKey);
+/** Last-used times are written at most once per `lifetimes.keyUse` (a minute) per key and instance. */
+const keyUses = new TtlCache<string, true>(() => settings().lifetimes.keyUse);
 
 async function cachedKey(hash: string): Promise<ApiKeyRecord | undefined> {
-  const now = Date.now();
-  let entry = keys.get(hash);
-  if (!entry || now - entry.readAt > keyCacheMs) {
-    entry = { record: await findApiKeyByHash(hash), readAt: now, touchedAt: entry?.touchedAt ?? 0 };
-    keys.set(hash, entry);
-  }
-  if (entry.record && !entry.record.revokedAt && now - entry.touchedAt > touchEveryMs) {
-    entry.touchedAt = now;
-    touchApiKey(hash, new Date(now).toISOString()).catch((error: unknown) =>
+  const record = await keys.remember(hash, () => findApiKeyByHash(hash));
+  if (record && !record.revokedAt && keyUses.firstInLifetime(hash, true)) {
+    touchApiKey(hash, new Date().toISOString()).catch((error: unknown) =>
       logger.warn('could not record key use', { error }),
     );
   }
-  return entry.record;
+  return record;
 }
 
 /**

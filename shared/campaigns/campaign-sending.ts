@@ -1,24 +1,20 @@
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { type CampaignRecord, campaignCountItem, getCampaign } from '#shared/campaigns/campaign-store.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
 import { cancelCampaignEmail, parkEmail } from '#shared/emails/email-store.ts';
 import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import { logger } from '#shared/logger.ts';
+import { settings } from '#shared/settings.ts';
 
-/** How long a sender trusts its copy of a campaign: a pause or cancel reaches every sender within this. */
-const cacheMs = 5000;
-const cache = new Map<string, { at: number; campaign: Promise<CampaignRecord | undefined> }>();
+/** A sender's copies of campaigns: a pause or cancel reaches every sender within `lifetimes.campaign`. */
+const campaigns = new TtlCache<string, Promise<CampaignRecord | undefined>>(
+  () => settings().lifetimes.campaign,
+  // A sender meets few campaigns.
+  { maxEntries: 1000 },
+);
 
-function campaignOf(projectId: string, id: string, now = Date.now()) {
-  const key = `${projectId}/${id}`;
-  const held = cache.get(key);
-  if (held && now - held.at < cacheMs) return held.campaign;
-  // A sender meets few campaigns; forget them all rather than grow without end.
-  if (cache.size > 1000) cache.clear();
-  const campaign = getCampaign(projectId, id, { consistent: false });
-  cache.set(key, { at: now, campaign });
-  campaign.catch(() => cache.delete(key));
-  return campaign;
-}
+const campaignOf = (projectId: string, id: string) =>
+  campaigns.remember(`${projectId}/${id}`, () => getCampaign(projectId, id, { consistent: false }));
 
 /**
  * Whether a campaign email may go to SES now, asked just before sending: yes while its
@@ -35,10 +31,7 @@ export async function campaignGate(
   let campaign = await campaignOf(message.projectId, message.campaign.id);
   if (!campaign || !decided(campaign.status)) {
     campaign = await getCampaign(message.projectId, message.campaign.id, { consistent: true });
-    cache.set(`${message.projectId}/${message.campaign.id}`, {
-      at: Date.now(),
-      campaign: Promise.resolve(campaign),
-    });
+    campaigns.set(`${message.projectId}/${message.campaign.id}`, Promise.resolve(campaign));
   }
   const now = new Date().toISOString();
   if (campaign && (campaign.status === 'sending' || campaign.status === 'completed'))

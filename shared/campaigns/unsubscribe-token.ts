@@ -1,4 +1,6 @@
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { hmacHex, sameDigest, signingKeys } from '#shared/secrets/signing-keys.ts';
+import { settings } from '#shared/settings.ts';
 
 /** What an unsubscribe link names: the contact of a project, and the campaign whose mail carried it. */
 export interface UnsubscribeClaim {
@@ -31,19 +33,16 @@ export async function unsubscribeToken(claim: UnsubscribeClaim): Promise<string>
   return `${prefix}${keys.currentId}.${body}.${hmacHex(keys, keys.currentId, signed(keys.currentId, body))}`;
 }
 
-/** Fresh reads for unknown key ids, at most one in this long: forged ids must not drive Secrets Manager. */
-const freshReadMs = 30_000;
-let lastFreshRead = 0;
+/** Fresh reads for unknown key ids, at most one per `lifetimes.unknownSigningKey`: forged ids must not drive Secrets Manager. */
+const freshReads = new TtlCache<'read', true>(() => settings().lifetimes.unknownSigningKey);
 
 /**
  * Whether a key id this instance lacks may have been added since its copy (a rotation):
- * only ids after the current one, and then only once per `freshReadMs`.
+ * only ids after the current one, and then only once per lifetime.
  */
 function mayBeNewer(keyId: string, currentId: string): boolean {
   if (Number(keyId.slice(1)) <= Number(currentId.slice(1))) return false;
-  if (Date.now() - lastFreshRead < freshReadMs) return false;
-  lastFreshRead = Date.now();
-  return true;
+  return freshReads.firstInLifetime('read', true);
 }
 
 /**

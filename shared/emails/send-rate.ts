@@ -3,23 +3,23 @@ import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
 import { sesReads } from '#shared/aws/ses.ts';
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
+import { settings } from '#shared/settings.ts';
 
-/** SES's quota changes rarely; reading it once a minute per sender is plenty. */
-const quotaTtlMs = 60_000;
-let quota: { maxSendRate: number; readAt: number } | undefined;
+/** SES's quota changes rarely; reading it once per `lifetimes.sesQuota` (a minute) per sender is plenty. */
+const quota = new TtlCache<'maxSendRate', Promise<number>>(() => settings().lifetimes.sesQuota);
 
 /** Forgets the cached quota, after SES throttled us: it may have been lowered. */
 export function forgetSendQuota(): void {
-  quota = undefined;
+  quota.clear();
 }
 
 /** The account's MaxSendRate (recipients per second), from GetAccount, cached. */
-export async function maxSendRate(): Promise<number> {
-  if (!quota || Date.now() - quota.readAt > quotaTtlMs) {
+export function maxSendRate(): Promise<number> {
+  return quota.remember('maxSendRate', async () => {
     const account = await sesReads.send(new GetAccountCommand({}));
-    quota = { maxSendRate: Math.max(1, Math.floor(account.SendQuota?.MaxSendRate ?? 1)), readAt: Date.now() };
-  }
-  return quota.maxSendRate;
+    return Math.max(1, Math.floor(account.SendQuota?.MaxSendRate ?? 1));
+  });
 }
 
 /** No capacity before the deadline; the message should come back later. */

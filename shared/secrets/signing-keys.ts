@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { capabilityEnv } from '#shared/env.ts';
+import { settings } from '#shared/settings.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('secrets:signingKeys', { SIGNING_SECRET_ARN: z.string().check(z.minLength(1)) });
@@ -16,9 +18,8 @@ export interface SigningKeys {
   key(id: string): string | undefined;
 }
 
-/** How long an instance trusts its copy: a key added to the secret signs everywhere within this. */
-const cacheMs = 5 * 60_000;
-let cached: { keys: Promise<SigningKeys>; at: number } | undefined;
+/** An instance's copy of the keys: a key added to the secret signs everywhere within `lifetimes.signingKeys`. */
+const cached = new TtlCache<'keys', Promise<SigningKeys>>(() => settings().lifetimes.signingKeys);
 
 type SecretValue = Record<string, unknown> & { current: string };
 
@@ -57,15 +58,8 @@ const readKeys = () =>
  * The stack's signing keys, read from Secrets Manager at most every five minutes per
  * instance, or now with `fresh` (a signature names a key this copy lacks).
  */
-export function signingKeys(options: { fresh?: boolean } = {}, now = Date.now()): Promise<SigningKeys> {
-  if (!cached || options.fresh || now - cached.at > cacheMs) {
-    const keys = readKeys();
-    cached = { keys, at: now };
-    keys.catch(() => {
-      cached = undefined;
-    });
-  }
-  return cached.keys;
+export function signingKeys(options: { fresh?: boolean } = {}): Promise<SigningKeys> {
+  return cached.remember('keys', readKeys, options);
 }
 
 /** HMAC-SHA256 of `message` with the key `keyId` (hex); undefined when the key is unknown. */
@@ -93,6 +87,6 @@ export async function rotateSigningKeys(): Promise<{ current: string; keys: stri
     await put({ ...value, [next]: randomBytes(32).toString('base64url'), current: next });
     return { current: next, keys: [...ids, next] };
   });
-  cached = undefined;
+  cached.clear();
   return rotated;
 }

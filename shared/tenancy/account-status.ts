@@ -1,24 +1,22 @@
+import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { ApiError } from '#shared/errors.ts';
+import { settings } from '#shared/settings.ts';
 import { type Account, type AccountStatus, getAccount } from '#shared/tenancy/tenancy-store.ts';
 
-/** How long a function trusts an account it read; a change reaches every function within this (5 s). */
-const cacheMs = 5_000;
-const cache = new Map<string, { account: Account | undefined; readAt: number }>();
+/** Accounts this instance read; a change reaches every function within the lifetime. */
+const accounts = new TtlCache<string, Promise<Account | undefined>>(() => settings().lifetimes.account);
 
 /**
- * The account (its status, limits, reputation settings), read at most every 5 seconds
- * per function instance, unless `fresh` asks for the stored item now (before acting on
- * a status that stops work). One read serves the status check and the sending limits.
+ * The account (its status, limits, reputation settings), read at most once per
+ * `lifetimes.account` (5 s) per function instance, unless `fresh` asks for the stored
+ * item now (before acting on a status that stops work). One read serves the status
+ * check and the sending limits.
  */
 export async function cachedAccount(
   accountId: string,
   options: { fresh?: boolean } = {},
 ): Promise<Account | undefined> {
-  const cached = cache.get(accountId);
-  if (!options.fresh && cached && Date.now() - cached.readAt < cacheMs) return cached.account;
-  const account = await getAccount(accountId);
-  cache.set(accountId, { account, readAt: Date.now() });
-  return account;
+  return accounts.remember(accountId, () => getAccount(accountId), options);
 }
 
 /** The account's status; an account that is gone counts as deactivated. */

@@ -24,6 +24,8 @@ export default async function setup(project: TestProject) {
     // Tenants on, so the suite exercises the stricter path (every send names its tenant).
     sesTenants: true,
     webhooks: { retrySchedule: [1, 1], deactivateAfter: 6 },
+    // Functions trust copies of accounts, keys and campaigns for 1 s, so tests wait that long at most.
+    cacheSeconds: 1,
     logLevel: 'ERROR',
   });
   // Many tests bounce and complain from the default account on purpose; only the

@@ -203,7 +203,7 @@ const commands: Record<string, Command> = {
       throw new UsageError('The account changed meanwhile; look again with `mailroom accounts show`.');
     let released = 0;
     if (status === 'active') {
-      const { releaseHeldEmails } = await import('#shared/emails/held-mail.ts');
+      const { releaseHeldEmails } = await import('#shared/emails/waiting-mail.ts');
       released = await releaseHeldEmails(accountId as string);
     }
     return { id: accountId, from: account.status, status, reason, releasedEmails: released };

@@ -1,4 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -26,13 +30,27 @@ export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-/** Runs a conditional write: true when it was made, false when its condition did not hold (other errors throw). */
-export async function writeIf(write: Promise<unknown>): Promise<boolean> {
+/**
+ * What a conditional write came to: made (`written`, with DynamoDB's answer), or refused
+ * because its condition did not hold, with the item as it was then (`current`: only when
+ * the write asked for it with `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`, and
+ * undefined when there was no item).
+ */
+export type WriteOutcome<T> =
+  | { written: true; answer: T }
+  | { written: false; current: Record<string, AttributeValue> | undefined };
+
+/**
+ * The one way to run a conditional write (a Put, Update or Delete with a
+ * `ConditionExpression`, or a transaction whose refusal is rethrown as one): a condition
+ * that did not hold is an answer (`written: false`), never an exception; any other error
+ * throws.
+ */
+export async function writeIf<T>(write: Promise<T>): Promise<WriteOutcome<T>> {
   try {
-    await write;
-    return true;
+    return { written: true, answer: await write };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionalCheckFailedException) return { written: false, current: error.Item };
     throw error;
   }
 }

@@ -33,12 +33,13 @@ import type { SendMessage } from '#shared/emails/email-payload.ts';
 import {
   cancelCampaignEmail,
   type EmailRecord,
-  parkedEmails,
   putEmail,
   statusesOf,
-  unpark,
+  takeOffWaitingList,
+  waitingEmails,
 } from '#shared/emails/email-store.ts';
 import { queueBulkEmails } from '#shared/emails/send-queue.ts';
+import { releaseWaiting } from '#shared/emails/waiting-mail.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
 import { newId } from '#shared/ids.ts';
@@ -375,15 +376,20 @@ function emailRecord(campaign: CampaignRecord, recipient: RecipientRecord, now: 
   };
 }
 
-/** Queues the campaign's parked emails again, as many as the run has time for. */
+/**
+ * Queues the campaign's parked emails again, as many as the run has time for. An email
+ * parked again since it was read (a sender's copy still said paused) stays parked, for
+ * the next tick.
+ */
 async function requeueParked(campaign: CampaignRecord, queue: QueueCampaignEmails, deadline: number) {
-  while (Date.now() < deadline) {
-    const parked = await parkedEmails(campaign.id, 500);
-    if (parked.length === 0) return;
-    await queue(parked.map((email) => messageOf(email)));
-    // An email parked again since it was read (a sender's copy still said paused) stays parked.
-    await inParallel(parked, 8, (email) => unpark(email.projectId, email.id, email.parkedAt));
-  }
+  await releaseWaiting(
+    { kind: 'parked', campaignId: campaign.id },
+    async (parked) => {
+      await queue(parked.map((email) => messageOf(email)));
+      return parked;
+    },
+    { deadline },
+  );
 }
 
 function messageOf(email: EmailRecord): SendMessage {
@@ -413,11 +419,14 @@ async function drainCancelled(campaign: CampaignRecord) {
       campaignCountItem(campaign.id, email.id, 'canceled'),
     ]);
   };
+  const list = { kind: 'parked', campaignId: campaign.id } as const;
   for (;;) {
-    const parked = await parkedEmails(campaign.id, 500);
+    const parked = await waitingEmails(list, 500);
     if (parked.length === 0) break;
     await inParallel(parked, 8, cancel);
-    await inParallel(parked, 8, (email) => unpark(email.projectId, email.id, email.parkedAt));
+    await inParallel(parked, 8, async (email) => {
+      await takeOffWaitingList(list, email);
+    });
   }
   const unwritten = await recipientsBetween(campaign.id, campaign.cursor ?? '', undefined);
   await inParallel(

@@ -1,8 +1,9 @@
 import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { type CampaignRecord, campaignCountItem, getCampaign } from '#shared/campaigns/campaign-store.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
-import { cancelCampaignEmail, parkEmail } from '#shared/emails/email-store.ts';
+import { cancelCampaignEmail } from '#shared/emails/email-store.ts';
 import { SendDeferredError } from '#shared/emails/send-deferred.ts';
+import { parkForCampaign } from '#shared/emails/waiting-mail.ts';
 import { logger } from '#shared/logger.ts';
 import { settings } from '#shared/settings.ts';
 
@@ -37,7 +38,7 @@ export async function campaignGate(
   if (campaign && (campaign.status === 'sending' || campaign.status === 'completed'))
     return { send: true, campaign };
   if (campaign?.status === 'paused') {
-    if (await parkEmail(message.projectId, message.emailId, message.campaign.id, now))
+    if (await parkForCampaign(message))
       logger.info('campaign email parked: its campaign is paused', { emailId: message.emailId });
     return { send: false };
   }

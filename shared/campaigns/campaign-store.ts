@@ -306,7 +306,7 @@ export async function takeLease(
   now: number,
   until: number,
 ): Promise<boolean> {
-  return writeIf(
+  const outcome = await writeIf(
     dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
@@ -318,6 +318,7 @@ export async function takeLease(
       }),
     ),
   );
+  return outcome.written;
 }
 
 /** Gives the lease back, if it is still this run's (one that overran may have lost it to the next). */
@@ -349,7 +350,7 @@ export async function commitPage(
   counts: { written: number; skipped: number; tested: number },
   now: string,
 ): Promise<boolean> {
-  return writeIf(
+  const outcome = await writeIf(
     dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
@@ -368,6 +369,7 @@ export async function commitPage(
       }),
     ),
   );
+  return outcome.written;
 }
 
 /** Records what the tick saw of the campaign's progress. */

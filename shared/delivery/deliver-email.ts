@@ -7,17 +7,11 @@ import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';
 import { composeMime } from '#shared/emails/compose-mime.ts';
 import { unknownOutcome } from '#shared/emails/email-lifecycle.ts';
 import { type EmailPayload, payloadOf, type SendMessage } from '#shared/emails/email-payload.ts';
-import {
-  changeEmail,
-  claimForSending,
-  markFailed,
-  parkEmail,
-  releaseClaim,
-} from '#shared/emails/email-store.ts';
-import { holdForAccount } from '#shared/emails/held-mail.ts';
+import { changeEmail, claimForSending, markFailed, releaseClaim } from '#shared/emails/email-store.ts';
 import { SendDeferredError } from '#shared/emails/send-deferred.ts';
 import { forgetSendQuota, NoSendCapacityError, type SendBudget } from '#shared/emails/send-rate.ts';
 import { shownSubjectTag, systemTags } from '#shared/emails/system-tags.ts';
+import { holdForAccount, parkForCampaign } from '#shared/emails/waiting-mail.ts';
 import { logger } from '#shared/logger.ts';
 import { countEmails } from '#shared/metrics.ts';
 import { accountStatus } from '#shared/tenancy/account-status.ts';
@@ -198,8 +192,7 @@ export async function deliverEmail(
   // A cached "not active" is confirmed before holding: the operator may have just restored it.
   if ((await notActive(false)) && (await notActive(true))) {
     // A campaign's mail waits parked: its campaign pauses, and resuming queues it again.
-    if (message.campaign)
-      await parkEmail(message.projectId, message.emailId, message.campaign.id, new Date().toISOString());
+    if (message.campaign) await parkForCampaign({ ...message, campaign: message.campaign });
     else await holdForAccount(message, payload);
     return;
   }

@@ -518,74 +518,6 @@ export async function cancelCampaignEmail(
   }
 }
 
-/**
- * Parks a waiting campaign email while its campaign is paused: it keeps its status and
- * joins the campaign's parked list, from which resuming queues it again. False when it
- * is no longer waiting or already claimed.
- */
-export async function parkEmail(
-  projectId: string,
-  id: string,
-  campaignId: string,
-  now: string,
-): Promise<boolean> {
-  return writeIf(
-    dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: emailKey(projectId, id),
-        UpdateExpression: 'SET gsi2pk = :parked, gsi2sk = :id, parkedAt = :parkedAt, updatedAt = :now',
-        ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ...waiting,
-          ':parked': `PARKED#${campaignId}`,
-          ':id': id,
-          ':now': now,
-          // Each parking its own mark, so an unpark takes back only the parking it saw.
-          ':parkedAt': `${now}#${Math.random().toString(36).slice(2, 10)}`,
-        },
-      }),
-    ),
-  );
-}
-
-/** Up to `limit` of the campaign's parked emails, each with the mark of its parking. */
-export async function parkedEmails(
-  campaignId: string,
-  limit = 1000,
-): Promise<(EmailRecord & { parkedAt: string })[]> {
-  const { items } = await queryPage(
-    {
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `PARKED#${campaignId}` },
-    },
-    limit,
-  );
-  return items.map((item) => withoutKeys<EmailRecord & { parkedAt: string }>(item));
-}
-
-/**
- * Takes a campaign email off its campaign's parked list, unless it was parked again since
- * `parkedAt` was read (a sender that still saw the campaign paused): then it stays parked,
- * and the next tick queues it again.
- */
-export async function unpark(projectId: string, id: string, parkedAt: string): Promise<void> {
-  await writeIf(
-    dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: emailKey(projectId, id),
-        UpdateExpression: 'REMOVE gsi2pk, gsi2sk, parkedAt',
-        ConditionExpression: 'parkedAt = :parkedAt',
-        ExpressionAttributeValues: { ':parkedAt': parkedAt },
-      }),
-    ),
-  );
-}
-
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';
 
 /** Cancels a scheduled email of the project that the sender has not yet picked up. */
@@ -642,64 +574,97 @@ export async function markReleased(projectId: string, id: string): Promise<void>
 }
 
 /**
- * Parks a waiting email while its account is not active: it keeps its status, its
- * payload waits in S3 under `payloadKey`, and it joins the account's held list.
- * False when the email is no longer waiting (sent, canceled…) or already claimed.
+ * Lists of emails set aside, still waiting to be sent, until what stops them passes: an
+ * account that is not active holds its mail (`held`, payloads waiting in S3), a paused
+ * campaign parks its mail (`parked`). One mechanism for both: `setAside` puts an email
+ * on its list with a mark of its own, `waitingEmails` reads a list's page, and
+ * `takeOffWaitingList` removes an entry only if it still bears the mark that was read,
+ * so a release never removes an entry set aside again after it read its page.
  */
-export async function holdEmail(
+export type WaitingList = { kind: 'held'; accountId: string } | { kind: 'parked'; campaignId: string };
+
+const waitingPartition = (list: WaitingList) =>
+  list.kind === 'held' ? `HELD#${list.accountId}` : `PARKED#${list.campaignId}`;
+
+/** An email on a waiting list: `waitMark` names the setting aside that put it there. */
+export type WaitingEmail = EmailRecord & { waitMark?: string; payloadKey?: string };
+
+/**
+ * Sets a waiting email aside on `list`: it keeps its status and joins the list; a held
+ * email also records `heldAt` and where its payload waits (`payloadKey`). False when the
+ * email is no longer waiting (sent, canceled…) or already claimed.
+ */
+export async function setAside(
   projectId: string,
   id: string,
-  accountId: string,
-  payloadKey: string,
+  list: WaitingList,
   now: string,
+  payloadKey?: string,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  const held = list.kind === 'held';
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
-        UpdateExpression:
-          'SET heldAt = :now, payloadKey = :key, gsi2pk = :held, gsi2sk = :id, updatedAt = :now',
+        UpdateExpression: `SET gsi2pk = :list, gsi2sk = :id, waitMark = :mark, updatedAt = :now${held ? ', heldAt = :now, payloadKey = :key' : ''}`,
         ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ...waiting,
-          ':now': now,
-          ':key': payloadKey,
-          ':held': `HELD#${accountId}`,
+          ':list': waitingPartition(list),
           ':id': id,
+          ':now': now,
+          // Each setting aside its own mark, so a release takes back only the one it saw.
+          ':mark': `${now}#${Math.random().toString(36).slice(2, 10)}`,
+          ...(held ? { ':key': payloadKey } : {}),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
+  return outcome.written;
 }
 
-/** The account's held emails (with their payload keys). */
-export async function heldEmails(accountId: string): Promise<(EmailRecord & { payloadKey: string })[]> {
-  const held: (EmailRecord & { payloadKey: string })[] = (
-    await queryAll({
+/** Up to `limit` emails of a waiting list, each with the mark of its setting aside. */
+export async function waitingEmails(list: WaitingList, limit = 1000): Promise<WaitingEmail[]> {
+  const { items } = await queryPage(
+    {
       TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `HELD#${accountId}` },
-    })
-  ).map((item) => withoutKeys<EmailRecord & { payloadKey: string }>(item));
-  return held;
+      ExpressionAttributeValues: { ':pk': waitingPartition(list) },
+    },
+    limit,
+  );
+  return items.map((item) => withoutKeys<WaitingEmail>(item));
 }
 
-/** Takes an email off its account's held list once it is queued again. */
-export async function unhold(projectId: string, id: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: emailKey(projectId, id),
-      UpdateExpression: 'REMOVE gsi2pk, gsi2sk, heldAt',
-    }),
+/**
+ * Takes an email read from a waiting list off it, only if it still bears the mark it had
+ * when read: one set aside again since (a sender that still saw its account inactive or
+ * its campaign paused) stays, for the next release. An entry read without a mark (set
+ * aside before marks existed) is taken off only while it has none and is on the list.
+ * True when this call took it off.
+ */
+export async function takeOffWaitingList(list: WaitingList, email: WaitingEmail): Promise<boolean> {
+  const fence = email.waitMark
+    ? { ConditionExpression: 'waitMark = :mark', ExpressionAttributeValues: { ':mark': email.waitMark } }
+    : {
+        ConditionExpression: 'attribute_not_exists(waitMark) AND gsi2pk = :list',
+        ExpressionAttributeValues: { ':list': waitingPartition(list) },
+      };
+  const outcome = await writeIf(
+    dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: emailKey(email.projectId, email.id),
+        // `parkedAt` was the parked list's mark before one mark served every list.
+        UpdateExpression: `REMOVE gsi2pk, gsi2sk, waitMark, ${list.kind === 'held' ? 'heldAt' : 'parkedAt'}`,
+        ...fence,
+      }),
+    ),
   );
+  return outcome.written;
 }
 
 /**

@@ -11,10 +11,10 @@ import { requeueEmails } from '#shared/emails/requeue.ts';
 export async function releaseScheduledEmails(now = Date.now()): Promise<number> {
   const horizon = new Date(now + (maxQueueDelaySeconds - 60) * 1000).toISOString();
   const due = await dueForRelease(horizon);
-  await requeueEmails(
+  const queued = await requeueEmails(
     due.map((email) => ({ ...email, payloadKey: payloadKeyOf(email.id) })),
-    (email) => markReleased(email.projectId, email.id),
     now,
   );
+  for (const email of queued) await markReleased(email.projectId, email.id);
   return due.length;
 }

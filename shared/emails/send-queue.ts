@@ -1,4 +1,5 @@
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { sendQueueBatch } from '#shared/aws/queue-batch.ts';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
@@ -34,19 +35,14 @@ export const queueBulkEmail: QueueEmail = async (message, delaySeconds) => {
   );
 };
 
-/** Puts campaign emails on the bulk send queue, ten to a request; throws if the queue refused any. */
+/** Puts campaign emails on the bulk send queue (see `sendQueueBatch`); throws if the queue refused any. */
 export async function queueBulkEmails(messages: SendMessage[]): Promise<void> {
-  for (let start = 0; start < messages.length; start += 10) {
-    const chunk = messages.slice(start, start + 10);
-    const { Failed = [] } = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: bulkEnv().BULK_QUEUE_URL,
-        Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: queueBody(message) })),
-      }),
-    );
-    if (Failed.length > 0)
-      throw new Error(`The bulk send queue refused ${Failed.length} emails: ${Failed[0]?.Code}`);
-  }
+  const refused = await sendQueueBatch(
+    bulkEnv().BULK_QUEUE_URL,
+    messages.map((message) => ({ body: message })),
+  );
+  if (refused.length > 0)
+    throw new Error(`The bulk send queue refused ${refused.length} emails: ${refused[0]?.code}`);
 }
 
 interface Waiting {
@@ -67,21 +63,15 @@ export function batchedQueue(accepting: () => number): QueueEmail & { settle: ()
   const waiting: Waiting[] = [];
   const flush = async (chunk: Waiting[]) => {
     try {
-      const { Failed = [] } = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: env().SEND_QUEUE_URL,
-          Entries: chunk.map((entry, index) => ({
-            Id: String(index),
-            MessageBody: queueBody(entry.message),
-            DelaySeconds: entry.delaySeconds,
-          })),
-        }),
+      const refused = await sendQueueBatch(
+        env().SEND_QUEUE_URL,
+        chunk.map((entry) => ({ body: entry.message, delaySeconds: entry.delaySeconds })),
       );
-      const failed = new Map(Failed.map((failure) => [failure.Id, failure]));
+      const failed = new Map(refused.map((failure) => [failure.index, failure]));
       chunk.forEach((entry, index) => {
-        const failure = failed.get(String(index));
+        const failure = failed.get(index);
         if (failure)
-          entry.reject(new Error(`The send queue refused the email: ${failure.Code} ${failure.Message}`));
+          entry.reject(new Error(`The send queue refused the email: ${failure.code} ${failure.message}`));
         else entry.resolve();
       });
     } catch (error) {

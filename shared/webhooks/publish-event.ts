@@ -1,6 +1,4 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { queueBody } from '#shared/aws/queue-body.ts';
-import { sqs } from '#shared/aws/sqs.ts';
+import { sendQueueBatch } from '#shared/aws/queue-batch.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { newId } from '#shared/ids.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
@@ -37,22 +35,13 @@ function subscribedTo(subscriptions: Map<string, WebhookEvent[]>, event: Webhook
   return [...subscriptions].filter(([, events]) => events.includes(event)).map(([id]) => id);
 }
 
-/** Puts webhook messages on the queue, ten at a time. */
+/** Puts webhook messages on the queue (see `sendQueueBatch`). */
 export async function enqueueWebhookMessages(messages: WebhookMessage[], delaySeconds = 0): Promise<void> {
-  for (let start = 0; start < messages.length; start += 10) {
-    const chunk = messages.slice(start, start + 10);
-    const { Failed = [] } = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: env().WEBHOOK_QUEUE_URL,
-        Entries: chunk.map((message, index) => ({
-          Id: String(index),
-          MessageBody: queueBody(message),
-          DelaySeconds: delaySeconds,
-        })),
-      }),
-    );
-    if (Failed.length > 0) throw new Error(`Could not queue ${Failed.length} webhook deliveries`);
-  }
+  const refused = await sendQueueBatch(
+    env().WEBHOOK_QUEUE_URL,
+    messages.map((message) => ({ body: message, delaySeconds })),
+  );
+  if (refused.length > 0) throw new Error(`Could not queue ${refused.length} webhook deliveries`);
 }
 
 /** The queue messages of one event for the webhooks that subscribe to it (sharing its `evt_…` id). */

@@ -7,3 +7,9 @@ export async function inParallel<T>(items: T[], lanes: number, work: (item: T) =
     }),
   );
 }
+
+/** `items` in consecutive chunks of at most `size`. */
+export const chunksOf = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );

@@ -42,6 +42,8 @@ export interface Settings {
   readonly retries: {
     /** A transaction that met another on one of its items. */
     readonly transactionConflict: RetryPolicy;
+    /** A plain write beside an email's change (a counter) that met a transaction holding its item. */
+    readonly writeBesideChange: RetryPolicy;
     /** Items DynamoDB left unprocessed in a batch read or write. */
     readonly unprocessedItems: RetryPolicy;
     /** Entries SQS refused in a batch send for a reason of its own (not the message's). */
@@ -68,10 +70,11 @@ function read(): Settings {
     },
     retries: {
       transactionConflict: { attempts: 10, baseMs: 25, maxMs: 1000, jitter: 1 },
+      writeBesideChange: { attempts: 20, baseMs: 25, maxMs: 500, jitter: 1 },
       unprocessedItems: { attempts: 10, baseMs: 25, maxMs: 1000, jitter: 1 },
       queueBatch: { attempts: 4, baseMs: 50, maxMs: 1000, jitter: 1 },
-      // About a minute at most, never much less than half the step, so a day holds ~1,440 deferrals.
-      sendDeferral: { attempts: 1440, baseMs: 1000, maxMs: 60_000, jitter: 0.5 },
+      // At most a minute, at least three quarters of the step: 1,440 deferrals wait about a day.
+      sendDeferral: { attempts: 1440, baseMs: 1000, maxMs: 60_000, jitter: 0.25 },
     },
   };
 }

@@ -12,7 +12,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { capabilityEnv } from '#shared/env.ts';
-import { inParallel } from '#shared/in-parallel.ts';
+import { chunksOf, inParallel } from '#shared/in-parallel.ts';
+import { untilAllTaken } from '#shared/retry/backoff.ts';
+import { settings } from '#shared/settings.ts';
 import * as z from '#shared/zod.ts';
 
 const env = capabilityEnv('table:readWrite', { TABLE_NAME: z.string().check(z.minLength(1)) });
@@ -111,14 +113,18 @@ export async function queryCount(input: QueryCommandInput): Promise<number> {
   return total;
 }
 
-const chunksOf = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
-    items.slice(index * size, (index + 1) * size),
-  );
+/** Items DynamoDB still left unprocessed after the last try of a batch. */
+export class UnprocessedItemsError extends Error {
+  constructor(count: number) {
+    super(`DynamoDB left ${count} batch items unprocessed after every retry`);
+    this.name = 'UnprocessedItemsError';
+  }
+}
 
 /**
  * The items of the table under `keys` that exist: 100 keys a request, eight requests at a
- * time, asking again for what DynamoDB leaves unprocessed.
+ * time, asking again, after a backoff pause, for what DynamoDB leaves unprocessed
+ * (`settings().retries.unprocessedItems`).
  */
 export async function batchGetAll(
   keys: Record<string, unknown>[],
@@ -126,8 +132,7 @@ export async function batchGetAll(
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   await inParallel(chunksOf(keys, 100), 8, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk;
-    while (pending && pending.length > 0) {
+    const left = await untilAllTaken(settings().retries.unprocessedItems, chunk, async (pending) => {
       const answer: BatchGetCommandOutput = await dynamo.send(
         new BatchGetCommand({
           RequestItems: {
@@ -140,24 +145,26 @@ export async function batchGetAll(
         }),
       );
       found.push(...(answer.Responses?.[tableName()] ?? []));
-      pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
-    }
+      return answer.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+    });
+    if (left.length > 0) throw new UnprocessedItemsError(left.length);
   });
   return found;
 }
 
 /**
  * Writes `PutRequest` / `DeleteRequest`s to the table: 25 a request, four requests at a
- * time, sending again what DynamoDB leaves unprocessed. Not conditional, not atomic.
+ * time, sending again, after a backoff pause, what DynamoDB leaves unprocessed
+ * (`settings().retries.unprocessedItems`). Not conditional, not atomic.
  */
 export async function batchWriteAll(requests: Record<string, unknown>[]): Promise<void> {
   await inParallel(chunksOf(requests, 25), 4, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk;
-    while (pending && pending.length > 0) {
+    const left = await untilAllTaken(settings().retries.unprocessedItems, chunk, async (pending) => {
       const answer = await dynamo.send(
         new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
       );
-      pending = answer.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-    }
+      return (answer.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
+    });
+    if (left.length > 0) throw new UnprocessedItemsError(left.length);
   });
 }

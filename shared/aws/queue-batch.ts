@@ -1,6 +1,11 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  type SendMessageBatchCommandOutput,
+} from '@aws-sdk/client-sqs';
 import { queueBody } from '#shared/aws/queue-body.ts';
 import { sqs } from '#shared/aws/sqs.ts';
+import { chunksOf } from '#shared/in-parallel.ts';
 import { untilAllTaken } from '#shared/retry/backoff.ts';
 import { settings } from '#shared/settings.ts';
 
@@ -17,10 +22,12 @@ export interface RefusedEntry {
   message: string;
 }
 
-const chunksOf = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
-    items.slice(index * size, (index + 1) * size),
-  );
+/** One SendMessageBatch request (tests pass their own queue). */
+export type SendBatch = (
+  input: SendMessageBatchCommandInput,
+) => Promise<Pick<SendMessageBatchCommandOutput, 'Failed'>>;
+
+const sendBatch: SendBatch = (input) => sqs.send(new SendMessageBatchCommand(input));
 
 /**
  * Sends messages to a queue ten to a request (SQS's most). Entries SQS refused for a
@@ -29,22 +36,25 @@ const chunksOf = <T>(items: T[], size: number): T[][] =>
  * are, or still refused after the last try, are answered by their index in `entries`.
  * A request that fails as a whole throws.
  */
-export async function sendQueueBatch(queueUrl: string, entries: QueueEntry[]): Promise<RefusedEntry[]> {
+export async function sendQueueBatch(
+  queueUrl: string,
+  entries: QueueEntry[],
+  options: { send?: SendBatch; pause?: (ms: number) => Promise<unknown> } = {},
+): Promise<RefusedEntry[]> {
+  const send = options.send ?? sendBatch;
   const refused: RefusedEntry[] = [];
   const indexed = entries.map((entry, index) => ({ ...entry, index }));
   for (const chunk of chunksOf(indexed, 10)) {
     const last = new Map<number, RefusedEntry>();
-    const left = await untilAllTaken(settings().retries.queueBatch, chunk, async (pending) => {
-      const { Failed = [] } = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: pending.map((entry) => ({
-            Id: String(entry.index),
-            MessageBody: queueBody(entry.body),
-            ...(entry.delaySeconds === undefined ? {} : { DelaySeconds: entry.delaySeconds }),
-          })),
-        }),
-      );
+    const attempt = async (pending: typeof chunk) => {
+      const { Failed = [] } = await send({
+        QueueUrl: queueUrl,
+        Entries: pending.map((entry) => ({
+          Id: String(entry.index),
+          MessageBody: queueBody(entry.body),
+          ...(entry.delaySeconds === undefined ? {} : { DelaySeconds: entry.delaySeconds }),
+        })),
+      });
       const retry = new Set<number>();
       for (const failure of Failed) {
         const index = Number(failure.Id);
@@ -56,7 +66,8 @@ export async function sendQueueBatch(queueUrl: string, entries: QueueEntry[]): P
         }
       }
       return pending.filter((entry) => retry.has(entry.index));
-    });
+    };
+    const left = await untilAllTaken(settings().retries.queueBatch, chunk, attempt, options.pause);
     for (const entry of left) refused.push(last.get(entry.index) as RefusedEntry);
   }
   return refused.sort((a, b) => a.index - b.index);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
+import { writeIf } from '#shared/aws/dynamodb.ts';
 import { sesReads } from '#shared/aws/ses.ts';
 import { unhealthyReason } from '#shared/campaigns/campaign-health.ts';
 import type { PausedReason } from '#shared/campaigns/campaign-lifecycle.ts';
@@ -321,10 +322,8 @@ async function writeRecipients(campaign: CampaignRecord, contacts: ContactRecord
       state: isSuppressed(contact.email) ? 'skipped' : campaign.mode === 'test' ? 'test' : 'queued',
     });
     if (recipient.state === 'skipped') return;
-    await putEmail(emailRecord(campaign, recipient, now)).catch((error: unknown) => {
-      // Written by an earlier run over this page.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    });
+    // Refused when an earlier run over this page wrote it.
+    await writeIf(putEmail(emailRecord(campaign, recipient, now)));
     if (recipient.state === 'queued') {
       messages.push({
         emailId: recipient.emailId,

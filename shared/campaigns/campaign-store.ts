@@ -17,7 +17,6 @@
  * replay finds the email id of the first attempt), and the campaign's cursor moves only
  * from the value the runner read (a page is counted by the one run that moves past it).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
 import type { CounterUpdate } from '#shared/aws/counter-batch.ts';
@@ -233,8 +232,8 @@ export async function transitionCampaign(
   transition.from.forEach((status, index) => {
     values[`:f${index}`] = status;
   });
-  try {
-    const { Attributes } = await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
@@ -245,18 +244,17 @@ export async function transitionCampaign(
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return campaignOf(Attributes ?? {});
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    throw new CampaignStateError(error.Item?.status?.S as CampaignStatus | undefined);
-  }
+    ),
+  );
+  if (!outcome.written)
+    throw new CampaignStateError(outcome.current?.status?.S as CampaignStatus | undefined);
+  return campaignOf(outcome.answer.Attributes ?? {});
 }
 
 /** Deletes a draft; `CampaignStateError` when it is not one (or not there). */
 export async function deleteDraft(projectId: string, id: string): Promise<void> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new DeleteCommand({
         TableName: tableName(),
         Key: campaignKey(projectId, id),
@@ -265,11 +263,10 @@ export async function deleteDraft(projectId: string, id: string): Promise<void> 
         ExpressionAttributeValues: { ':draft': 'draft' },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    throw new CampaignStateError(error.Item?.status?.S as CampaignStatus | undefined);
-  }
+    ),
+  );
+  if (!outcome.written)
+    throw new CampaignStateError(outcome.current?.status?.S as CampaignStatus | undefined);
 }
 
 /** Campaigns due for a tick: scheduled ones whose time has come, and every sending or draining one. */
@@ -465,27 +462,25 @@ export function campaignCountItem(
  * stands (this, or the first attempt's, with its email id).
  */
 export async function putRecipient(campaignId: string, recipient: RecipientRecord): Promise<RecipientRecord> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: { pk: recipientsPartition(campaignId), sk: emailKeyOf(recipient.email), ...recipient },
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return recipient;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const old = error.Item ?? {};
-    return {
-      emailId: old.emailId?.S ?? '',
-      contactId: old.contactId?.S ?? '',
-      email: old.email?.S ?? recipient.email,
-      name: old.name?.S,
-      state: (old.state?.S as RecipientState | undefined) ?? 'queued',
-    };
-  }
+    ),
+  );
+  if (outcome.written) return recipient;
+  const old = outcome.current ?? {};
+  return {
+    emailId: old.emailId?.S ?? '',
+    contactId: old.contactId?.S ?? '',
+    email: old.email?.S ?? recipient.email,
+    name: old.name?.S,
+    state: (old.state?.S as RecipientState | undefined) ?? 'queued',
+  };
 }
 
 /** The campaign's recipients with addresses after `after`, up to and including `upTo` (or to the end). */

@@ -13,7 +13,7 @@
  * deleting a list removes its counters first, so nothing can be added to it afterwards.
  */
 import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 import { transact } from '#shared/aws/transact.ts';
 import { type ContactStatus, contactStatuses } from '#shared/contacts/contact-status.ts';
 
@@ -119,8 +119,8 @@ export async function getList(projectId: string, listId: string): Promise<ListWi
 
 /** Renames a list; false when the project has no such list. */
 export async function renameList(projectId: string, listId: string, name: string, now: string) {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: listKey(projectId, listId),
@@ -129,12 +129,9 @@ export async function renameList(projectId: string, listId: string, name: string
         ExpressionAttributeNames: { '#name': 'name' },
         ExpressionAttributeValues: { ':name': name, ':now': now },
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
+  return outcome.written;
 }
 
 /**

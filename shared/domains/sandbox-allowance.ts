@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 import { RateLimitedError } from '#shared/errors.ts';
 import { sandboxSender } from '#shared/resources.ts';
 
@@ -14,8 +13,8 @@ import { sandboxSender } from '#shared/resources.ts';
 export async function useSandboxAllowance(projectId: string, now = new Date(), emails = 1): Promise<void> {
   const day = now.toISOString().slice(0, 10);
   const nextDay = Date.parse(`${day}T00:00:00.000Z`) + 86_400_000;
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: `SANDBOX#${projectId}`, sk: `DAY#${day}` },
@@ -27,12 +26,11 @@ export async function useSandboxAllowance(projectId: string, now = new Date(), e
           ':expires': Math.floor(nextDay / 1000) + 86_400,
         },
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    ),
+  );
+  if (!outcome.written)
     throw new RateLimitedError(
       `The shared sandbox domain allows ${sandboxSender.dailyLimit} emails a day per project. Verify your own domain to send more.`,
       (nextDay - now.getTime()) / 1000,
     );
-  }
 }

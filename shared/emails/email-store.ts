@@ -39,7 +39,7 @@ import {
   withoutKeys,
   writeIf,
 } from '#shared/aws/dynamodb.ts';
-import type { TransactItem } from '#shared/aws/transact.ts';
+import { cancellationReasons, type TransactItem } from '#shared/aws/transact.ts';
 import {
   type EmailStatus,
   statusesWeakerThan,
@@ -48,6 +48,8 @@ import {
 } from '#shared/emails/email-lifecycle.ts';
 import { idBoundAt, shardOfId } from '#shared/ids.ts';
 import { logger } from '#shared/logger.ts';
+import { withRetries } from '#shared/retry/backoff.ts';
+import { settings } from '#shared/settings.ts';
 
 export interface EmailRecord {
   id: string;
@@ -169,8 +171,8 @@ const waiting = Object.fromEntries(waitingStatuses.map((status) => [`:${status}`
  * redelivered queue message whose email was already claimed, so SES never sees it twice.
  */
 export async function claimForSending(projectId: string, id: string, now: string): Promise<ClaimOutcome> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
@@ -180,16 +182,14 @@ export async function claimForSending(projectId: string, id: string, now: string
         ExpressionAttributeValues: { ...waiting, ':now': now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return 'claimed';
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const old = error.Item;
-    if (!old) return 'missing';
-    if (old.status?.S !== 'queued' && old.status?.S !== 'scheduled') return 'settled';
-    const claimedAt = Date.parse(old.sendClaimedAt?.S ?? '');
-    return Date.parse(now) - claimedAt < claimInFlightMs ? 'busy' : 'in_doubt';
-  }
+    ),
+  );
+  if (outcome.written) return 'claimed';
+  const old = outcome.current;
+  if (!old) return 'missing';
+  if (old.status?.S !== 'queued' && old.status?.S !== 'scheduled') return 'settled';
+  const claimedAt = Date.parse(old.sendClaimedAt?.S ?? '');
+  return Date.parse(now) - claimedAt < claimInFlightMs ? 'busy' : 'in_doubt';
 }
 
 /** The statuses of these emails of the project (strongly consistent), by id; a missing email is left out. */
@@ -368,14 +368,10 @@ export async function applyChange(
       }
     }
   };
-  const refusal = async (withStatus: boolean) =>
-    attempt(withStatus).then(
-      () => undefined,
-      (error: unknown) => {
-        if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
-        throw error;
-      },
-    );
+  const refusal = async (withStatus: boolean) => {
+    const tried = await writeIf(attempt(withStatus));
+    return tried.written ? undefined : (tried.current ?? {});
+  };
 
   const outcome = async (): Promise<ChangeOutcome> => {
     const first = await refusal(change.status !== undefined);
@@ -400,61 +396,57 @@ export async function applyChange(
 /**
  * One update and other writes in a transaction, failing as the update alone would (a
  * `ConditionalCheckFailedException` carrying the email as it was); a transaction that met
- * another on a counter is tried again, and after ten meetings the writes go one after
- * the other (the email's change first), so a change SES already made true is never lost.
- * Once the email's change holds, each write beside it is retried until it lands: a plain
- * write to an item a transaction holds meets a `TransactionConflict` too, and the SDK
- * does not retry that, so a counter written once would be lost (a campaign that never
- * completes).
+ * another on a counter is tried again (`settings().retries.transactionConflict`), and
+ * after the last try the writes go one after the other (the email's change first), so a
+ * change SES already made true is never lost. Once the email's change holds, each write
+ * beside it is retried until it lands: a plain write to an item a transaction holds meets
+ * a `TransactionConflict` too, and the SDK does not retry that, so a counter written once
+ * would be lost (a campaign that never completes).
  */
 async function updateAlongside(update: UpdateCommandInput, alongside: TransactItem[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({ TransactItems: [{ Update: update } as TransactItem, ...alongside] }),
-      );
-      return;
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
-      const reasons =
-        (error as { CancellationReasons?: { Code?: string; Item?: Record<string, never> }[] })
-          .CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-          Item: reasons[0].Item,
-        });
-      }
-      if (attempt === 10) {
-        await dynamo.send(new UpdateCommand(update));
-        for (const item of alongside) if (item.Update) await updateUntilItLands(item.Update);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));
+  try {
+    await withRetries(
+      settings().retries.transactionConflict,
+      () =>
+        dynamo.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: update } as TransactItem, ...alongside] }),
+        ),
+      (error) => {
+        const reasons = cancellationReasons(error);
+        return reasons !== undefined && reasons[0] !== 'ConditionalCheckFailed';
+      },
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'TransactionCanceledException') throw error;
+    const reasons =
+      (error as { CancellationReasons?: { Code?: string; Item?: Record<string, never> }[] })
+        .CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: reasons[0].Item,
+      });
     }
+    await dynamo.send(new UpdateCommand(update));
+    for (const item of alongside) if (item.Update) await updateUntilItLands(item.Update);
   }
 }
 
-/** Tries before a write beside an email's change is given up on (logged; campaigns heal their counts). */
-const landingAttempts = 20;
-
+/** Writes beside an email's change that keep meeting transactions are left out, logged: campaigns heal their counts. */
 async function updateUntilItLands(update: NonNullable<TransactItem['Update']>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dynamo.send(new UpdateCommand(update));
-      return;
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionConflictException') throw error;
-      if (attempt === landingAttempts) {
-        logger.error('a write beside an email change kept meeting transactions; left out', {
-          key: update.Key,
-          error,
-        });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 20 * 2 ** attempt) * Math.random()));
-    }
+  try {
+    await withRetries(
+      settings().retries.writeBesideChange,
+      () => dynamo.send(new UpdateCommand(update)),
+      (error) => (error as Error).name === 'TransactionConflictException',
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'TransactionConflictException') throw error;
+    logger.error('a write beside an email change kept meeting transactions; left out', {
+      key: update.Key,
+      error,
+    });
   }
 }
 
@@ -499,31 +491,27 @@ export async function cancelCampaignEmail(
   now: string,
   alongside: TransactItem[],
 ): Promise<boolean> {
-  try {
-    const update: UpdateCommandInput = {
-      TableName: tableName(),
-      Key: emailKey(projectId, id),
-      UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
-      ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ...waiting, ':canceled': 'canceled', ':now': now },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    };
-    if (alongside.length > 0) await updateAlongside(update, alongside);
-    else await dynamo.send(new UpdateCommand(update));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const update: UpdateCommandInput = {
+    TableName: tableName(),
+    Key: emailKey(projectId, id),
+    UpdateExpression: 'SET #status = :canceled, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+    ConditionExpression: '#status IN (:queued, :scheduled) AND attribute_not_exists(sendClaimedAt)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ...waiting, ':canceled': 'canceled', ':now': now },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+  const outcome = await writeIf<unknown>(
+    alongside.length > 0 ? updateAlongside(update, alongside) : dynamo.send(new UpdateCommand(update)),
+  );
+  return outcome.written;
 }
 
 export type CancelOutcome = 'canceled' | 'not_cancelable' | 'missing';
 
 /** Cancels a scheduled email of the project that the sender has not yet picked up. */
 export async function cancelScheduled(id: string, projectId: string, now: string): Promise<CancelOutcome> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
@@ -534,12 +522,10 @@ export async function cancelScheduled(id: string, projectId: string, now: string
         ExpressionAttributeValues: { ':canceled': 'canceled', ':scheduled': 'scheduled', ':now': now },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return 'canceled';
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return error.Item ? 'not_cancelable' : 'missing';
-  }
+    ),
+  );
+  if (outcome.written) return 'canceled';
+  return outcome.current ? 'not_cancelable' : 'missing';
 }
 
 /** Scheduled emails due by `until` that still wait in the table for release. */
@@ -555,10 +541,10 @@ export async function dueForRelease(until: string): Promise<EmailRecord[]> {
   return due;
 }
 
-/** Takes a scheduled email off the release sweep once its message is queued. */
+/** Takes a scheduled email off the release sweep once its message is queued (unless it is no longer scheduled). */
 export async function markReleased(projectId: string, id: string): Promise<void> {
-  await dynamo
-    .send(
+  await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: emailKey(projectId, id),
@@ -567,10 +553,8 @@ export async function markReleased(projectId: string, id: string): Promise<void>
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':scheduled': 'scheduled' },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 /**

@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 import { sesReads } from '#shared/aws/ses.ts';
 import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { settings } from '#shared/settings.ts';
@@ -172,8 +171,8 @@ async function reserve(
 
 /** The second's positions in DynamoDB: one conditional write per reservation. */
 async function takeFromTable(second: number, size: number, ceiling: number): Promise<number | undefined> {
-  try {
-    const { Attributes } = await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: 'SENDRATE', sk: `S#${second}` },
@@ -182,10 +181,7 @@ async function takeFromTable(second: number, size: number, ceiling: number): Pro
         ExpressionAttributeValues: { ':take': size, ':room': ceiling - size, ':expires': second + 120 },
         ReturnValues: 'UPDATED_NEW',
       }),
-    );
-    return Number(Attributes?.used ?? size);
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return undefined;
-  }
+    ),
+  );
+  return outcome.written ? Number(outcome.answer.Attributes?.used ?? size) : undefined;
 }

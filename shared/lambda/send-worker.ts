@@ -10,18 +10,16 @@ import type { QueueEmail } from '#shared/emails/send-queue.ts';
 import { SendBudget } from '#shared/emails/send-rate.ts';
 import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { logger } from '#shared/logger.ts';
+import { backoffMs } from '#shared/retry/backoff.ts';
+import { settings } from '#shared/settings.ts';
 import { WebhookOutbox } from '#shared/webhooks/publish-event.ts';
 
 /** Leave this much of the invocation for the bookkeeping after the last send. */
 const safetyMs = 3000;
 
 /** A deferred email waits a short, growing, jittered pause (at most a minute) per deferral. */
-function backoffSeconds(deferrals: number): number {
-  return Math.min(60, 2 ** Math.min(deferrals, 6)) + Math.floor(Math.random() * 3);
-}
-
-/** Deferrals before an email is given up on: about a day of waiting for SES's capacity. */
-const maxDeferrals = 1440;
+const backoffSeconds = (deferrals: number) =>
+  Math.max(1, Math.round(backoffMs(settings().retries.sendDeferral, deferrals) / 1000));
 
 /** What the webhooks are told of an email that failed before it could be sent, if its payload can be read. */
 const payloadIfAny = (message: SendMessage): Promise<EmailPayload | undefined> =>
@@ -50,7 +48,8 @@ export function sendWorker(options: { requeue: QueueEmail; share: () => number; 
       } catch (error) {
         if (error instanceof SendDeferredError) {
           const deferrals = (message.deferrals ?? 0) + 1;
-          if (deferrals > maxDeferrals) {
+          // About a day of waiting for SES's capacity, then the email is given up on.
+          if (deferrals > settings().retries.sendDeferral.attempts) {
             logger.error('giving up on email after a day of deferrals', { emailId: message.emailId, error });
             const reason = `deferred_too_long: ${error.message}`;
             await failEmail(message, await payloadIfAny(message), reason, batch.webhooks);

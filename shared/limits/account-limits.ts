@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#shared/auth/principal.ts';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 import { defaultLimitVariables } from '#shared/capabilities.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { QuotaExceededError, RateLimitedError } from '#shared/errors.ts';
@@ -155,8 +154,9 @@ export interface AllowanceTaken {
 /** Takes `emails` back from the windows of a shard that are still the ones they were counted in. */
 async function giveBack(accountId: string, shard: number, counted: Counted[], emails: number) {
   for (const window of counted) {
-    await dynamo
-      .send(
+    // Refused when the window has moved on: there is nothing of this request left in it to take back.
+    await writeIf(
+      dynamo.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: usageKey(accountId, shard),
@@ -165,11 +165,8 @@ async function giveBack(accountId: string, shard: number, counted: Counted[], em
           ExpressionAttributeNames: { '#i': `${window.name}i`, '#c': `${window.name}c` },
           ExpressionAttributeValues: { ':minus': -emails, ':index': window.index },
         }),
-      )
-      .catch((error: unknown) => {
-        // The window has moved on: there is nothing of this request left in it to take back.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
   }
 }
 
@@ -207,8 +204,8 @@ async function countOnShard(
         conditions.push(`(attribute_not_exists(${i}) OR ${i} < :${window.name})`);
       }
     }
-    try {
-      await dynamo.send(
+    const outcome = await writeIf(
+      dynamo.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: usageKey(accountId, shard),
@@ -223,30 +220,30 @@ async function countOnShard(
           ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
+      ),
+    );
+    if (outcome.written) {
       if (lastSeen.size >= lastSeenKept) lastSeen.clear();
       lastSeen.set(cacheKey, Object.fromEntries(counted.map((window) => [window.name, window.index])));
       return undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ?? {};
-      const indexOf = (name: string) => Number(old[`${name}i`]?.N ?? Number.NaN);
-      const countOf = (name: string) => Number(old[`${name}c`]?.N ?? 0);
-      const counts = Object.fromEntries(
-        counted.map((window) => [
-          window.name,
-          indexOf(window.name) === window.index ? countOf(window.name) : 0,
-        ]),
-      );
-      const full = counted.some(
-        (window) => (counts[window.name] ?? 0) + emails > shareOf(window.limit, shard, shards),
-      );
-      if (full) return counts;
-      known = Object.fromEntries(counted.map((window) => [window.name, indexOf(window.name)]));
-      // A window this instance's clock has not reached yet (another's is ahead): count into it.
-      for (const window of counted) {
-        if (indexOf(window.name) > window.index) window.index = indexOf(window.name);
-      }
+    }
+    const old = outcome.current ?? {};
+    const indexOf = (name: string) => Number(old[`${name}i`]?.N ?? Number.NaN);
+    const countOf = (name: string) => Number(old[`${name}c`]?.N ?? 0);
+    const counts = Object.fromEntries(
+      counted.map((window) => [
+        window.name,
+        indexOf(window.name) === window.index ? countOf(window.name) : 0,
+      ]),
+    );
+    const full = counted.some(
+      (window) => (counts[window.name] ?? 0) + emails > shareOf(window.limit, shard, shards),
+    );
+    if (full) return counts;
+    known = Object.fromEntries(counted.map((window) => [window.name, indexOf(window.name)]));
+    // A window this instance's clock has not reached yet (another's is ahead): count into it.
+    for (const window of counted) {
+      if (indexOf(window.name) > window.index) window.index = indexOf(window.name);
     }
   }
   throw new Error('Could not count the send against the account usage item (contention)');

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { RateLimitedError } from '#shared/errors.ts';
 import { rateLimitClasses, type WindowLimit } from '#shared/limits/rate-limit-classes.ts';
@@ -68,8 +67,8 @@ export async function consumeKeyRate(
   const previous = await endedWindowCount(keyId, rateClass, index - 1);
   const allowance = currentAllowance(window.limit, previous, elapsed);
   const reset = Math.ceil(endsAt / 1000);
-  try {
-    const { Attributes } = await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: windowKey(keyId, rateClass, index),
@@ -83,14 +82,14 @@ export async function consumeKeyRate(
         },
         ReturnValues: 'UPDATED_NEW',
       }),
-    );
-    return { limit: window.limit, remaining: Math.max(0, allowance - Number(Attributes?.count ?? 0)), reset };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    ),
+  );
+  if (!outcome.written)
     throw new RateLimitedError(
       `Rate limit exceeded: ${window.limit} requests per ${window.windowSeconds === 60 ? 'minute' : 'hour'} for this endpoint.`,
       (endsAt - now) / 1000,
       { limit: window.limit, remaining: 0, reset },
     );
-  }
+  const count = Number(outcome.answer.Attributes?.count ?? 0);
+  return { limit: window.limit, remaining: Math.max(0, allowance - count), reset };
 }

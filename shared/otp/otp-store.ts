@@ -7,11 +7,10 @@
  * OTP#test (test)
  *   → { digest, keyId, attempts, validUntil, usedAt?, listId?, emailId, expiresAt (TTL) }
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { KeyMode } from '#shared/auth/api-keys.ts';
-import { dynamo, tableName } from '#shared/aws/dynamodb.ts';
+import { dynamo, tableName, writeIf } from '#shared/aws/dynamodb.ts';
 
 export interface OtpRecord {
   /** HMAC of the code (see `otp-service.ts`), hex. */
@@ -58,8 +57,8 @@ export async function putCode(owner: CodeOwner, emailKey: string, purpose: strin
 
 /** Forgets a code whose email was never accepted, unless a newer one replaced it. */
 export async function dropCode(owner: CodeOwner, emailKey: string, purpose: string, digest: string) {
-  try {
-    await dynamo.send(
+  await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: otpKey(owner, emailKey, purpose),
@@ -67,10 +66,8 @@ export async function dropCode(owner: CodeOwner, emailKey: string, purpose: stri
         ConditionExpression: 'digest = :digest',
         ExpressionAttributeValues: { ':spent': maxAttempts, ':digest': digest },
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -85,8 +82,8 @@ export async function takeAttempt(
   purpose: string,
   now: number,
 ): Promise<{ taken: OtpRecord } | { refused?: OtpRecord }> {
-  try {
-    const { Attributes } = await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: otpKey(owner, emailKey, purpose),
@@ -97,12 +94,10 @@ export async function takeAttempt(
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return { taken: Attributes as OtpRecord };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return { refused: error.Item ? (unmarshall(error.Item) as OtpRecord) : undefined };
-  }
+    ),
+  );
+  if (outcome.written) return { taken: outcome.answer.Attributes as OtpRecord };
+  return { refused: outcome.current ? (unmarshall(outcome.current) as OtpRecord) : undefined };
 }
 
 /**
@@ -116,8 +111,8 @@ export async function useCode(
   digest: string,
   now: number,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: otpKey(owner, emailKey, purpose),
@@ -125,10 +120,7 @@ export async function useCode(
         ConditionExpression: 'attribute_not_exists(usedAt) AND digest = :digest',
         ExpressionAttributeValues: { ':now': new Date(now).toISOString(), ':digest': digest },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return false;
-  }
+    ),
+  );
+  return outcome.written;
 }

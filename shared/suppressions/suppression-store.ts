@@ -9,7 +9,6 @@
  * case-sensitive, as RFC 5321 allows); entries an internationalised domain's Unicode form
  * keyed before are still found.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   batchGetAll,
@@ -18,6 +17,7 @@ import {
   queryPage,
   tableName,
   withoutKeys,
+  writeIf,
 } from '#shared/aws/dynamodb.ts';
 import { withAsciiDomain, withUnicodeDomain } from '#shared/emails/address.ts';
 import type { SuppressionType } from '#shared/suppressions/suppression-schema.ts';
@@ -66,18 +66,16 @@ export async function addSuppressions(projectId: string, suppressions: Suppressi
 export async function removeSuppression(projectId: string, address: string): Promise<boolean> {
   let removed = false;
   for (const key of keysOf(address)) {
-    try {
-      await dynamo.send(
+    const outcome = await writeIf(
+      dynamo.send(
         new DeleteCommand({
           TableName: tableName(),
           Key: { pk: `SUPPRESSION#${projectId}`, sk: key },
           ConditionExpression: 'attribute_exists(pk)',
         }),
-      );
-      removed = true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (outcome.written) removed = true;
   }
   return removed;
 }

@@ -10,7 +10,6 @@
  * - projects of an account ... gsi1: ACCOUNT#<accountId>#PROJECTS / <projectId>
  * - all accounts ............. gsi1: ACCOUNTS / <accountId>
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -18,7 +17,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
 import { newId } from '#shared/ids.ts';
 import type { KeyMode, Scope } from '#shared/tenancy/scopes.ts';
 
@@ -231,8 +230,8 @@ export async function setReputationOverrides(
   accountId: string,
   reputation: Account['reputation'],
 ): Promise<void> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' },
@@ -240,11 +239,9 @@ export async function setReputationOverrides(
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':reputation': reputation },
       }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new Error(`No account ${accountId}`);
-    throw error;
-  }
+    ),
+  );
+  if (!outcome.written) throw new Error(`No account ${accountId}`);
 }
 
 /** Merges operator-set limits into the account's. */

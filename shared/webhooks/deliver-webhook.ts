@@ -1,3 +1,4 @@
+import { jittered } from '#shared/retry/backoff.ts';
 import { version } from '#shared/version.ts';
 import type { WebhookMessage } from '#shared/webhooks/publish-event.ts';
 import { webhookConfig } from '#shared/webhooks/webhook-config.ts';
@@ -15,9 +16,7 @@ import {
 } from '#shared/webhooks/webhook-store.ts';
 
 /** The pause before the next attempt, ±10 % so retries of many deliveries spread out. */
-function withJitter(seconds: number): number {
-  return Math.max(1, Math.round(seconds * (0.9 + Math.random() * 0.2)));
-}
+const withJitter = (seconds: number) => Math.max(1, Math.round(jittered(seconds, 0.1)));
 
 /** Whether this delivery may try an unresponsive receiver again: its pause is over and it won the probe. */
 async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean> {

@@ -12,9 +12,9 @@
  * - deliveries of a webhook ... WEBHOOK#<webhookId>#DELIVERIES#<shard> / DELIVERY#<deliveryId> (ids are
  *   ULIDs: time order; 30-day TTL; four shards, merged when listed)
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, queryPage, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { dynamo, queryAll, queryPage, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
 import { shardOfId } from '#shared/ids.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
@@ -201,16 +201,14 @@ async function registryOf(projectId: string): Promise<Record<string, unknown>> {
         .map((webhook) => [`${subscriptionPrefix}${webhook.id}`, webhook.events]),
     ),
   };
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return item;
-  } catch (error) {
-    // Made meanwhile by another caller: theirs is the one that counts.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return (await read()) ?? item;
-  }
+    ),
+  );
+  if (outcome.written) return item;
+  // Made meanwhile by another caller: theirs is the one that counts.
+  return (await read()) ?? item;
 }
 
 export async function listProjectWebhooks(projectId: string): Promise<WebhookRecord[]> {
@@ -229,8 +227,8 @@ export async function listProjectWebhooks(projectId: string): Promise<WebhookRec
  * the others stay deferred, so a receiver that still does not answer holds one worker.
  */
 export async function claimProbe(id: string, seen: string, until: string): Promise<boolean> {
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: webhookKey(id),
@@ -238,12 +236,9 @@ export async function claimProbe(id: string, seen: string, until: string): Promi
         ConditionExpression: 'unresponsiveUntil = :seen',
         ExpressionAttributeValues: { ':until': until, ':seen': seen },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
+  return outcome.written;
 }
 
 /** After a delivery: a success clears the failure run; a failure lengthens it and may deactivate the webhook. */
@@ -255,8 +250,8 @@ export async function recordOutcome(
   unresponsiveUntil?: string,
 ): Promise<void> {
   if (succeeded) {
-    await dynamo
-      .send(
+    await writeIf(
+      dynamo.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: webhookKey(id),
@@ -264,14 +259,12 @@ export async function recordOutcome(
           ConditionExpression: 'attribute_exists(pk) AND consecutiveFailures > :zero',
           ExpressionAttributeValues: { ':zero': 0 },
         }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
     return;
   }
-  const { Attributes } = await dynamo
-    .send(
+  const outcome = await writeIf(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: webhookKey(id),
@@ -284,11 +277,9 @@ export async function recordOutcome(
         },
         ReturnValues: 'ALL_NEW',
       }),
-    )
-    .catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) return { Attributes: undefined };
-      throw error;
-    });
+    ),
+  );
+  const Attributes = outcome.written ? outcome.answer.Attributes : undefined;
   if (Attributes?.active && Number(Attributes.consecutiveFailures) >= deactivateAfter) {
     const webhook = withoutKeys<WebhookRecord>(Attributes);
     await saveWebhook({
@@ -357,8 +348,8 @@ async function createDelivery(delivery: NewDelivery, attempt: Attempt): Promise<
     ...(attempt.error ? { error: attempt.error } : {}),
     ...(attempt.status === 'pending' ? {} : { resolvedAt: attempt.at }),
   };
-  try {
-    await dynamo.send(
+  const outcome = await writeIf(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -368,12 +359,9 @@ async function createDelivery(delivery: NewDelivery, attempt: Attempt): Promise<
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
+  return outcome.written;
 }
 
 /** Marks a delivery as being replayed: pending again, one more replay. */

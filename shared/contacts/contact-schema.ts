@@ -1,5 +1,6 @@
 import { contactStatuses, settableStatuses } from '#shared/contacts/contact-status.ts';
 import { emailAddress } from '#shared/emails/address.ts';
+import { pageCursor } from '#shared/pagination/page-cursor.ts';
 import * as z from '#shared/zod.ts';
 
 /** Most rows one import request takes. */
@@ -60,6 +61,12 @@ export const importContactsDocumentation = z.strictObject({
  * grows with its offset; past this, narrow the listing with `search` or `status`.
  */
 export const deepestOffset = 100_000;
+
+/** A list's contacts cursor (`pagination.nextCursor`): the last contact's normalised address, opaquely. */
+export const contactCursor = pageCursor({
+  form: 'opaque',
+  valid: (position) => /^[^\s@]+@[^\s@]+$/.test(position),
+});
 
 /** `GET /api/v1/contacts`: offset pagination within one list. */
 export const listContactsSchema = z

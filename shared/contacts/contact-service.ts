@@ -9,7 +9,7 @@ import type {
   ListContactsQuery,
   UpdateContactInput,
 } from '#shared/contacts/contact-schema.ts';
-import { importRowSchema } from '#shared/contacts/contact-schema.ts';
+import { contactCursor, importRowSchema } from '#shared/contacts/contact-schema.ts';
 import { emailKeyOf, slotState, slotStates } from '#shared/contacts/contact-slots.ts';
 import { type ContactStatus, markApplies, type PlatformMark } from '#shared/contacts/contact-status.ts';
 import {
@@ -227,12 +227,9 @@ export async function removeContact(
   await publish(projectId, 'contact.deleted', contactView(contact), now);
 }
 
-/** A cursor names the last address of a page, opaquely. */
-const encodeCursor = (emailKey: string) => Buffer.from(emailKey, 'utf8').toString('base64url');
-
 function decodeCursor(cursor: string): string {
-  const emailKey = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[^\s@]+@[^\s@]+$/.test(emailKey) || encodeCursor(emailKey) !== cursor)
+  const emailKey = contactCursor.read(cursor);
+  if (emailKey === undefined)
     throw new ValidationError('cursor: is not a cursor this API gave out', 'cursor');
   return emailKey;
 }
@@ -254,7 +251,7 @@ export async function pageContacts(projectId: string, query: ListContactsQuery) 
   ]);
   const contacts = rows.slice(0, query.pageSize);
   const last = contacts.at(-1);
-  const nextCursor = rows.length > query.pageSize && last ? encodeCursor(emailKeyOf(last.email)) : null;
+  const nextCursor = contactCursor.after(last && emailKeyOf(last.email), rows.length > query.pageSize);
   return { contacts, total, nextCursor };
 }
 

@@ -1,3 +1,4 @@
+import { pageCursor } from '#shared/pagination/page-cursor.ts';
 import * as z from '#shared/zod.ts';
 
 const day = z.iso.date({ message: 'must be a date such as 2026-11-01' });
@@ -15,6 +16,9 @@ export const summaryQuerySchema = z
       path: ['from'],
     }),
   );
+
+/** The bounce list's cursor: the last bounce's sort key, which the query compares as it is. */
+export const bounceCursor = pageCursor({ form: 'plain', valid: (position) => position.length > 0 });
 
 /** `GET /api/v1/analytics/bounces?limit&cursor`. */
 export const bouncesQuerySchema = z.object({

@@ -9,6 +9,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterUpdate } from '#shared/aws/counter-batch.ts';
 import { dynamo, queryAll, tableName, withoutKeys } from '#shared/aws/dynamodb.ts';
+import { bounceCursor } from '#shared/stats/analytics-schema.ts';
 
 export const dailyCounters = [
   'sent',
@@ -90,6 +91,6 @@ export async function listBounces(projectId: string, limit: number, cursor?: str
   const items = page.Items ?? [];
   return {
     bounces: items.map((item) => withoutKeys<BounceEntry & { expiresAt?: number }>(item)),
-    nextCursor: page.LastEvaluatedKey ? String(items.at(-1)?.sk) : null,
+    nextCursor: bounceCursor.after(String(items.at(-1)?.sk), page.LastEvaluatedKey !== undefined),
   };
 }

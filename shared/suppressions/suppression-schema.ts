@@ -1,4 +1,5 @@
 import { emailAddress } from '#shared/emails/address.ts';
+import { pageCursor } from '#shared/pagination/page-cursor.ts';
 import * as z from '#shared/zod.ts';
 
 export const suppressionTypes = ['bounce', 'complaint', 'unsubscribe', 'manual'] as const;
@@ -20,6 +21,9 @@ export const addSuppressionsSchema = z
       path: ['email'],
     }),
   );
+
+/** The suppression list's cursor (`startingAfter`, `next_cursor`): the last address, which the schema checks. */
+export const suppressionCursor = pageCursor({ form: 'plain', valid: () => true });
 
 /** `GET /api/v1/suppressions` query. */
 export const listSuppressionsSchema = z.object({

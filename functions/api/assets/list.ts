@@ -1,5 +1,5 @@
 import { routeOf } from '#functions/api/route-of.ts';
-import { listAssetsSchema } from '#shared/assets/asset-schema.ts';
+import { assetCursor, listAssetsSchema } from '#shared/assets/asset-schema.ts';
 import { pageAssets } from '#shared/assets/asset-service.ts';
 import { assetView } from '#shared/assets/asset-view.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
@@ -13,7 +13,7 @@ export const handler = apiHandler({ route: routeOf('GET /api/v1/assets') }, asyn
       object: 'list',
       data: assets.map(assetView),
       has_more: hasMore,
-      next_cursor: hasMore ? (assets.at(-1)?.id ?? null) : null,
+      next_cursor: assetCursor.after(assets.at(-1)?.id, hasMore),
     },
   };
 });

@@ -1,7 +1,7 @@
 import { routeOf } from '#functions/api/route-of.ts';
 import { listEmails } from '#shared/emails/email-list.ts';
 import { emailView } from '#shared/emails/email-view.ts';
-import { listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
+import { emailCursor, listEmailsSchema } from '#shared/emails/list-emails-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/parse-query.ts';
 import { idBoundAt } from '#shared/ids.ts';
@@ -26,7 +26,7 @@ export const handler = apiHandler({ route: routeOf('GET /api/v1/emails') }, asyn
       emails: page.emails.map(emailView),
       total: page.total,
       has_more: page.hasMore,
-      next_cursor: page.hasMore && last ? last.id : null,
+      next_cursor: emailCursor.after(last?.id, page.hasMore),
     },
   };
 });

@@ -1,7 +1,7 @@
 import { routeOf } from '#functions/api/route-of.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/parse-query.ts';
-import { listSuppressionsSchema } from '#shared/suppressions/suppression-schema.ts';
+import { listSuppressionsSchema, suppressionCursor } from '#shared/suppressions/suppression-schema.ts';
 import { listSuppressions } from '#shared/suppressions/suppression-store.ts';
 import { suppressionView } from '#shared/suppressions/suppression-view.ts';
 
@@ -17,7 +17,7 @@ export const handler = apiHandler(
         object: 'list',
         data: page.suppressions.map(suppressionView),
         has_more: page.hasMore,
-        next_cursor: page.hasMore && last ? last.email : null,
+        next_cursor: suppressionCursor.after(last?.email, page.hasMore),
       },
     };
   },

@@ -268,6 +268,22 @@ describe('settings', () => {
     });
   });
 
+  it('tells every function that reads the table how long to trust its copies, when cacheSeconds is set', () => {
+    const tableReaders = (resources: ReturnType<typeof synth>['resources']) =>
+      ofType(resources, 'AWS::Lambda::Function').filter(
+        (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined,
+      );
+    const shortened = tableReaders(synth({ cacheSeconds: 2 }).resources);
+    expect(shortened.length).toBeGreaterThan(10);
+    for (const fn of shortened) expect(fn.Properties.Environment.Variables.CACHE_SECONDS).toBe('2');
+    // The default (5 s) is what functions assume without the variable.
+    for (const fn of tableReaders(synth({}).resources))
+      expect(fn.Properties.Environment.Variables.CACHE_SECONDS).toBeUndefined();
+    expect(() => parseDeploymentConfig((name) => (name === 'cacheSeconds' ? '0' : undefined))).toThrow(
+      /cacheSeconds/,
+    );
+  });
+
   it('traces and logs as set: X-Ray active and INFO logs when asked', () => {
     const { resources } = synth({ tracing: 'on', logLevel: 'INFO' });
     for (const fn of ofType(resources, 'AWS::Lambda::Function')) {

@@ -15,11 +15,18 @@ export const lambdaBundling = {
   minify: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
+  // Non-ASCII text (HTML entity tables, locale strings) as UTF-8, not as \uXXXX escapes
+  // several times its size: Node reads modules as UTF-8.
+  charset: 'utf8',
   // Some bundled CommonJS dependencies still call require().
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  // Lambda's credentials are always in the environment: the SDK's whole default chain is not needed.
+  // SDK parts a Mailroom function never runs, swapped for stand-ins that say so when called:
+  // Lambda's credentials are always in the environment (the SDK's whole default chain is
+  // not needed), no operation streams events, and DynamoDB's endpoint discovery is off.
   alias: {
     '@aws-sdk/credential-provider-node': join(import.meta.dirname, '../../shared/aws/lambda-credentials.ts'),
+    '@smithy/core/event-streams': join(import.meta.dirname, '../../shared/aws/lambda-no-event-streams.ts'),
+    '@aws-sdk/endpoint-cache': join(import.meta.dirname, '../../shared/aws/lambda-no-endpoint-cache.ts'),
   },
 } as const;
 
@@ -32,6 +39,7 @@ export const esbuildOptions: BuildOptions = {
   minify: lambdaBundling.minify,
   sourcemap: lambdaBundling.sourcemap,
   mainFields: [...lambdaBundling.mainFields],
+  charset: lambdaBundling.charset,
   banner: { js: lambdaBundling.banner },
   alias: lambdaBundling.alias,
 };

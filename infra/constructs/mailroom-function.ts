@@ -9,7 +9,7 @@ import {
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeployedFunction } from '../function-catalogue.ts';
@@ -101,6 +101,7 @@ export class MailroomFunction extends NodejsFunction {
         minify: lambdaBundling.minify,
         sourceMap: lambdaBundling.sourcemap,
         mainFields: [...lambdaBundling.mainFields],
+        charset: lambdaBundling.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [],
         banner: lambdaBundling.banner,
         esbuildArgs: Object.fromEntries(

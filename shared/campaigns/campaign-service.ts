@@ -1,13 +1,5 @@
-import type { AcceptedEmail } from '#shared/admission/accept-email.ts';
-import { admitEmail } from '#shared/admission/admit-email.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { CampaignAction } from '#shared/campaigns/campaign-lifecycle.ts';
-import {
-  campaignHtml,
-  mergeFields,
-  unsubscribeHeaders,
-  unsubscribeUrl,
-} from '#shared/campaigns/campaign-mail.ts';
 import { queueCampaignTicks } from '#shared/campaigns/campaign-queue.ts';
 import type {
   CreateCampaignInput,
@@ -25,13 +17,13 @@ import {
   transitionCampaign,
 } from '#shared/campaigns/campaign-store.ts';
 import { publishCampaignEvent } from '#shared/campaigns/campaign-view.ts';
-import { testContact, unsubscribeToken } from '#shared/campaigns/unsubscribe-token.ts';
 import { findList } from '#shared/contacts/contact-service.ts';
 import { authorizeSender, requireKeyDomain, senderGrant } from '#shared/domains/sender-authorization.ts';
-import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
 
-async function findCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
+/** The caller's project's campaign `id`, or a 404. */
+export async function findCampaign(caller: Principal, id: string): Promise<CampaignRecord> {
   const campaign = isId('campaign', id) ? await getCampaign(caller.projectId, id) : undefined;
   if (!campaign) throw new NotFoundError('Campaign');
   return campaign;
@@ -226,46 +218,4 @@ export async function cancelCampaign(caller: Principal, id: string): Promise<Cam
   });
   await queueCampaignTicks([{ projectId: caller.projectId, campaignId: id }]);
   return cancelled;
-}
-
-/**
- * `POST /api/v1/campaigns/:id/test`: the campaign merged for each address (as a contact
- * without a name) and sent through the ordinary send path, without launching it. Its
- * unsubscribe link is a test link that changes nothing.
- */
-export async function sendCampaignTest(
-  caller: Principal,
-  id: string,
-  to: string[],
-  publicUrl: string,
-): Promise<(AcceptedEmail & { to: string })[]> {
-  const campaign = await findCampaign(caller, id);
-  const token = await unsubscribeToken({
-    projectId: caller.projectId,
-    contactId: testContact,
-    campaignId: id,
-  });
-  const link = unsubscribeUrl(publicUrl, token);
-  const sent: (AcceptedEmail & { to: string })[] = [];
-  for (const address of to) {
-    const values = { name: '', email: address, unsubscribe_url: link };
-    try {
-      const accepted = await admitEmail(caller, {
-        parsed: {
-          from: campaign.from,
-          to: address,
-          subject: mergeFields(campaign.subject, values, 'subject'),
-          html: campaignHtml(campaign.content, values),
-          headers: unsubscribeHeaders(publicUrl, token),
-          tags: { campaign_test: campaign.id.replace(/^cmp_/, '') },
-        },
-      });
-      sent.push({ ...accepted, to: address });
-    } catch (error) {
-      // One suppressed address does not stop the others; anything else is the request's error.
-      if (!(error instanceof ApiError) || error.code !== 'all_recipients_suppressed') throw error;
-      sent.push({ id: '', status: 'suppressed', suppressed: [address], to: address });
-    }
-  }
-  return sent;
 }

@@ -1,6 +1,6 @@
 import { SESv2ServiceException, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { configurationSetName, ses } from '#shared/aws/ses.ts';
-import { campaignPayload } from '#shared/campaigns/campaign-mail.ts';
+import { campaignPayload } from '#shared/campaigns/campaign-payload.ts';
 import { campaignGate } from '#shared/campaigns/campaign-sending.ts';
 import { campaignCountItem } from '#shared/campaigns/campaign-store.ts';
 import { displayOf, domainOf, parseMailbox } from '#shared/emails/address.ts';

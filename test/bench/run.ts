@@ -5,7 +5,8 @@
  * contacts), `console` (the web console's bundle size); all by default, each in a process of its own (the AWS clients of a
  * process keep the endpoints of the first local platform they met). Each part starts its
  * own local platform (in memory, random ports), runs a bounded workload and stops by
- * itself. They assert nothing: targets are read from the figures, not enforced by a
+ * itself. `bundles` also measures a baseline function (`baseline-function.ts`) in the same
+ * run and prints every cold start as a ratio to it. They assert nothing: targets are read from the figures, not enforced by a
  * flaky timer.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { measureColdStarts, printColdStarts } from './cold-start.ts';
 import { benchConsoleBundle } from './console-bundle.ts';
 import { benchContactImport } from './contact-import.ts';
 import { benchCost } from './cost.ts';
-import { buildBundles, printBundleSizes } from './lambda-bundles.ts';
+import { baselineFunction, buildBundles, printBundleSizes } from './lambda-bundles.ts';
 import { benchSendPipeline } from './send-pipeline.ts';
 
 const parts = {
@@ -32,7 +33,7 @@ const parts = {
       logLevel: 'ERROR',
     });
     try {
-      printColdStarts(await measureColdStarts(bundles, runtime, runs), runs);
+      printColdStarts(await measureColdStarts(bundles, runtime, runs), runs, baselineFunction.name);
     } finally {
       await runtime.stop();
     }

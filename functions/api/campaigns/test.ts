@@ -1,6 +1,6 @@
 import { routeOf } from '#functions/api/route-of.ts';
 import { testCampaignSchema } from '#shared/campaigns/campaign-schema.ts';
-import { sendCampaignTest } from '#shared/campaigns/campaign-service.ts';
+import { sendCampaignTest } from '#shared/campaigns/campaign-test-send.ts';
 import { asList } from '#shared/emails/send-email-schema.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { publicBaseUrl } from '#shared/http/public-url.ts';

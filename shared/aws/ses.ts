@@ -18,11 +18,13 @@ export function configurationSetName(): string {
  * One SES v2 client per process (`AWS_ENDPOINT_URL_SESV2` points it at the local SES).
  * Throttling is handled by the sender, which returns the message to its queue, so the
  * SDK's own retries are kept to one attempt to stop them multiplying against SES's rate.
+ * Both clients are marked pure: a bundle whose code never calls SES leaves them, and the
+ * SDK package, out (building a client has no effect anything relies on).
  */
-export const ses = new SESv2Client({ maxAttempts: 1 });
+export const ses = /* @__PURE__ */ new SESv2Client({ maxAttempts: 1 });
 
 /**
  * For reads that are safe to repeat (GetAccount): the SDK's standard retries, so a
  * connection dropped on the way does not fail a send for a whole visibility timeout.
  */
-export const sesReads = new SESv2Client({});
+export const sesReads = /* @__PURE__ */ new SESv2Client({});

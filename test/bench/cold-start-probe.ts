@@ -1,6 +1,8 @@
 /**
  * One cold start, in a fresh process: `node cold-start-probe.ts <bundle.mjs> <event JSON>`.
- * Imports the bundled handler, serves the event, prints `{ loadMs, firstEventMs }`.
+ * Imports the bundled handler, serves the event, prints `{ loadMs, firstEventMs, failed }`:
+ * `failed` when the handler threw, answered 5xx or failed a record, so a broken bundle
+ * is not mistaken for a fast one.
  */
 import { pathToFileURL } from 'node:url';
 
@@ -22,7 +24,13 @@ const { handler } = (await import(pathToFileURL(bundle).href)) as {
   handler: (event: unknown, context: unknown) => Promise<unknown>;
 };
 const loaded = performance.now();
-await handler(JSON.parse(eventJson), context);
+const result = (await handler(JSON.parse(eventJson), context).catch((error: unknown) => ({ error }))) as
+  | { error?: unknown; statusCode?: number; batchItemFailures?: unknown[] }
+  | undefined;
 const served = performance.now();
-console.log(JSON.stringify({ loadMs: loaded - started, firstEventMs: served - loaded }));
+const failed =
+  result?.error !== undefined ||
+  (result?.statusCode ?? 0) >= 500 ||
+  (result?.batchItemFailures?.length ?? 0) > 0;
+console.log(JSON.stringify({ loadMs: loaded - started, firstEventMs: served - loaded, failed }));
 process.exit(0);

@@ -13,6 +13,8 @@ const unknownId = '01JBENCHC0LDSTART000000000';
 export interface ColdStart {
   loadMs: number;
   firstEventMs: number;
+  /** The first event failed in some run (threw, 5xx, a failed record): its figures say nothing. */
+  failed: boolean;
 }
 
 function apiEvent(name: string, key: string, body: unknown) {
@@ -172,6 +174,7 @@ export async function measureColdStarts(bundles: LambdaBundle[], runtime: LocalR
     results.set(bundle.name, {
       loadMs: median(samples.map((sample) => sample.loadMs)),
       firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
+      failed: samples.some((sample) => sample.failed),
     });
   }
   return results;
@@ -193,13 +196,14 @@ export function printColdStarts(results: Map<string, ColdStart>, runs: number, b
   console.log(
     `  ${'load'.padStart(8)} ${'1st event'.padStart(10)} ${'total'.padStart(8)} ${'ratio'.padStart(6)}  function`,
   );
-  for (const [name, { loadMs, firstEventMs }] of results) {
+  for (const [name, { loadMs, firstEventMs, failed }] of results) {
     const total = loadMs + firstEventMs;
     const ratio = total / baselineMs;
     const over =
       name === 'POST /api/v1/emails' && ratio > sendColdStartTargetRatio ? '  over the target' : '';
+    const broken = failed ? '  FIRST EVENT FAILED' : '';
     console.log(
-      `  ${loadMs.toFixed(0).padStart(5)} ms ${firstEventMs.toFixed(0).padStart(7)} ms ${total.toFixed(0).padStart(5)} ms ${ratio.toFixed(2).padStart(5)}×  ${name}${over}`,
+      `  ${loadMs.toFixed(0).padStart(5)} ms ${firstEventMs.toFixed(0).padStart(7)} ms ${total.toFixed(0).padStart(5)} ms ${ratio.toFixed(2).padStart(5)}×  ${name}${over}${broken}`,
     );
   }
 }

@@ -16,9 +16,14 @@ const unused = () => {
 export const eventStreamSerdeProvider = () => ({ serialize: unused, deserialize: unused });
 
 /** As the real resolver: the client's marshaller, built from its provider. */
-export const resolveEventStreamSerdeConfig = <T extends { eventStreamSerdeProvider: (input: T) => unknown }>(
+export function resolveEventStreamSerdeConfig<T extends { eventStreamSerdeProvider: (input: T) => unknown }>(
   input: T,
-) => Object.assign(input, { eventStreamMarshaller: input.eventStreamSerdeProvider(input) });
+): T & { eventStreamMarshaller: ReturnType<T['eventStreamSerdeProvider']> } {
+  const eventStreamMarshaller = input.eventStreamSerdeProvider(input) as ReturnType<
+    T['eventStreamSerdeProvider']
+  >;
+  return Object.assign(input, { eventStreamMarshaller });
+}
 
 /** What the protocol builds for an event-stream operation: refuses at once. */
 export class EventStreamSerde {

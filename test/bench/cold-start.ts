@@ -13,7 +13,7 @@ const unknownId = '01JBENCHC0LDSTART000000000';
 export interface ColdStart {
   loadMs: number;
   firstEventMs: number;
-  /** The first event failed in some run (threw, 5xx, a failed record): its figures say nothing. */
+  /** The first event failed in some run (threw or answered 5xx): its figures say nothing. */
   failed: boolean;
 }
 
@@ -147,10 +147,12 @@ const median = (values: number[]) =>
  */
 export async function measureColdStarts(bundles: LambdaBundle[], runtime: LocalRuntime, runs: number) {
   await warmLocalServices(runtime);
-  // The baseline's own queue, which no worker consumes (the runtime set this process's endpoints).
-  const { QueueUrl: baselineQueueUrl = '' } = await new SQSClient({}).send(
+  // The baseline's own queue, which no worker consumes (the runtime set this process's
+  // endpoints). The stand-in names it on a host of its own: its path on the endpoint reaches it.
+  const { QueueUrl = '' } = await new SQSClient({}).send(
     new CreateQueueCommand({ QueueName: 'mailroom-bench-baseline' }),
   );
+  const baselineQueueUrl = new URL(new URL(QueueUrl).pathname, runtime.env.AWS_ENDPOINT_URL_SQS).href;
   const results = new Map<string, ColdStart>();
   for (const bundle of bundles) {
     const samples: ColdStart[] = [];

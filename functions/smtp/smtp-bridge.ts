@@ -16,7 +16,7 @@ import { allows } from '#shared/tenancy/scopes.ts';
 import type { ApiKeyRecord } from '#shared/tenancy/tenancy-store.ts';
 import { BufferBudget, receiveMessages } from './message-buffer.ts';
 import { createSessionListener } from './session-listener.ts';
-import { replyFor, smtpError } from './smtp-replies.ts';
+import { KeyWithdrawnError, replyFor, smtpError } from './smtp-replies.ts';
 
 export interface SmtpBridgeOptions {
   /** PEM private key and certificate the bridge terminates TLS with. */
@@ -110,8 +110,7 @@ type Session = SMTPServerSession & {
 /** The session's key as it is now: a key revoked since AUTH is refused within the key cache's 5 seconds. */
 async function currentKey(session: Session): Promise<ApiKeyRecord> {
   const key = session.keySecret ? await activeKey(session.keySecret) : undefined;
-  if (!key || !allows(key.scopes, 'emails.send'))
-    throw new ApiError('forbidden', 'This API key was revoked or may no longer send email.');
+  if (!key || !allows(key.scopes, 'emails.send')) throw new KeyWithdrawnError();
   session.user = key;
   return key;
 }
@@ -323,12 +322,7 @@ function serverOptions(options: SmtpBridgeOptions, secure: boolean, budget: Buff
           }
           callback();
         },
-        (error: unknown) =>
-          callback(
-            error instanceof ApiError
-              ? smtpError(535, '5.7.8 This API key was revoked or may no longer send email')
-              : smtpError(451, '4.3.0 Temporary failure, try again later'),
-          ),
+        (error: unknown) => callback(replyFor(error)),
       );
     },
     onRcptTo(address, session, callback) {

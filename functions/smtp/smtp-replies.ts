@@ -20,11 +20,21 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
+ * The session's key was revoked, or lost its sending scope, since AUTH. It is an
+ * authentication failure wherever the session meets it (MAIL FROM or DATA), so clients
+ * see the one answer they know means "your credentials no longer work".
+ */
+export class KeyWithdrawnError extends Error {}
+
+const keyWithdrawn = () => smtpError(535, '5.7.8 This API key was revoked or may no longer send email');
+
+/**
  * The SMTP answer for a refusal of the accept service, chosen so clients retry what may
  * pass later (4xx: limits, hiccups) and give up on what never will (5xx): a client
  * retries a 4xx for days, so anything else that went wrong is a 5xx.
  */
 export function replyFor(error: unknown): Error & { responseCode: number } {
+  if (error instanceof KeyWithdrawnError) return keyWithdrawn();
   if (!(error instanceof ApiError)) {
     return isTransient(error)
       ? smtpError(451, '4.3.0 Temporary failure, try again later')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '#shared/errors.ts';
 import { IdempotencyInProgressError } from '#shared/idempotency/idempotency-store.ts';
-import { replyFor } from '../../functions/smtp/smtp-replies.ts';
+import { KeyWithdrawnError, replyFor } from '../../functions/smtp/smtp-replies.ts';
 
 const sdkError = (name: string, fault: 'client' | 'server') =>
   Object.assign(new Error(name), { name, $fault: fault });
@@ -29,5 +29,11 @@ describe('SMTP replies', () => {
     ]) {
       expect(replyFor(error).responseCode, String(error)).toBeGreaterThanOrEqual(500);
     }
+  });
+
+  it('answer a key revoked since AUTH as an authentication failure, at MAIL FROM or DATA alike', () => {
+    const reply = replyFor(new KeyWithdrawnError());
+    expect(reply.responseCode).toBe(535);
+    expect(reply.message).toMatch(/^5\.7\.8 /);
   });
 });

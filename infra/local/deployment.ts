@@ -3,7 +3,13 @@ import { type DeployedFunction, deployedFunctions } from '../function-catalogue.
 import type { PolicyStatement } from './iam/policy.ts';
 import { localAccountId, localAws } from './local-aws.ts';
 import type { GeneratedSecret } from './secrets-server.ts';
-import type { CfnResource, CfnTemplate, CfnValue, SynthesizedStack } from './synthesized-stack.ts';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  type CfnValue,
+  intrinsicEvaluator,
+  type SynthesizedStack,
+} from './synthesized-stack.ts';
 
 /** What a marked resource of the template is called locally: its `Ref` and its attributes. */
 export interface LocalResource {
@@ -52,32 +58,11 @@ function resolver(
     const marker = template.Resources[logicalId]?.Metadata?.[resourceMetadataKey];
     return typeof marker === 'string' ? locals[marker] : undefined;
   };
-  const resolve = (value: CfnValue): CfnValue => {
-    if (typeof value !== 'object' || value === null) return value;
-    if (Array.isArray(value)) return value.map(resolve);
-    if ('Ref' in value) {
-      const name = value.Ref as string;
-      return pseudoParameters[name] ?? localOf(name)?.ref ?? parameter(name) ?? unknown(name);
-    }
-    if ('Fn::GetAtt' in value) {
-      const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
-      return localOf(logicalId)?.attributes[attribute] ?? unknown(logicalId, attribute);
-    }
-    if ('Fn::Join' in value) {
-      const [separator, parts] = value['Fn::Join'] as [string, CfnValue[]];
-      return (resolve(parts) as string[]).join(separator);
-    }
-    if ('Fn::Select' in value) {
-      const [index, list] = value['Fn::Select'] as [number, CfnValue];
-      return (resolve(list) as string[])[Number(index)];
-    }
-    if ('Fn::Split' in value) {
-      const [separator, source] = value['Fn::Split'] as [string, CfnValue];
-      return String(resolve(source)).split(separator);
-    }
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]));
-  };
-  return resolve;
+  return intrinsicEvaluator({
+    ref: (name) => pseudoParameters[name] ?? localOf(name)?.ref ?? parameter(name) ?? unknown(name),
+    getAtt: (logicalId, attribute) =>
+      localOf(logicalId)?.attributes[attribute] ?? unknown(logicalId, attribute),
+  });
 }
 
 /** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` or `{ "Ref": id }` points at. */

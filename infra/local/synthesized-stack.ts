@@ -23,6 +23,40 @@ export interface CfnTemplate {
  * A synthesized stack: its template and its nested stacks, keyed by the logical id of
  * the `AWS::CloudFormation::Stack` resource that creates each in this template.
  */
+/**
+ * Evaluates the intrinsics CDK writes (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split)
+ * in a template value; what a `Ref` and a `Fn::GetAtt` stand for is the caller's to say
+ * (the local runtime's stand-ins, or deployed names when measuring a template).
+ */
+export function intrinsicEvaluator(lookup: {
+  ref: (name: string) => CfnValue;
+  getAtt: (logicalId: string, attribute: string) => CfnValue;
+}): (value: CfnValue) => CfnValue {
+  const evaluate = (value: CfnValue): CfnValue => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map(evaluate);
+    if ('Ref' in value) return lookup.ref(value.Ref as string);
+    if ('Fn::GetAtt' in value) {
+      const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
+      return lookup.getAtt(logicalId, attribute);
+    }
+    if ('Fn::Join' in value) {
+      const [separator, parts] = value['Fn::Join'] as [string, CfnValue[]];
+      return (evaluate(parts) as string[]).join(separator);
+    }
+    if ('Fn::Select' in value) {
+      const [index, list] = value['Fn::Select'] as [number, CfnValue];
+      return (evaluate(list) as string[])[Number(index)];
+    }
+    if ('Fn::Split' in value) {
+      const [separator, source] = value['Fn::Split'] as [string, CfnValue];
+      return String(evaluate(source)).split(separator);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, evaluate(inner)]));
+  };
+  return evaluate;
+}
+
 export interface SynthesizedStack {
   template: CfnTemplate;
   nested: Record<string, SynthesizedStack>;

@@ -4,7 +4,12 @@
  * policy with its references rendered as the ARNs and names a deployment would give
  * them (CloudFormation's generated names, at their longest).
  */
-import type { CfnTemplate, CfnValue, SynthesizedStack } from '../../infra/local/synthesized-stack.ts';
+import {
+  type CfnTemplate,
+  type CfnValue,
+  intrinsicEvaluator,
+  type SynthesizedStack,
+} from '../../infra/local/synthesized-stack.ts';
 
 /** CloudFormation's and IAM's limits, and the margins the house keeps under them. */
 export const limits = {
@@ -82,36 +87,15 @@ type Render = (value: CfnValue) => CfnValue;
 function renderer(template: CfnTemplate, stackName: string, parameter: (name: string) => CfnValue): Render {
   const valuesOf = (logicalId: string) =>
     deployedValues(template.Resources[logicalId]?.Type ?? '', physicalName(stackName, logicalId));
-  const render: Render = (value) => {
-    if (typeof value !== 'object' || value === null) return value;
-    if (Array.isArray(value)) return value.map(render);
-    if ('Ref' in value) {
-      const name = value.Ref as string;
+  return intrinsicEvaluator({
+    ref: (name) => {
       if (name in pseudoParameters) return pseudoParameters[name];
       if (template.Parameters && name in template.Parameters) return parameter(name);
       return valuesOf(name).ref;
-    }
-    if ('Fn::GetAtt' in value) {
-      const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
-      return attribute === 'Arn'
-        ? valuesOf(logicalId).arn
-        : physicalName(stackName, `${logicalId}${attribute}`);
-    }
-    if ('Fn::Join' in value) {
-      const [separator, parts] = value['Fn::Join'] as [string, CfnValue[]];
-      return (render(parts) as string[]).join(separator);
-    }
-    if ('Fn::Select' in value) {
-      const [index, list] = value['Fn::Select'] as [number, CfnValue];
-      return (render(list) as string[])[Number(index)];
-    }
-    if ('Fn::Split' in value) {
-      const [separator, source] = value['Fn::Split'] as [string, CfnValue];
-      return String(render(source)).split(separator);
-    }
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, render(inner)]));
-  };
-  return render;
+    },
+    getAtt: (logicalId, attribute) =>
+      attribute === 'Arn' ? valuesOf(logicalId).arn : physicalName(stackName, `${logicalId}${attribute}`),
+  });
 }
 
 export interface TemplateMeasures {

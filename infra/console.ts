@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiReferenceInit, writeApiReference } from './api-reference.ts';
 
 const root = join(import.meta.dirname, '..');
 export const consoleDir = join(root, 'console');
@@ -52,6 +53,8 @@ const sources = [
   join(consoleDir, 'package.json'),
   join(root, 'package-lock.json'),
   join(root, 'packages/sdk/src'),
+  apiReferenceInit,
+  join(root, 'infra/api-reference.ts'),
 ];
 const lock = join(consoleDir, '.build-lock');
 const fresh = () => existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest));
@@ -61,8 +64,8 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 
 /**
  * Builds the console with Vite when its bundle is missing or older than its sources (or
- * the SDK's). Several processes may ask at once (test files synthesizing the stack side
- * by side): one builds, under a lock file, into a directory of its own that it then
+ * the SDK's), and adds the API reference page (`/docs`) to it. Several processes may ask
+ * at once (test files synthesizing the stack side by side): one builds, under a lock file, into a directory of its own that it then
  * moves into place, so nobody reads a half-written bundle; the others wait for it.
  */
 export function ensureConsoleBuilt(): string {
@@ -93,6 +96,7 @@ export function ensureConsoleBuilt(): string {
           ],
           { stdio: ['ignore', 'inherit', 'inherit'] },
         );
+        writeApiReference(staging);
         rmSync(consoleDist, { recursive: true, force: true });
         renameSync(staging, consoleDist);
       }

@@ -15,6 +15,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
+import { apiReferencePage } from '../api-reference.ts';
 import { consoleContentSecurityPolicy, ensureConsoleBuilt } from '../console.ts';
 import { acknowledgeDistribution, privateOriginBucket, securityHeaders } from './private-origin.ts';
 
@@ -86,7 +87,9 @@ export class ConsoleSite extends Construct {
   /**
    * Copies the bundle with CDK's bucket deployment, in two steps so no browser meets a
    * page whose script is gone: the hashed files first, kept forever (old pages still
-   * find theirs), then `index.html`, never cached, with an invalidation of the page. The
+   * find theirs), then the pages, never cached, with an invalidation of each: `index.html`,
+   * and `docs`, the API reference page, an object without an extension so that `/docs`
+   * is its address (its type is set, since no extension tells S3). The
    * function gets a role of its own with exactly these grants (CDK's would be
    * `s3:GetObject*`-style and a managed policy).
    */
@@ -101,8 +104,9 @@ export class ConsoleSite extends Construct {
     // CDK's grants go to a view of the role that takes none; the statements below are the grants.
     const fixedRole = role.withoutPolicyUpdates();
     const sources: ISource[] = [
-      Source.asset(dist, { exclude: ['index.html'] }),
+      Source.asset(dist, { exclude: ['index.html', apiReferencePage] }),
       Source.asset(dist, { exclude: ['*', '!index.html'] }),
+      Source.asset(dist, { exclude: ['*', `!${apiReferencePage}`] }),
     ];
     const assets = sources.map((source) => source.bind(this, { handlerRole: fixedRole }));
     role.addToPolicy(
@@ -145,6 +149,15 @@ export class ConsoleSite extends Construct {
       distributionPaths: ['/', '/index.html'],
     });
     page.node.addDependency(files);
+    const reference = new BucketDeployment(this, 'ReferencePage', {
+      ...common,
+      sources: [sources[2] as ISource],
+      cacheControl: [CacheControl.noCache()],
+      contentType: 'text/html; charset=utf-8',
+      distribution: this.distribution,
+      distributionPaths: [`/${apiReferencePage}`],
+    });
+    reference.node.addDependency(files);
 
     const stack = Stack.of(this);
     const reason =

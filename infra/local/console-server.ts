@@ -1,10 +1,12 @@
 /**
  * The web console on the local API port, as CloudFront serves it from S3 beside the API:
- * `/` is the app, `/static/…` its bundle, with the deployed Content-Security-Policy. The
+ * `/` is the app, `/docs` the API reference page, `/static/…` their files, with the
+ * deployed Content-Security-Policy. The
  * page carries the local live key, so `npm start` opens the console signed in.
  */
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
+import { apiReferencePage } from '../api-reference.ts';
 import { consoleHeaders, ensureConsoleBuilt } from '../console.ts';
 import type { ExtraHandler } from './http-adapter.ts';
 import { isLocalHost } from './http-util.ts';
@@ -25,9 +27,19 @@ export function consoleHandler(localKey: string): ExtraHandler {
     '<head>',
     `<head>\n    <meta name="mailroom-local-key" content="${localKey}" />`,
   );
+  const reference = readFileSync(join(dist, apiReferencePage));
   return (request, response, url) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const path = url.pathname;
+    if (path === `/${apiReferencePage}`) {
+      response.writeHead(200, {
+        'content-type': types['.html'] as string,
+        'cache-control': 'no-cache',
+        ...consoleHeaders,
+      });
+      response.end(request.method === 'HEAD' ? undefined : reference);
+      return true;
+    }
     if (path === '/' || path === '/index.html') {
       // The key only for this machine's own names: a page on another name that resolves
       // here (DNS rebinding) gets the sign-in page instead.

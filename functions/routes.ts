@@ -10,8 +10,8 @@ import type { CapabilityName } from '#shared/capabilities.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
 /**
- * Rate-limit classes of the AutoRelay table, counted per API key in a sliding window;
- * the numbers live in `shared/limits/rate-limit-classes.ts`.
+ * Rate-limit classes (the per-key table in docs/api.md#rate-limits-and-quotas), counted
+ * per API key in a sliding window; the numbers live in `shared/limits/rate-limit-classes.ts`.
  */
 export type RateLimitClass =
   | 'none'
@@ -647,7 +647,7 @@ export const routes: readonly Route[] = [
     rateLimit: 'api',
     capabilities: ['settings:smtpEndpoint'],
   },
-  // Anything unmatched gets the contract's JSON 404 instead of API Gateway's own body.
+  // Anything unmatched gets the JSON 404 every other error has, instead of API Gateway's own body.
   {
     method: 'ANY',
     path: '/{proxy+}',

@@ -1,5 +1,5 @@
 /**
- * Typed errors and the one table that maps them to the contract's status codes.
+ * Typed errors and the one table that maps them to HTTP status codes (docs/api.md#errors).
  * Handlers and services throw these; the error middleware turns them into
  * `{"error","code"}` responses. Anything else becomes a 500 whose message stays in the logs.
  */
@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'internal_error';
 
-/** Status for each code: the contract's error table in one place. */
+/** Status for each code, in one place, so every transport answers an error alike. */
 export const statusByCode: Record<ErrorCode, number> = {
   validation_error: 400,
   bad_request: 400,
@@ -116,7 +116,10 @@ export class ConflictError extends ApiError {
   }
 }
 
-/** The headers that describe a rate-limit window (contract: the tightest window that applies). */
+/**
+ * The headers that describe a rate-limit window: the tightest window that applies, the
+ * one a client runs into first.
+ */
 export function rateLimitHeaders(report: {
   limit: number;
   remaining: number;
@@ -162,7 +165,7 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
-/** The JSON body of an error response, per the contract. */
+/** The JSON body of an error response: `{error, code}` plus the error's details (`field`, …). */
 export function errorBody(error: ApiError): Record<string, unknown> {
   return { error: error.message, code: error.code, ...error.details };
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { encodeTime, monotonicFactory } from 'ulid';
 
-/** Every id prefix of the contract; an id is the prefix followed by a ULID. */
+/**
+ * Every id prefix clients see (`em_`, `con_`, …); an id is the prefix followed by a ULID,
+ * so ids sort by time.
+ */
 export const idPrefixes = {
   email: 'em_',
   batch: 'batch_',

@@ -333,7 +333,7 @@ export const smtpRelayTask = {
 } as const satisfies { entry: string; capabilities: readonly CapabilityName[] };
 
 /**
- * The operator's shared sandbox sender (AutoRelay's "shared sandbox sender"): when set,
+ * The operator's shared sandbox sender, so a new project can send before it verifies a domain: when set,
  * every project may send from this domain, at most `dailyLimit` emails a day each.
  */
 export const sandboxSender = {

@@ -61,7 +61,7 @@ async function acceptRow(
 }
 
 /**
- * Accepts up to 100 emails, each judged alone (AutoRelay's batch): a row that fails
+ * Accepts up to 100 emails, each judged alone, so one bad row never costs the others: a row that fails
  * validation, domain or suppression checks is reported in its place and the others go out.
  */
 export async function acceptBatch(caller: Principal, rows: unknown[]) {

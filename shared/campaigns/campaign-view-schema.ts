@@ -3,7 +3,7 @@ import * as z from '#shared/zod.ts';
 
 const status = z.enum(campaignStatuses);
 
-/** `POST /api/v1/campaigns`: the AutoRelay answer. */
+/** `POST /api/v1/campaigns`: the creation answer, a draft. */
 export const createdCampaignSchema = z.strictObject({
   id: z.string(),
   name: z.string(),

@@ -40,8 +40,8 @@ export function recordStatus(sesStatus: string | undefined): RecordStatus | unde
 const spf = 'v=spf1 include:amazonses.com ~all';
 
 /**
- * The records that make a domain send well through SES (the AutoRelay "Domain Setup"
- * table plus the custom MAIL FROM): three Easy-DKIM CNAMEs, SPF and DMARC on the
+ * The records that make a domain send well through SES (what SES asks for, plus
+ * the custom MAIL FROM): three Easy-DKIM CNAMEs, SPF and DMARC on the
  * domain, and MX + SPF on the MAIL FROM subdomain so bounces and SPF align with it.
  */
 export function dnsRecords(domain: DomainRecord, region: string, verdict: SesVerdict = {}): DnsRecord[] {

@@ -14,7 +14,7 @@ export const dnsRecordSchema = z.strictObject({
   note: z.optional(z.string()),
 }) satisfies z.ZodMiniType<DnsRecord>;
 
-/** `POST /api/v1/domains`: the AutoRelay creation answer. */
+/** `POST /api/v1/domains`: the creation answer, with the three DKIM tokens to publish. */
 export const createdDomainSchema = z.strictObject({
   id: z.string(),
   domain: z.string(),

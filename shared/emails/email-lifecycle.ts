@@ -25,7 +25,7 @@
  * and more than once, so a status only ever moves to a stronger one (`rank`).
  */
 
-/** Every status an email can have (contract, "Sending"). */
+/** Every status an email can have; clients filter and branch on these names, so they never change. */
 export const emailStatuses = [
   'queued',
   'scheduled',

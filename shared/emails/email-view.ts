@@ -5,7 +5,7 @@ import type * as z from '#shared/zod.ts';
 /**
  * The public shape of an email: no internal fields. `to` is always one string, the
  * recipients joined as a To header joins them ("a@x.com, b@y.com"), however the request
- * gave it: the shape clients of the `/api/v1` contract read for a single recipient.
+ * gave it: clients of `/api/v1` read `to` as one string, so one shape serves every email.
  */
 export function emailView(email: EmailRecord): z.infer<typeof emailViewSchema> {
   return {

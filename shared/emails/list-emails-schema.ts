@@ -11,7 +11,7 @@ const instant = z.iso
 /** The emails list's cursor (`startingAfter`, `next_cursor`): the last email's id. */
 export const emailCursor = pageCursor({ form: 'plain', valid: (position) => isId('email', position) });
 
-/** `GET /api/v1/emails` query: cursor pagination (AutoRelay) plus filters. */
+/** `GET /api/v1/emails` query: cursor pagination (`limit`, `startingAfter`, `order`) plus filters. */
 export const listEmailsSchema = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
   startingAfter: z.optional(z.string().check(emailCursor.check('must be an email id'))),

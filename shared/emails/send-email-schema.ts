@@ -143,7 +143,7 @@ function checkRecipientCount(
 }
 
 /**
- * `POST /api/v1/emails` and each row of a batch: every send field of the contract.
+ * `POST /api/v1/emails` and each row of a batch: every field a send may carry (docs/sending.md).
  * Content comes from `html`/`text`, or from a template (`template_id` wins over `html`),
  * filled with `data` (alias `variables`).
  */
@@ -225,7 +225,7 @@ export const relayedEmailSchema = z
 
 export type RelayedEmailInput = z.infer<typeof relayedEmailSchema>;
 
-/** At most this many emails in one batch call (AutoRelay). */
+/** At most this many emails in one batch call; a 101st row makes the whole batch a 400 `batch_too_large`. */
 export const maxBatchSize = 100;
 
 /**

@@ -5,7 +5,7 @@ export interface WindowLimit {
 }
 
 /**
- * The AutoRelay rate-limit table, per API key and route class, as enforced (sliding
+ * The rate-limit table, per API key and route class, as enforced and published in docs/api.md (sliding
  * windows): single send 100/min, batch 10/min, the listed reads (template list) 60/min,
  * writes 30/min, stats 30/min, adding a domain 10/hour, registering a webhook 20/hour;
  * contacts: listing and reading one 60/min each, creating, updating and deleting 30/min

@@ -1,5 +1,5 @@
 /**
- * The AutoRelay reputation state machine, as pure functions: a sliding 24-hour window
+ * The account reputation state machine (docs/deliverability.md), as pure functions: a sliding 24-hour window
  * of sends, hard bounces and complaints per account, and the status it implies.
  */
 import type { AccountStatus } from '#shared/tenancy/tenancy-store.ts';

@@ -39,7 +39,7 @@ export function withRates(figures: ReturnType<typeof totals>) {
   };
 }
 
-/** `GET /api/v1/stats`: the AutoRelay shape plus the reputation figures. */
+/** `GET /api/v1/stats`: the project's counts plus the reputation figures (docs/api.md). */
 export async function projectStats(caller: Principal, now = Date.now()) {
   const monthStart = `${day(now).slice(0, 7)}-01`;
   const [month, last30, window, domains, status, contacts, campaigns] = await Promise.all([

@@ -12,7 +12,7 @@ export const templateViewSchema = z.strictObject({
   updatedAt: z.string(),
 });
 
-/** A template in the AutoRelay list (`{"templates":[{id,name,subject,createdAt}]}`). */
+/** A template in the list answer (`{"templates":[{id,name,subject,createdAt}]}`), without its bodies. */
 export const templateSummarySchema = z.strictObject({
   id: z.string(),
   name: z.string(),

@@ -37,7 +37,7 @@ const messages: Record<Exclude<AccountStatus, 'active'>, string> = {
 
 /**
  * Refuses a change (any non-GET request) for an account that is not `active`: 403 with
- * `account_<status>` and `accountStatus`, per the contract. Reads keep working.
+ * `account_<status>` and `accountStatus`, so a client can tell why. Reads keep working.
  */
 export async function requireActiveAccount(accountId: string): Promise<void> {
   const status = await accountStatus(accountId);

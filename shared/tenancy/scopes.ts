@@ -1,4 +1,7 @@
-/** Every scope a key may hold (contract, "Keys, tenancy, ids"). */
+/**
+ * Every scope a key may hold; each route names the one it needs in `functions/routes.ts`
+ * (docs/security.md).
+ */
 export const scopes = [
   'full_access',
   'sending_access',

@@ -1,4 +1,4 @@
-/** Every webhook event of the contract. */
+/** Every webhook event a subscriber may name (docs/webhooks-and-events.md). */
 export const webhookEvents = [
   'email.queued',
   'email.sent',

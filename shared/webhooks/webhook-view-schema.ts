@@ -13,7 +13,7 @@ export const webhookViewSchema = z.strictObject({
   created_at: z.string(),
 });
 
-/** The creation answer (AutoRelay): the only time the secret is shown. */
+/** The creation answer: the only time the secret is shown, since only the receiver should hold it. */
 export const createdWebhookSchema = z.strictObject({
   ...webhookViewSchema.shape,
   secret: z.string(),

@@ -2,7 +2,10 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { machineLoad } from './machine-load.ts';
 import { meterPlatform } from './usage-meter.ts';
 
-/** Bounded: one list, one import of the seed's maximum, a second one of the same rows, two reads. */
+/**
+ * Bounded: one list, one import of the largest a request may hold, a second one of the
+ * same rows, two reads.
+ */
 const rows = 10_000;
 
 /**

@@ -31,7 +31,7 @@ export async function benchSendPipeline() {
     const meter = meterPlatform(runtime.gateway);
 
     // One key per concurrent client, as separate backends would have: the per-key limit
-    // (AutoRelay's 100 sends a minute) is not what this measures.
+    // (100 sends a minute by default) is not what this measures.
     const { generateApiKey } = await import('#shared/auth/api-keys.ts');
     const { getProject, storeApiKey } = await import('#shared/tenancy/tenancy-store.ts');
     const defaultProject = await getProject(runtime.credentials.projectId);

@@ -35,7 +35,7 @@ const hostileQueries: Record<string, string[]> = {
   '/api/v1/analytics/summary': ['from=0000-01-01', 'to=99999-01-01'],
 };
 
-/** Every answer is the contract's: never a 5xx, and an error is `{error, code}` JSON. */
+/** Every answer is a client error, never a 5xx, and an error is `{error, code}` JSON. */
 async function expectContractAnswer(label: string, response: Response) {
   expect(response.status, label).toBeLessThan(500);
   if (response.status >= 400) {

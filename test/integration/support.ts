@@ -12,7 +12,7 @@ export const testKey = inject('testKey');
 export const sandboxDomain = inject('sandboxDomain');
 
 /**
- * This file's own live key in the default project: per-key rate limits (AutoRelay's
+ * This file's own live key in the default project: per-key rate limits (by default
  * 100 sends a minute) then apply to each file alone.
  */
 export const liveKey = await addProjectKey(defaultProject);

@@ -32,7 +32,10 @@ import {
 } from '#shared/webhooks/webhook-view-schema.ts';
 import * as z from '#shared/zod.ts';
 
-/** The contract's error body; `code` is one of the machine codes of `shared/errors.ts`. */
+/**
+ * Every error answer's body, `{error, code}` (docs/api.md#errors); `code` is one of the
+ * machine codes of `shared/errors.ts`.
+ */
 export const errorSchema = z.strictObject({
   error: z.string(),
   code: z.enum(Object.keys(statusByCode) as [ErrorCode, ...ErrorCode[]]),

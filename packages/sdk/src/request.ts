@@ -43,7 +43,7 @@ function retryAfterMs(response: Response): number | undefined {
 /** Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, … */
 const backoffMs = (retry: number) => 500 * 2 ** retry * (0.5 + Math.random() / 2);
 
-/** The contract's `{error, code}` body as the SDK's error, or a plain one for any other answer. */
+/** The API's `{error, code}` error body as the SDK's error, or a plain one for any other answer. */
 function apiError(response: Response, body: unknown): MailroomApiError {
   const requestId = response.headers.get('x-request-id') ?? undefined;
   const common = { statusCode: response.status, ...(requestId ? { requestId } : {}) };

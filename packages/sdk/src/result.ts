@@ -7,7 +7,10 @@ export type ErrorCode = components['schemas']['Error']['code'] | 'network_error'
 export interface MailroomApiError {
   /** What went wrong, for people. */
   message: string;
-  /** What went wrong, for code: the contract's code, `network_error`, or `application_error` for an unreadable answer. */
+  /**
+   * What went wrong, for code: the API's error `code`, `network_error`, or
+   * `application_error` for an unreadable answer.
+   */
   code: ErrorCode;
   /** The HTTP status, or null when no answer came. */
   statusCode: number | null;

@@ -20,7 +20,7 @@ export function withCommonHeaders(request: Request, result: ApiResult): ApiResul
 
 /**
  * The outermost API middleware: tags logs with the request id, stamps `X-Request-Id`
- * on every response, and turns any thrown error into the contract's JSON error. Only
+ * on every response, and turns any thrown error into the JSON error `{error, code}`. Only
  * `ApiError` messages reach the client; anything else is logged and answered as a 500.
  */
 export function httpEnvelope(): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {

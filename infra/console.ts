@@ -94,7 +94,9 @@ export function ensureConsoleBuilt(): string {
             '--logLevel',
             'warn',
           ],
-          { stdio: ['ignore', 'inherit', 'inherit'] },
+          // A production build wherever it runs: a test runner's NODE_ENV=test would make Vite
+          // build React's development bundle, twice the size of the one `cdk deploy` uploads.
+          { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
         );
         writeApiReference(staging);
         rmSync(consoleDist, { recursive: true, force: true });

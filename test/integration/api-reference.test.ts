@@ -66,13 +66,11 @@ describe('the API reference page at /docs', () => {
         problems.push(`request elsewhere: ${request.url()}`);
     });
     // Every violation, reported or not (a refused probe for eval logs nothing to the console).
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      Object.assign(globalThis, { cspViolations: seen });
-      document.addEventListener('securitypolicyviolation', (event) =>
-        seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
-      );
-    });
+    await page.addInitScript(`
+      globalThis.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) => globalThis.cspViolations.push(
+        event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber));
+    `);
     const served = page.waitForResponse((response) => response.url() === `${origin}/api/v1/openapi.json`);
     await page.goto(`${apiUrl}/docs`);
     expect((await served).status()).toBe(200);
@@ -82,9 +80,7 @@ describe('the API reference page at /docs', () => {
     // The sidebar lists the tag's other operations; the page renders sections as they near the view.
     await page.getByText('GET /api/v1/emails/{id}').first().waitFor();
     await page.screenshot({ path: join(screenshots, 'api-reference.png') });
-    expect(
-      await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
-    ).toEqual([]);
+    expect(await page.evaluate('globalThis.cspViolations')).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

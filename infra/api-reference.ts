@@ -26,6 +26,9 @@ function rendererFile(): { path: string; version: string } {
   return { path: join(packageRoot, 'dist/browser/standalone.js'), version };
 }
 
+/** Whether a file of the console's `static/` is the API reference page's rather than the console's. */
+export const isApiReferenceFile = (name: string) => /^(scalar-)?api-reference-/.test(name);
+
 const shortHash = (content: Buffer) => createHash('sha256').update(content).digest('hex').slice(0, 12);
 
 /**

@@ -132,7 +132,7 @@ const unsubscribeLinkOf = (mail: { header: (name: string) => string | undefined 
 const bodyUnsubscribeLinkOf = (mail: { html: string }) =>
   (/href="([^"]*\/api\/v1\/unsubscribe\?[^"]*)"/.exec(mail.html)?.[1] ?? '').replace(/&amp;/g, '&');
 
-describe('campaigns: the seed flow', () => {
+describe('campaigns: draft to completed', () => {
   it('drafts, edits, launches once, sends each subscribed contact one merged email and completes with exact progress', async () => {
     const listId = await listWith([
       { email: `ann-${Date.now()}@example.com`, name: 'Ann' },

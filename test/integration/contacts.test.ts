@@ -112,7 +112,7 @@ describe('lists', () => {
 });
 
 describe('contacts', () => {
-  it('creates a contact in the seed’s shape and refuses the same address twice in one list', async () => {
+  it('creates a contact in its published shape and refuses the same address twice in one list', async () => {
     const listId = await newList();
     const created = await addContact(listId, 'alice@example.com', { name: 'Alice Smith' });
     expect(created.status).toBe(200);
@@ -563,7 +563,7 @@ describe('platform rules', () => {
     expect((await api('GET', '/api/v1/stats', { key })).body.contacts).toBe(3);
   });
 
-  it('enforces the seed’s per-key limits: imports 5 an hour, lists 20 an hour, and reports each window', async () => {
+  it('enforces the per-key limits: imports 5 an hour, lists 20 an hour, and reports each window', async () => {
     const key = await freshKey();
     const listId = await newList('Limits', key);
     for (let n = 0; n < 5; n++)

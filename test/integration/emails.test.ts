@@ -62,7 +62,7 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
     expect(stored?.email.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + ninetyDays);
   });
 
-  it('answers the contract shape on acceptance', async () => {
+  it('answers {id, success, status} on acceptance', async () => {
     const response = await api('POST', '/api/v1/emails', {
       body: { from, to: ['success@simulator.amazonses.com'], subject: 'Shape', text: 'plain' },
     });

@@ -3,7 +3,7 @@ import { api, apiUrl, liveKey, sandboxDomain } from './support.ts';
 
 const valid = { from: `a@${sandboxDomain}`, to: 'success@simulator.amazonses.com', subject: 'Hi', text: 'x' };
 
-describe('errors use the contract JSON shape', () => {
+describe('errors use the JSON shape {error, code}', () => {
   it('401 without a key, with an unknown key, or with a malformed one', async () => {
     for (const key of [null, `ak_live_${'0'.repeat(64)}`, 'not-a-key']) {
       const response = await api('POST', '/api/v1/emails', { key, body: valid });

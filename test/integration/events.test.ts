@@ -236,7 +236,7 @@ describe('suppression list API', () => {
 });
 
 describe('GET /api/v1/stats', () => {
-  it('answers the AutoRelay shape with rates and the account status', async () => {
+  it('answers the project’s counts with rates and the account status', async () => {
     const stats = await api('GET', '/api/v1/stats');
     expect(stats.body).toMatchObject({
       contacts: expect.any(Number),

@@ -46,7 +46,7 @@ async function expectContractAnswer(label: string, response: Response) {
 }
 
 describe('hostile input, generated over the route table', () => {
-  it('gets a 4xx in the contract’s shape from every route with a path id, never a 5xx', async () => {
+  it('gets a 4xx as `{error, code}` JSON from every route with a path id, never a 5xx', async () => {
     for (const route of routes.filter(
       (candidate) => candidate.path.includes('{') && !candidate.path.includes('+'),
     )) {

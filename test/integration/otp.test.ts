@@ -224,7 +224,7 @@ describe('OTP', () => {
     ).toBe(200);
   });
 
-  it('reports the seed’s per-key windows: 20 sends an hour, 10 verifies a minute', async () => {
+  it('reports the per-key windows: 20 sends an hour, 10 verifies a minute', async () => {
     const key = await freshKey();
     const sent = await api('POST', '/api/v1/otp/send', { key, body: { email: recipient() } });
     expect(sent.headers.get('x-ratelimit-limit')).toBe('5');

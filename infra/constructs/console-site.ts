@@ -87,11 +87,11 @@ export class ConsoleSite extends Construct {
   /**
    * Copies the bundle with CDK's bucket deployment, in two steps so no browser meets a
    * page whose script is gone: the hashed files first, kept forever (old pages still
-   * find theirs), then the pages, never cached, with an invalidation of each: `index.html`,
+   * find theirs), then the pages, never cached, each with an invalidation: `index.html`,
    * and `docs`, the API reference page, an object without an extension so that `/docs`
-   * is its address (its type is set, since no extension tells S3). The
-   * function gets a role of its own with exactly these grants (CDK's would be
-   * `s3:GetObject*`-style and a managed policy).
+   * is its address (its type is set, since no extension tells S3). The function gets a
+   * role of its own with exactly these grants (CDK's would be `s3:GetObject*`-style and a
+   * managed policy).
    */
   private deployBundle(bucket: Bucket): LambdaFunction {
     const dist = ensureConsoleBuilt();

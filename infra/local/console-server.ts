@@ -1,8 +1,8 @@
 /**
  * The web console on the local API port, as CloudFront serves it from S3 beside the API:
  * `/` is the app, `/docs` the API reference page, `/static/…` their files, with the
- * deployed Content-Security-Policy. The
- * page carries the local live key, so `npm start` opens the console signed in.
+ * deployed Content-Security-Policy. The page carries the local live key, so `npm start`
+ * opens the console signed in.
  */
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';

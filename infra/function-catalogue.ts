@@ -74,9 +74,9 @@ export function deployedFunction(id: string): DeployedFunction {
 }
 
 /**
- * The README's capability table, made from the catalogue: every function that reaches
+ * The capability table of docs/architecture.md, made from the catalogue: every function that reaches
  * more than a keyed route's table (or a public route's nothing), then one row for the
- * rest. A unit test keeps the README's copy equal to this.
+ * rest. A unit test keeps the docs' copy equal to this.
  */
 export function capabilityTable(): string {
   const plain = (fn: DeployedFunction) =>

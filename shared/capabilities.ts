@@ -14,7 +14,7 @@
 export interface Capability {
   /** Environment variables the capability carries; the stack sets those that apply. */
   readonly variables: readonly string[];
-  /** What it allows, in a few words (the README's capability table). */
+  /** What it allows, in a few words (the capability table of docs/architecture.md). */
   readonly summary: string;
 }
 

@@ -2,7 +2,7 @@
 /**
  * `mailroom`: the operator's command line. It works on the deployment's table and
  * queues with the operator's AWS credentials. Where it finds them: the environment when
- * TABLE_NAME is set (the stack's outputs, as the README shows), otherwise the local
+ * TABLE_NAME is set (the stack's outputs, as docs/deploy-and-operate.md shows), otherwise the local
  * platform's `.mailroom/local.json`, written by `npm start`.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ import { payloadBucket } from '#shared/resources.ts';
  * Where payloads too large for a queue message (and far-scheduled ones) wait for the
  * sender: private, encrypted, TLS only, expiring, with server access logs kept in a
  * second bucket for as long. Both are kept on `cdk destroy` (CloudFormation cannot delete
- * a bucket with objects in it); the README's teardown empties and deletes them.
+ * a bucket with objects in it); docs/deploy-and-operate.md#tear-down empties and deletes them.
  */
 export class PayloadBucket extends Construct {
   readonly bucket: Bucket;

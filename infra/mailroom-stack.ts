@@ -157,6 +157,7 @@ export class MailroomStack extends Stack {
     const send = new WorkerQueue(this, 'Send', 'send');
     const sesEventsQueue = new WorkerQueue(this, 'SesEvents', 'sesEvents');
     const webhooks = new WorkerQueue(this, 'Webhooks', 'webhooks');
+    const slowWebhooks = new WorkerQueue(this, 'SlowWebhooks', 'slowWebhooks');
     const bulkSend = new WorkerQueue(this, 'BulkSend', 'bulkSend');
     const campaigns = new WorkerQueue(this, 'Campaigns', 'campaigns');
     // Not raw: the SNS envelope keeps the signature the events worker can check.
@@ -165,6 +166,7 @@ export class MailroomStack extends Stack {
       Send: send,
       SesEvents: sesEventsQueue,
       Webhooks: webhooks,
+      SlowWebhooks: slowWebhooks,
       BulkSend: bulkSend,
       Campaigns: campaigns,
     }))
@@ -175,6 +177,7 @@ export class MailroomStack extends Stack {
       table,
       sendQueue: send.queue,
       webhookQueue: webhooks.queue,
+      slowWebhookQueue: slowWebhooks.queue,
       bulkQueue: bulkSend.queue,
       campaignQueue: campaigns.queue,
       sesEventsQueue: sesEventsQueue.queue,
@@ -185,7 +188,8 @@ export class MailroomStack extends Stack {
       sesEventsTopicArn: sesEventsTopic.topicArn,
       config,
     };
-    for (const worker of [send, sesEventsQueue, webhooks, bulkSend, campaigns]) worker.addConsumer(resources);
+    for (const worker of [send, sesEventsQueue, webhooks, slowWebhooks, bulkSend, campaigns])
+      worker.addConsumer(resources);
 
     let smtpHost: string | undefined;
     if (config.smtp && config.smtpCertificateSecretArn) {

@@ -49,6 +49,14 @@ export const capabilities = {
     variables: ['WEBHOOK_QUEUE_URL'],
     summary: 'receives, deletes and re-times messages of the webhook queue',
   },
+  'slowWebhookQueue:send': {
+    variables: ['SLOW_WEBHOOK_QUEUE_URL'],
+    summary: 'sends messages to the slow lane of the webhook queue',
+  },
+  'slowWebhookQueue:consume': {
+    variables: ['SLOW_WEBHOOK_QUEUE_URL'],
+    summary: 'receives, deletes and re-times messages of the slow lane of the webhook queue',
+  },
   'bulkQueue:send': {
     variables: ['BULK_QUEUE_URL'],
     summary: 'sends messages to the campaign (bulk) send queue',

@@ -174,7 +174,33 @@ export const queues = {
       // Receivers are other people's servers: many lanes, so slow ones leave room for the rest.
       maxConcurrency: 20,
       timeoutSeconds: 30,
-      capabilities: ['webhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
+      capabilities: [
+        'webhookQueue:consume',
+        'slowWebhookQueue:send',
+        'table:readWrite',
+        'settings:webhookDelivery',
+      ],
+    },
+  },
+  /**
+   * The slow lane: deliveries to receivers that answer, but slowly. Its few workers are
+   * all slow receivers ever hold, so a backlog for them never delays other webhooks.
+   */
+  slowWebhooks: {
+    name: 'mailroom-webhooks-slow',
+    envVar: 'SLOW_WEBHOOK_QUEUE_URL' satisfies CapabilityVariable<
+      'slowWebhookQueue:send' | 'slowWebhookQueue:consume'
+    >,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 12,
+    consumer: {
+      entry: 'functions/workers/slow-webhooks.ts',
+      batchSize: 10,
+      batchingWindowSeconds: 1,
+      // Lambda's least: two invocations of ten deliveries each.
+      maxConcurrency: 2,
+      timeoutSeconds: 30,
+      capabilities: ['slowWebhookQueue:consume', 'table:readWrite', 'settings:webhookDelivery'],
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -24,6 +24,7 @@ export interface CapabilityResources {
   readonly table: ITableV2;
   readonly sendQueue: IQueue;
   readonly webhookQueue: IQueue;
+  readonly slowWebhookQueue: IQueue;
   readonly bulkQueue: IQueue;
   readonly campaignQueue: IQueue;
   readonly sesEventsQueue: IQueue;
@@ -68,6 +69,14 @@ const provisions: Record<CapabilityName, Provision> = {
   'webhookQueue:consume': (holder, { webhookQueue }) => {
     holder.setVariable('WEBHOOK_QUEUE_URL', webhookQueue.queueUrl);
     webhookQueue.grantConsumeMessages(holder.grantee);
+  },
+  'slowWebhookQueue:send': (holder, { slowWebhookQueue }) => {
+    holder.setVariable('SLOW_WEBHOOK_QUEUE_URL', slowWebhookQueue.queueUrl);
+    slowWebhookQueue.grantSendMessages(holder.grantee);
+  },
+  'slowWebhookQueue:consume': (holder, { slowWebhookQueue }) => {
+    holder.setVariable('SLOW_WEBHOOK_QUEUE_URL', slowWebhookQueue.queueUrl);
+    slowWebhookQueue.grantConsumeMessages(holder.grantee);
   },
   'bulkQueue:send': (holder, { bulkQueue }) => {
     holder.setVariable('BULK_QUEUE_URL', bulkQueue.queueUrl);

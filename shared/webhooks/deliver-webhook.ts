@@ -8,7 +8,7 @@ import { signWebhookBody } from '#shared/webhooks/webhook-signature.ts';
 import {
   type Attempt,
   claimProbe,
-  getWebhook,
+  markSlow,
   type NewDelivery,
   recordAttempt,
   recordOutcome,
@@ -25,24 +25,31 @@ async function mayProbe(webhookId: string, pausedUntil: string): Promise<boolean
   return claimProbe(webhookId, pausedUntil, probeWindow);
 }
 
+/** Marks a receiver that answered slowly as slow (written again only once half its slow period has passed). */
+async function noteSlowness(webhook: WebhookRecord, answeredInMs: number): Promise<void> {
+  const { slowAnswerMs, slowForMs } = webhookConfig();
+  if (answeredInMs <= slowAnswerMs) return;
+  const now = Date.now();
+  if (webhook.slowUntil && Date.parse(webhook.slowUntil) > now + slowForMs / 2) return;
+  await markSlow(webhook.id, new Date(now + slowForMs).toISOString());
+}
+
+/** Whether the webhook's deliveries take the slow lane now. */
+export const isSlow = (webhook: WebhookRecord) =>
+  webhook.slowUntil !== undefined && Date.parse(webhook.slowUntil) > Date.now();
+
 /**
  * One attempt at delivering one event to one webhook. A 2xx within 10 seconds is
  * success. Otherwise the attempt is logged and, while the schedule has attempts left,
  * the answer says when to try again (`retryInSeconds`); after the last one the
- * delivery is `failed`, kept for replay. `attempt` counts from 1.
+ * delivery is `failed`, kept for replay. `attempt` counts from 1. An answer slower than
+ * `slowAnswerMs` marks the receiver slow (its next deliveries take the slow lane).
  */
 export async function deliverWebhook(
   message: WebhookMessage,
   attempt: number,
-  /** The webhooks this invocation read already (a batch is mostly one webhook's events). */
-  read: Map<string, Promise<WebhookRecord | undefined>> = new Map(),
+  webhook: WebhookRecord | undefined,
 ): Promise<{ retryInSeconds?: number }> {
-  let reading = read.get(message.webhookId);
-  if (!reading) {
-    reading = getWebhook(message.webhookId);
-    read.set(message.webhookId, reading);
-  }
-  const webhook = await reading;
   if (!webhook) return {};
   const delivery: NewDelivery = {
     id: message.deliveryId,
@@ -72,6 +79,7 @@ export async function deliverWebhook(
 
   let error: string;
   let answered = false;
+  const startedAt = Date.now();
   try {
     const response = await postJson(
       webhook.url,
@@ -85,6 +93,7 @@ export async function deliverWebhook(
       },
       webhookConfig(),
     );
+    await noteSlowness(webhook, Date.now() - startedAt);
     if (response.status >= 200 && response.status < 300) {
       // The log is for what went wrong (failed deliveries, listed and replayed): a first
       // attempt that succeeds leaves no record, which saves a write per event; a retry

@@ -17,6 +17,8 @@ export const webhookMessageSchema = z.object({
   body: z.string(),
   /** A replay of a logged delivery: its outcome always goes to the log. */
   replay: z.optional(z.boolean()),
+  /** Attempts made before this message was queued (a delivery moved to the slow lane keeps its count). */
+  attemptsBefore: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 
 export type WebhookMessage = z.infer<typeof webhookMessageSchema>;

@@ -25,4 +25,8 @@ export const webhookConfig = () => ({
   maxResponseBytes: 4096,
   /** Per project. */
   maxWebhooks: 20,
+  /** A receiver that takes longer than this to answer is slow… */
+  slowAnswerMs: 1000,
+  /** …and its deliveries go through the slow lane for this long after its last slow answer (see `WebhookRecord.slowUntil`). */
+  slowForMs: 10 * 60_000,
 });

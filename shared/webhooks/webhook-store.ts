@@ -14,7 +14,15 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, queryAll, queryPage, tableName, withoutKeys, writeIf } from '#shared/aws/dynamodb.ts';
+import {
+  batchGetAll,
+  dynamo,
+  queryAll,
+  queryPage,
+  tableName,
+  withoutKeys,
+  writeIf,
+} from '#shared/aws/dynamodb.ts';
 import { shardOfId } from '#shared/ids.ts';
 import type { WebhookEvent } from '#shared/webhooks/webhook-events.ts';
 
@@ -33,6 +41,12 @@ export interface WebhookRecord {
    * shared delivery capacity for one attempt, not one per event.
    */
   unresponsiveUntil?: string;
+  /**
+   * Set when the receiver answered, but slowly: until then its deliveries go through the
+   * slow lane (a queue of their own with a few workers), so however many events wait for
+   * slow receivers, they never hold the workers every other webhook is delivered by.
+   */
+  slowUntil?: string;
   deactivatedReason?: string;
   createdAt: string;
   updatedAt: string;
@@ -151,6 +165,14 @@ export async function getWebhook(id: string): Promise<WebhookRecord | undefined>
   return Item ? withoutKeys<WebhookRecord>(Item) : undefined;
 }
 
+/** The webhooks of `ids` that exist, read together (a worker's batch names a few). */
+export async function getWebhooks(ids: string[]): Promise<Map<string, WebhookRecord>> {
+  const items = await batchGetAll([...new Set(ids)].map(webhookKey));
+  return new Map(
+    items.map((item) => withoutKeys<WebhookRecord>(item)).map((webhook) => [webhook.id, webhook]),
+  );
+}
+
 /** Deletes a webhook and its subscriptions together. */
 export async function deleteWebhook(webhook: WebhookRecord): Promise<void> {
   await registryOf(webhook.projectId);
@@ -239,6 +261,22 @@ export async function claimProbe(id: string, seen: string, until: string): Promi
     ),
   );
   return outcome.written;
+}
+
+/** Marks the webhook's receiver slow until `until` (see `WebhookRecord.slowUntil`). */
+export async function markSlow(id: string, until: string): Promise<void> {
+  // A webhook deleted meanwhile stays deleted.
+  await writeIf(
+    dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: webhookKey(id),
+        UpdateExpression: 'SET slowUntil = :until',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':until': until },
+      }),
+    ),
+  );
 }
 
 /** After a delivery: a success clears the failure run; a failure lengthens it and may deactivate the webhook. */

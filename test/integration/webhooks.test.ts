@@ -282,6 +282,92 @@ describe('deliveries', () => {
     }
   }, 45_000);
 
+  it('keeps another project’s deliveries within twice their time alone while a slow receiver has a backlog', async () => {
+    // A receiver that answers, but only after 4 seconds.
+    let answered = 0;
+    const slow = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        setTimeout(() => {
+          answered += 1;
+          response.writeHead(200);
+          response.end('ok');
+        }, 4_000);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const fine = new Receiver();
+    const fineUrl = await fine.start();
+    try {
+      const { addProjectKey, otherProjectKey } = await import('./support.ts');
+      const tenant = async (targets: string[]) => {
+        const { project } = await otherProjectKey();
+        const key = await addProjectKey(project);
+        for (const target of targets) {
+          const hook = await api('POST', '/api/v1/webhooks', {
+            key,
+            body: { url: target, events: ['email.queued'] },
+          });
+          expect(hook.status).toBe(200);
+        }
+        return key;
+      };
+      const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+      const slowKey = await tenant(Array.from({ length: 20 }, () => slowUrl));
+      const fineKey = await tenant([fineUrl]);
+      const mail = (subject: string) => ({
+        from: `hooks@${sandboxDomain}`,
+        to: 'success@simulator.amazonses.com',
+        subject,
+        text: 'x',
+      });
+      const timeToFine = async (subject: string) => {
+        const sentAt = Date.now();
+        expect((await api('POST', '/api/v1/emails', { key: fineKey, body: mail(subject) })).status).toBe(200);
+        await eventually(
+          async () => fine.events('email.queued').map((request) => JSON.parse(request.body).data.subject),
+          (subjects) => subjects.includes(subject),
+          45_000,
+        );
+        return Date.now() - sentAt;
+      };
+      const alone = await timeToFine('alone');
+
+      // 30 emails, each an event for the slow project's 20 webhooks: three times what the workers take at once.
+      const emails = Array.from({ length: 30 }, (_, i) => mail(`slow ${i}`));
+      expect((await api('POST', '/api/v1/emails/batch', { key: slowKey, body: { emails } })).status).toBe(
+        200,
+      );
+      // The first deliveries, as many as the workers take at once, have answered slowly.
+      await eventually(
+        async () => answered,
+        (count) => count >= 150,
+        30_000,
+      );
+      const t0 = Date.now();
+      const tick = setInterval(
+        () =>
+          console.log(
+            'DIAG',
+            Date.now() - t0,
+            'answered',
+            answered,
+            'fine',
+            fine.events('email.queued').length,
+          ),
+        1000,
+      );
+      const busy = await timeToFine('busy').finally(() => clearInterval(tick));
+      expect(busy, `alone ${alone} ms, beside a slow receiver ${busy} ms`).toBeLessThanOrEqual(
+        2 * Math.max(alone, 1_500),
+      );
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+      await fine.stop();
+    }
+  }, 120_000);
+
   it('takes effect at once: events right after a webhook is created reach it, none after it is deleted', async () => {
     const own = new Receiver();
     const control = new Receiver();

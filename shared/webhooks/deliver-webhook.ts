@@ -31,7 +31,9 @@ async function noteSlowness(webhook: WebhookRecord, answeredInMs: number): Promi
   if (answeredInMs <= slowAnswerMs) return;
   const now = Date.now();
   if (webhook.slowUntil && Date.parse(webhook.slowUntil) > now + slowForMs / 2) return;
-  await markSlow(webhook.id, new Date(now + slowForMs).toISOString());
+  // Noted on the batch's copy too, so its other deliveries to this receiver write nothing.
+  webhook.slowUntil = new Date(now + slowForMs).toISOString();
+  await markSlow(webhook.id, webhook.slowUntil);
 }
 
 /** Whether the webhook's deliveries take the slow lane now. */

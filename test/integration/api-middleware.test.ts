@@ -40,7 +40,10 @@ function route(answer: (request: ApiRequest<{ n: number }>, run: number) => Prom
 
 /** A POST to `handler` with the key and, when given, an Idempotency-Key. */
 function post(
-  handler: (event: ReturnType<typeof apiEvent>, context: ReturnType<typeof lambdaContext>) => Promise<ApiResult>,
+  handler: (
+    event: ReturnType<typeof apiEvent>,
+    context: ReturnType<typeof lambdaContext>,
+  ) => Promise<ApiResult>,
   options: { key: string; idempotencyKey?: string; body?: unknown; requestId?: string },
 ) {
   const headers: Record<string, string> = { authorization: `Bearer ${options.key}` };
@@ -68,7 +71,9 @@ describe('authenticate, against stored keys', () => {
   });
 
   it('hands the handler its caller, and answers with the window the request was counted in', async () => {
-    const { handler } = route(async (request) => ({ body: { project: request.caller.projectId, n: request.body.n } }));
+    const { handler } = route(async (request) => ({
+      body: { project: request.caller.projectId, n: request.body.n },
+    }));
     const first = await post(handler, { key, body: { n: 7 } });
     const second = await post(handler, { key, body: { n: 8 } });
     expect(first.statusCode).toBe(200);
@@ -88,7 +93,10 @@ describe('authenticate, against stored keys', () => {
     const { handler, runs } = route(async () => ({ body: {} }));
     const refused = await post(handler, { key: readOnlyKey });
     expect(refused.statusCode).toBe(403);
-    expect(json(refused)).toEqual({ error: 'This API key lacks the `emails.send` scope.', code: 'forbidden' });
+    expect(json(refused)).toEqual({
+      error: 'This API key lacks the `emails.send` scope.',
+      code: 'forbidden',
+    });
     const malformed = await handler(
       apiEvent({ headers: { authorization: `Bearer ${key}` }, body: '{"n":"one"}' }),
       lambdaContext(),
@@ -102,7 +110,10 @@ describe('authenticate, against stored keys', () => {
 
 describe('idempotency, against the stored keys', () => {
   it('replays the first answer for the same key and body, marked, with this request’s id and window', async () => {
-    const { handler, runs } = route(async (request, run) => ({ status: 201, body: { run, n: request.body.n } }));
+    const { handler, runs } = route(async (request, run) => ({
+      status: 201,
+      body: { run, n: request.body.n },
+    }));
     const idempotencyKey = unique('same');
     const first = await post(handler, { key, idempotencyKey, requestId: 'gw-first' });
     const again = await post(handler, { key, idempotencyKey, requestId: 'gw-again' });
@@ -208,7 +219,8 @@ describe('idempotency, against the stored keys', () => {
     expect(runs()).toBe(1);
     expect(again.statusCode).toBe(409);
     expect(json(again)).toEqual({
-      error: 'A request with this Idempotency-Key was done once; its answer was too large to keep for replay.',
+      error:
+        'A request with this Idempotency-Key was done once; its answer was too large to keep for replay.',
       code: 'idempotency_conflict',
     });
     expect(again.headers?.['idempotent-replayed']).toBe('true');

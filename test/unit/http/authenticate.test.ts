@@ -42,7 +42,10 @@ describe('authenticate (answers decided before any read)', () => {
   it('401 “Invalid API key.” for a value that is not shaped like a Mailroom key, without a lookup', async () => {
     // No table is configured in the unit tier: reaching the store would be a 500, not a 401.
     for (const key of ['not-a-key', `ak_live_${'0'.repeat(63)}`, `ak_prod_${'0'.repeat(64)}`]) {
-      const result = await guarded(apiEvent({ headers: { authorization: `Bearer ${key}` } }), lambdaContext());
+      const result = await guarded(
+        apiEvent({ headers: { authorization: `Bearer ${key}` } }),
+        lambdaContext(),
+      );
       expect(result.statusCode, key).toBe(401);
       expect(JSON.parse(result.body ?? ''), key).toEqual({ error: 'Invalid API key.', code: 'unauthorized' });
     }

@@ -47,14 +47,24 @@ describe('jsonBody', () => {
   });
 
   it('400 validation_error naming the field for a missing, wrongly typed or unknown field', async () => {
-    expect(await refusal('{}')).toMatchObject({ status: 400, code: 'validation_error', details: { field: 'name' } });
-    expect(await refusal('{"name":1}')).toMatchObject({ code: 'validation_error', details: { field: 'name' } });
+    expect(await refusal('{}')).toMatchObject({
+      status: 400,
+      code: 'validation_error',
+      details: { field: 'name' },
+    });
+    expect(await refusal('{"name":1}')).toMatchObject({
+      code: 'validation_error',
+      details: { field: 'name' },
+    });
     expect(await refusal('{"name":"a","count":"2"}')).toMatchObject({
       code: 'validation_error',
       details: { field: 'count' },
     });
     // A field the schema does not carry is refused, never silently dropped.
-    expect(await refusal('{"name":"a","surprise":true}')).toMatchObject({ status: 400, code: 'validation_error' });
+    expect(await refusal('{"name":"a","surprise":true}')).toMatchObject({
+      status: 400,
+      code: 'validation_error',
+    });
   });
 
   it('413 payload_too_large past the byte limit, counted in bytes of the decoded body, with the route’s advice', async () => {
@@ -63,7 +73,9 @@ describe('jsonBody', () => {
     expect(body.length).toBeLessThan(35);
     const refused = await refusal(body, { max: 30, advice: 'Send it over SMTP.' });
     expect(refused).toMatchObject({ status: 413, code: 'payload_too_large' });
-    expect(refused.message).toBe(`Request body is ${Buffer.byteLength(body)} bytes; the limit is 30. Send it over SMTP.`);
+    expect(refused.message).toBe(
+      `Request body is ${Buffer.byteLength(body)} bytes; the limit is 30. Send it over SMTP.`,
+    );
     expect(await refusal(body, { max: 30 })).toMatchObject({
       message: `Request body is ${Buffer.byteLength(body)} bytes; the limit is 30.`,
     });
@@ -76,14 +88,18 @@ describe('jsonBody', () => {
       const result = await handler(apiEvent({ body }), lambdaContext());
       expect(JSON.parse(result.body ?? '')).toEqual({});
     }
-    await expect(handler(apiEvent({ body: '{' }), lambdaContext())).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(handler(apiEvent({ body: '{' }), lambdaContext())).rejects.toMatchObject({
+      code: 'bad_request',
+    });
   });
 
   it('answers a schema’s size rule as 413, not 400', async () => {
     const sized = z.strictObject({
-      blob: z.string().check(
-        z.refine((value) => value.length <= 3, { message: 'too big', params: { payloadTooLarge: true } }),
-      ),
+      blob: z
+        .string()
+        .check(
+          z.refine((value) => value.length <= 3, { message: 'too big', params: { payloadTooLarge: true } }),
+        ),
     });
     const handler = handlerWith(jsonBody(sized, 1024));
     await expect(handler(apiEvent({ body: '{"blob":"abcd"}' }), lambdaContext())).rejects.toMatchObject({

@@ -89,6 +89,16 @@ describe('authenticate, against stored keys', () => {
     );
   });
 
+  it('accepts the key as X-Relay-Key too, as the Relay API sends it', async () => {
+    const { handler, runs } = route(async () => ({ body: {} }));
+    const result = await handler(
+      apiEvent({ headers: { 'x-relay-key': key }, body: '{"n":1}' }),
+      lambdaContext(),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(runs()).toBe(1);
+  });
+
   it('403 forbidden naming the scope for a key without it, and a body error after the key is known carries the window', async () => {
     const { handler, runs } = route(async () => ({ body: {} }));
     const refused = await post(handler, { key: readOnlyKey });

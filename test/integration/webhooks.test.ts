@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson } from '#shared/webhooks/webhook-http.ts';
 import { verifyWebhookSignature } from '#shared/webhooks/webhook-signature.ts';
-import { api, eventually, freshKey, sandboxDomain, useLocalAws } from './support.ts';
+import { api, eventually, sandboxDomain, useLocalAws } from './support.ts';
 import { Receiver } from './webhook-receiver.ts';
 
 useLocalAws();
@@ -51,33 +51,6 @@ describe('the webhook resource', () => {
     expect(patched.body).toMatchObject({ id, events: ['email.failed'], active: false });
     expect((await api('DELETE', `/api/v1/webhooks/${id}`)).body).toEqual({ id, deleted: true });
     expect((await api('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
-  });
-
-  it('refuses private and cloud-metadata addresses, and plain http beyond this machine', async () => {
-    for (const bad of [
-      'https://10.0.0.1/hook',
-      'http://169.254.169.254/latest/meta-data',
-      'https://[::ffff:192.168.0.1]/hook',
-      'https://[fd00:ec2::254]/',
-      // IPv6 forms that embed a private IPv4 address, which URL parsers rewrite to hex.
-      'https://[::169.254.169.254]/',
-      'https://[::10.0.0.1]/',
-      'https://[::ffff:0:10.0.0.1]/',
-      'https://[64:ff9b::a9fe:a9fe]/',
-      'https://[64:ff9b:1::a00:1]/',
-      'https://[2002:a9fe:a9fe::1]/',
-      'https://[fec0::1]/',
-      'http://example.com/hook',
-      'ftp://example.com/hook',
-      'not a url',
-    ]) {
-      const response = await api('POST', '/api/v1/webhooks', {
-        key: await freshKey(),
-        body: { url: bad, events: ['email.sent'] },
-      });
-      expect(response.status, bad).toBe(400);
-      expect(response.body, bad).toMatchObject({ code: 'validation_error', field: 'url' });
-    }
   });
 
   it('refuses, at delivery in production mode, a name that resolves to a private address', async () => {

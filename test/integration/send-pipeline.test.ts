@@ -321,15 +321,6 @@ describe('batch', () => {
       (read) => read.body.email.status === 'delivered',
     );
   });
-
-  it('refuses more than 100 rows with batch_too_large', async () => {
-    const row = { from, to: 'success@simulator.amazonses.com', subject: 'x', text: 'x' };
-    const response = await api('POST', '/api/v1/emails/batch', {
-      body: { emails: Array.from({ length: 101 }, () => row) },
-    });
-    expect(response.status).toBe(400);
-    expect(response.body.code).toBe('batch_too_large');
-  });
 });
 
 describe('Idempotency-Key', () => {

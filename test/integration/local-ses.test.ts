@@ -1,20 +1,17 @@
+/**
+ * The local SES as the platform runs it: its tenants as the platform's sends make them,
+ * its events through SNS, and its mail viewer's host check on the API port too. What it
+ * answers on its own (refusals, identities, quota, raw messages) is proven in process on
+ * port 0 in test/unit/local-ses.test.ts, so no test here changes the shared SES's quota.
+ */
 import { request } from 'node:http';
 import {
   CreateConfigurationSetCommand,
   CreateConfigurationSetEventDestinationCommand,
   CreateEmailIdentityCommand,
-  CreateTenantCommand,
-  CreateTenantResourceAssociationCommand,
-  DeleteEmailIdentityCommand,
-  GetAccountCommand,
-  GetEmailIdentityCommand,
-  ListEmailIdentitiesCommand,
   ListTenantResourcesCommand,
-  MessageRejected,
-  NotFoundException,
   SESv2Client,
   SendEmailCommand,
-  TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -23,7 +20,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { configurationSet, sesEventsTopic } from '#shared/resources.ts';
 import { localQueueUrl } from '../../infra/local/messaging.ts';
 import { apiUrl, eventually, sesUrl, useLocalAws } from './support.ts';
@@ -44,108 +41,6 @@ const sender = `local-ses-${Date.now()}.example.net`;
 beforeAll(async () => {
   await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: sender }));
   await control(`/_local/identities/${sender}/status`, 'POST', { status: 'SUCCESS' });
-});
-
-describe('local SES: refuses what SES refuses', () => {
-  const send = (to: string, from = `hello@${sender}`) =>
-    ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: from,
-        Destination: { ToAddresses: [to] },
-        Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
-      }),
-    );
-
-  it('refuses malformed and internationalised (non-ASCII local part) addresses', async () => {
-    for (const to of ['not-an-email', 'a@b@c', 'jörg@example.com', 'a@-bad-.example.com'])
-      await expect(send(to), to).rejects.toMatchObject({ name: 'BadRequestException' });
-    await expect(send('success@simulator.amazonses.com', `zoë@${sender}`)).rejects.toMatchObject({
-      name: 'BadRequestException',
-    });
-  });
-
-  it('refuses an identity that is neither a domain nor an address', async () => {
-    await expect(
-      ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'not a domain 123!' })),
-    ).rejects.toMatchObject({ name: 'BadRequestException' });
-  });
-
-  it('says what it does not implement, rather than that something is missing', async () => {
-    await expect(
-      ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: `hello@${sender}`,
-          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-          Content: { Template: { TemplateName: 'welcome', TemplateData: '{}' } },
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'NotImplemented', message: expect.stringContaining('Content.Template') });
-    const unknown = await fetch(`${sesUrl}/v2/email/contact-lists`);
-    expect(unknown.status).toBe(501);
-    expect(unknown.headers.get('x-amzn-errortype')).toMatch(/^NotImplemented/);
-  });
-});
-
-describe('local SES: identities', () => {
-  it('creates a domain identity with three DKIM tokens, PENDING until its delay passes', async () => {
-    const domain = `pending-${Date.now()}.example.com`;
-    const created = await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: domain }));
-    expect(created.IdentityType).toBe('DOMAIN');
-    expect(created.VerifiedForSendingStatus).toBe(false);
-    expect(created.DkimAttributes?.Status).toBe('PENDING');
-    expect(created.DkimAttributes?.Tokens).toHaveLength(3);
-    for (const token of created.DkimAttributes?.Tokens ?? []) expect(token).toMatch(/^[a-z2-7]{32}$/);
-
-    const verified = await eventually(
-      () => ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain })),
-      (identity) => identity.VerifiedForSendingStatus === true,
-    );
-    expect(verified.VerificationStatus).toBe('SUCCESS');
-    expect(verified.DkimAttributes?.Status).toBe('SUCCESS');
-
-    const listed = await ses.send(new ListEmailIdentitiesCommand({}));
-    expect(listed.EmailIdentities?.map((identity) => identity.IdentityName)).toContain(domain);
-
-    await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain }));
-    await expect(ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }))).rejects.toBeInstanceOf(
-      NotFoundException,
-    );
-  });
-
-  it('lets the local-only control call pin an identity FAILED', async () => {
-    const domain = `failed-${Date.now()}.example.com`;
-    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: domain }));
-    await control(`/_local/identities/${domain}/status`, 'POST', { status: 'FAILED' });
-    await new Promise((resolve) => setTimeout(resolve, 1600));
-    const identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
-    expect(identity.VerificationStatus).toBe('FAILED');
-    expect(identity.VerifiedForSendingStatus).toBe(false);
-  });
-});
-
-describe('local SES: sending', () => {
-  it('refuses a sender that is not a verified identity, as SES does', async () => {
-    await expect(
-      ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: 'nobody@unverified.example.org',
-          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-          Content: { Simple: { Subject: { Data: 'no' }, Body: { Text: { Data: 'x' } } } },
-        }),
-      ),
-    ).rejects.toBeInstanceOf(MessageRejected);
-  });
-
-  it('accepts a subdomain of a verified domain', async () => {
-    const sent = await ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: `news@mail.${sender}`,
-        Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-        Content: { Simple: { Subject: { Data: 'sub' }, Body: { Text: { Data: 'x' } } } },
-      }),
-    );
-    expect(sent.MessageId).toBeTruthy();
-  });
 });
 
 describe('local SES: tenants', () => {
@@ -175,77 +70,9 @@ describe('local SES: tenants', () => {
       ]),
     );
   });
-
-  it('creates a tenant, associates resources, and records TenantName on a send', async () => {
-    const name = `tenant-${Date.now()}`;
-    const created = await ses.send(new CreateTenantCommand({ TenantName: name }));
-    expect(created).toMatchObject({
-      TenantName: name,
-      SendingStatus: 'ENABLED',
-      TenantArn: expect.stringContaining(`tenant/${name}/`),
-    });
-    const identityArn = `arn:aws:ses:us-east-1:000000000000:identity/${sender}`;
-    await ses.send(
-      new CreateTenantResourceAssociationCommand({ TenantName: name, ResourceArn: identityArn }),
-    );
-    const resources = await ses.send(new ListTenantResourcesCommand({ TenantName: name }));
-    expect(resources.TenantResources).toEqual([{ ResourceType: 'EMAIL_IDENTITY', ResourceArn: identityArn }]);
-    const { MessageId } = await ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: `tenant@${sender}`,
-        Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-        Content: { Simple: { Subject: { Data: 'tenant' }, Body: { Text: { Data: 'x' } } } },
-        TenantName: name,
-      }),
-    );
-    const captured = (await (await fetch(`${sesUrl}/_local/mail/${MessageId}`)).json()) as {
-      tenantName?: string;
-    };
-    expect(captured.tenantName).toBe(name);
-    await expect(
-      ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: `tenant@${sender}`,
-          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-          Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
-          TenantName: 'no-such-tenant',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(NotFoundException);
-  });
 });
 
-describe('local SES: raw messages and the mail viewer', () => {
-  it('sends a raw MIME message, taking recipients from its headers, and shows it in the viewer API', async () => {
-    const subject = `Raw ${Date.now()}`;
-    const mime = [
-      `From: Raw Sender <raw@${sender}>`,
-      'To: success@simulator.amazonses.com',
-      'Cc: success+cc@simulator.amazonses.com',
-      `Subject: ${subject}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/html; charset=utf-8',
-      '',
-      '<p>Raw <b>HTML</b></p>',
-    ].join('\r\n');
-    const { MessageId } = await ses.send(
-      new SendEmailCommand({ Content: { Raw: { Data: new TextEncoder().encode(mime) } } }),
-    );
-
-    const mail = await (await fetch(`${sesUrl}/_local/mail/${MessageId}`)).json();
-    expect(mail).toMatchObject({
-      messageId: MessageId,
-      subject,
-      destination: ['success@simulator.amazonses.com', 'success+cc@simulator.amazonses.com'],
-      html: '<p>Raw <b>HTML</b></p>',
-    });
-    const raw = await (await fetch(`${sesUrl}/_local/mail/${MessageId}/raw`)).text();
-    expect(raw).toContain(`Subject: ${subject}`);
-    const page = await fetch(`${sesUrl}/_local/viewer`);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect((await fetch(`${sesUrl}/_local/mail/nope`)).status).toBe(404);
-  });
-
+describe('local SES: the mail viewer', () => {
   it('shows captured mail only to requests naming a local host, on the SES and the API port alike', async () => {
     const statusFor = (base: string, host: string) =>
       new Promise<number>((resolve, reject) => {
@@ -262,33 +89,6 @@ describe('local SES: raw messages and the mail viewer', () => {
       expect(await statusFor(base, `localhost:${port}`)).toBe(200);
       expect(await statusFor(base, `127.0.0.1:${port}`)).toBe(200);
     }
-  });
-});
-
-describe('local SES: quota and throttling', () => {
-  afterAll(() => control('/_local/account/quota', 'PUT', { MaxSendRate: 14 }));
-
-  it('reports the configured quota and throttles past MaxSendRate with TooManyRequestsException', async () => {
-    await control('/_local/account/quota', 'PUT', { MaxSendRate: 2 });
-    const account = await ses.send(new GetAccountCommand({}));
-    expect(account.SendQuota?.MaxSendRate).toBe(2);
-
-    const send = () =>
-      ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: `rate@${sender}`,
-          Destination: { ToAddresses: ['success@simulator.amazonses.com'] },
-          Content: { Simple: { Subject: { Data: 'rate' }, Body: { Text: { Data: 'x' } } } },
-        }),
-      );
-    // Other tests' mail may still be draining through the sender, so count only bounds.
-    const outcomes = await Promise.allSettled([send(), send(), send(), send(), send()]);
-    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
-    expect(outcomes.length - refused.length).toBeLessThanOrEqual(2);
-    const error = (refused[0] as PromiseRejectedResult).reason;
-    expect(error).toBeInstanceOf(TooManyRequestsException);
-    expect(error.message).toBe('Maximum sending rate exceeded.');
-    expect(error.$metadata.httpStatusCode).toBe(429);
   });
 });
 

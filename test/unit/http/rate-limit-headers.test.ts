@@ -15,11 +15,15 @@ function handlerCountedIn(counted: LimitReport[] | undefined, act: () => Promise
     .before((request) => {
       if (counted)
         request.context.caller = {
-          accountId: 'acc_1',
-          projectId: 'prj_1',
           keyId: 'key_1',
+          keyName: 'test',
+          projectId: 'prj_1',
+          accountId: 'acc_1',
+          mode: 'live',
+          scopes: ['full_access'],
+          domains: [],
           rateLimits: counted,
-        } as unknown as ApiContext['caller'];
+        };
     })
     .handler(act);
 }

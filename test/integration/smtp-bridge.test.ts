@@ -14,7 +14,15 @@ import { relayBufferBudget } from '#functions/smtp/message-buffer.ts';
 import { createSmtpBridge, type SmtpBridge } from '#functions/smtp/smtp-bridge.ts';
 import { maxMessageBytes } from '#shared/emails/attachments.ts';
 import { localSmtpCertificate } from '../../infra/local/smtp-certificate.ts';
-import { addProjectKey, api, eventually, otherProjectKey, useLocalAws, verifiedDomain } from './support.ts';
+import {
+  addProjectKey,
+  api,
+  eventually,
+  otherProjectKey,
+  testKey,
+  useLocalAws,
+  verifiedDomain,
+} from './support.ts';
 
 useLocalAws();
 
@@ -53,12 +61,19 @@ function transport(options: { password?: string; secure?: boolean; localAddress?
   });
 }
 
+/**
+ * Where a test proves only what the relay answers, it sends with a test key: its mail is
+ * accepted and recorded like any other but never queued, so this file spends none of the
+ * shared SES's sending rate that the platform's files wait on.
+ */
+const acceptOnly = { password: testKey };
+
 const queuedId = (response: string) => /queued as (em_[0-9A-Z]+)/.exec(response)?.[1] ?? '';
 const accepted = /^250 2\.0\.0 Ok: queued as em_/;
 
 describe('the SMTP bridge over its admission path', () => {
   it('accepts over implicit TLS', async () => {
-    const info = await transport({ secure: true }).sendMail({
+    const info = await transport({ ...acceptOnly, secure: true }).sendMail({
       from: `app@${domain}`,
       to: 'success@simulator.amazonses.com',
       subject: 'Over TLS',
@@ -87,7 +102,7 @@ print("sent")`;
       '-c',
       script,
       String(ports.starttls),
-      key,
+      testKey,
       domain,
       certificate.cert,
     ]);
@@ -95,7 +110,7 @@ print("sent")`;
   });
 
   it('takes at most 50 recipients; answers 452 4.5.3 for the 51st', async () => {
-    const info = await transport().sendMail({
+    const info = await transport(acceptOnly).sendMail({
       from: `app@${domain}`,
       to: Array.from({ length: 51 }, (_, i) => `success+r${i}@simulator.amazonses.com`),
       subject: 'Many',
@@ -220,7 +235,7 @@ print("sent")`;
   });
 
   it('accepts a resent message with the same Idempotency-Key once', async () => {
-    const client = transport();
+    const client = transport(acceptOnly);
     const message = {
       from: `app@${domain}`,
       to: 'success@simulator.amazonses.com',

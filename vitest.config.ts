@@ -1,6 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** The console's tests drive headless Chromium against the shared platform: a tier of their own. */
+const browserFiles = ['test/integration/console.test.ts'];
+
+/**
+ * Test files at once, every tier together (one run overlaps the CPU-bound infra proofs with
+ * the integration files' waits). Integration files share no state they could race on: each
+ * works in a tenant of its own, and the tests that change the SES account or a queue's
+ * timeout run on a platform of their own. `MAILROOM_TEST_WORKERS` overrides it, to measure.
+ */
+const workers = Number(process.env.MAILROOM_TEST_WORKERS ?? 3);
+
 export default defineConfig({
   // The workspace's packages as their TypeScript sources (published, they point at their builds).
   resolve: {
@@ -12,6 +23,7 @@ export default defineConfig({
   test: {
     // Metrics are log lines for CloudWatch; tests that load handlers without the local runtime would print them.
     env: { POWERTOOLS_METRICS_DISABLED: 'true' },
+    maxWorkers: workers,
     projects: [
       {
         extends: true,
@@ -26,10 +38,19 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // One local platform for the whole run, started once.
+          exclude: browserFiles,
+          // One local platform for the whole run (the browser tier's too), started once.
           globalSetup: ['test/integration/global-setup.ts'],
-          // The files share one local SES whose quota some of them change.
-          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: browserFiles,
+          globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

@@ -273,26 +273,6 @@ describe('the campaign runner', () => {
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   }, 150_000);
 
-  it('pauses at SES’s 24-hour quota, of which campaigns use at most their share', async () => {
-    const id = await campaignTo(`daily-${Date.now()}`, 5);
-    const quota = async (body: Record<string, number>) =>
-      (
-        (await (
-          await fetch(`${sesUrl}/_local/account/quota`, { method: 'PUT', body: JSON.stringify(body) })
-        ).json()) as { SendQuota: { Max24HourSend: number; SentLast24Hours: number } }
-      ).SendQuota;
-    const before = await quota({});
-    try {
-      // Room for transactional mail today, none for campaigns: 80 % of the quota is already sent.
-      await quota({ Max24HourSend: Math.ceil(before.SentLast24Hours / 0.8) + 1 });
-      expect((await call('POST', `/api/v1/campaigns/${id}/launch`)).body.status).toBe('sending');
-      const paused = await waitFor(id, (data) => data.status === 'paused', 30_000);
-      expect(paused).toMatchObject({ pausedReason: 'ses_daily_quota', sentCount: 0 });
-    } finally {
-      await quota({ Max24HourSend: before.Max24HourSend });
-    }
-  }, 60_000);
-
   it('keeps a share of the SES rate for transactional mail: single sends overtake the campaign, and SES never throttles', async () => {
     const label = `pace-${Date.now()}`;
     const id = await campaignTo(label, 200);

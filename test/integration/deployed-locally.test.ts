@@ -1,19 +1,31 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queues } from '#shared/resources.ts';
 import type { GatewayRequest } from '../../infra/local/iam/gateway.ts';
 import { credentialsOf } from '../../infra/local/local-functions.ts';
 import { localQueueUrl } from '../../infra/local/messaging.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { eventually } from './eventually.ts';
 
 /**
- * The local runtime runs each function as the synthesized stack deploys it. These
- * control tests start a platform of their own whose deployment lacks one grant and one
- * variable, and show that the affected paths then fail as they would on AWS; and that a
- * function's own credentials reach nothing its policy does not allow, with each
- * service's own AccessDenied.
+ * The tests that need the platform other than the shared one, on one platform of their own
+ * (the suite's files run at once on the shared one, so none may change what others rely on).
+ *
+ * The local runtime runs each function as the synthesized stack deploys it. The control
+ * tests use a deployment that lacks one grant and one variable, and show that the affected
+ * paths then fail as they would on AWS; and that a function's own credentials reach nothing
+ * its policy does not allow, with each service's own AccessDenied. Its events queue
+ * redelivers in a second (the shared one keeps the real timeout, so a slow batch there is
+ * never redelivered while it still runs). And its SES account is this file's alone: the
+ * tests of the daily quota and of a low sending rate change it.
  */
 let runtime: LocalRuntime;
 const denials: GatewayRequest[] = [];
@@ -22,6 +34,7 @@ beforeAll(async () => {
   runtime = await startLocalRuntime({
     apiPort: 0,
     logLevel: 'CRITICAL',
+    visibilityTimeoutSeconds: { sesEvents: 1 },
     adjustDeployments: (deployments) => {
       // The send route without sqs:SendMessage…
       const send = deployments.get('route:POST /api/v1/emails');
@@ -147,4 +160,188 @@ describe("a function's own credentials", () => {
       stranger.send(new GetItemCommand({ TableName: 'mailroom', Key: { pk: { S: 'x' }, sk: { S: 'x' } } })),
     ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
   });
+});
+
+/** A request to this file's platform with its own live key, JSON in and out. */
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${runtime.apiUrl}${path}`, {
+    method,
+    headers: headers(),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** What this platform's SES captured (newest first). */
+async function capturedMail(): Promise<{ subject: string; tags: Record<string, string> }[]> {
+  return (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as {
+    subject: string;
+    tags: Record<string, string>;
+  }[];
+}
+
+/** A domain of this platform's default project, verified at once. */
+async function verifiedDomain(label: string) {
+  const domain = `${label}-${Date.now().toString(36)}.example.com`;
+  const created = await call('POST', '/api/v1/domains', { domain });
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
+  const status = await fetch(`${runtime.sesUrl}/_local/identities/${domain}/status`, {
+    method: 'POST',
+    body: JSON.stringify({ status: 'SUCCESS' }),
+  });
+  expect(status.status).toBe(200);
+  expect((await call('POST', `/api/v1/domains/${created.body.id}/verify`)).body.status).toBe('verified');
+  return domain;
+}
+
+/** This platform's queues, as the operator reaches them. */
+const operatorSqs = () =>
+  new SQSClient({
+    region: runtime.env.AWS_REGION,
+    endpoint: runtime.env.AWS_ENDPOINT_URL_SQS,
+    credentials: {
+      accessKeyId: runtime.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: runtime.env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
+
+describe('a queue whose processing fails', () => {
+  it('retries an events-queue message whose processing fails, then moves it to the DLQ after maxReceiveCount', async () => {
+    const { env } = runtime;
+    const sqs = operatorSqs();
+    const body = JSON.stringify({ poison: `not an email ${Date.now()}` });
+    await sqs.send(new SendMessageCommand({ QueueUrl: env[queues.sesEvents.envVar], MessageBody: body }));
+
+    const received = await eventually(
+      async () =>
+        (
+          await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: runtime.deadLetterQueueUrls.sesEvents,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: 1,
+              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            }),
+          )
+        ).Messages ?? [],
+      (messages) => messages.some((message) => message.Body === body),
+      25_000,
+    );
+    const dead = received.find((message) => message.Body === body);
+    // Received by the events worker maxReceiveCount times, then once more here from the DLQ.
+    expect(Number(dead?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(
+      queues.sesEvents.maxReceiveCount,
+    );
+    sqs.destroy();
+  });
+});
+
+describe('the SES account’s quota and rate', () => {
+  const quota = async (body: Record<string, number>) =>
+    (
+      (await (
+        await fetch(`${runtime.sesUrl}/_local/account/quota`, { method: 'PUT', body: JSON.stringify(body) })
+      ).json()) as { SendQuota: { Max24HourSend: number; SentLast24Hours: number } }
+    ).SendQuota;
+  let domain = '';
+  beforeAll(async () => {
+    domain = await verifiedDomain('account');
+  });
+
+  async function campaignTo(label: string, count: number) {
+    const list = await call('POST', '/api/v1/lists', { name: label });
+    const contacts = Array.from({ length: count }, (_, i) => ({ email: `${label}-${i}@example.com` }));
+    const imported = await call('POST', '/api/v1/contacts/import', { listId: list.body.id, contacts });
+    expect(imported.body.importedCount).toBe(count);
+    const created = await call('POST', '/api/v1/campaigns', {
+      name: label,
+      subject: `${label} news`,
+      fromEmail: `news@${domain}`,
+      listId: list.body.id,
+      content: '<p>Hello {{email}}</p>',
+    });
+    return created.body.id as string;
+  }
+
+  it('pauses at SES’s 24-hour quota, of which campaigns use at most their share', async () => {
+    const id = await campaignTo(`daily-${Date.now()}`, 5);
+    const before = await quota({});
+    try {
+      // Room for transactional mail today, none for campaigns: 80 % of the quota is already sent.
+      await quota({ Max24HourSend: Math.ceil(before.SentLast24Hours / 0.8) + 1 });
+      expect((await call('POST', `/api/v1/campaigns/${id}/launch`)).body.status).toBe('sending');
+      const paused = await eventually(
+        async () => (await call('GET', `/api/v1/campaigns/${id}`)).body.data,
+        (data) => data?.status === 'paused',
+        30_000,
+      );
+      expect(paused).toMatchObject({ pausedReason: 'ses_daily_quota', sentCount: 0 });
+    } finally {
+      await quota({ Max24HourSend: before.Max24HourSend });
+    }
+  }, 60_000);
+
+  it('delivers 200 emails exactly once at a MaxSendRate of 2, losing none', async () => {
+    await quota({ MaxSendRate: 2 });
+    // The sender caches the quota for a minute; a new quota reaches it through SES's throttling too.
+    const run = `pacing-${Date.now()}`;
+    const batches = await Promise.all(
+      [0, 1].map((half) =>
+        call('POST', '/api/v1/emails/batch', {
+          emails: Array.from({ length: 100 }, (_, i) => ({
+            from: `pace@${domain}`,
+            to: 'success@simulator.amazonses.com',
+            subject: `${run} ${half * 100 + i}`,
+            text: 'x',
+          })),
+        }),
+      ),
+    );
+    for (const batch of batches) expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    const ids = batches.flatMap((batch) => batch.body.data.map((row: { id: string }) => row.id));
+    expect(new Set(ids).size).toBe(200);
+
+    const sent = await eventually(
+      async () => (await capturedMail()).filter((mail) => mail.subject.startsWith(run)),
+      (mail) => mail.length >= 200,
+      // Two a second less one position in three (no one-second window may hold three): 150 s.
+      240_000,
+    );
+    const perEmail = new Map<string, number>();
+    for (const mail of sent)
+      perEmail.set(
+        mail.tags.mailroom_email_id ?? '',
+        (perEmail.get(mail.tags.mailroom_email_id ?? '') ?? 0) + 1,
+      );
+    expect(perEmail.size).toBe(200);
+    expect([...perEmail.values()].every((count) => count === 1)).toBe(true);
+
+    // Once the send queue holds nothing, waiting or in flight, nothing more can reach its DLQ.
+    const sqs = operatorSqs();
+    await eventually(
+      async () => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: runtime.env[queues.send.envVar],
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return (
+          Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+        );
+      },
+      (left) => left === 0,
+    );
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.deadLetterQueueUrls.send,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    expect(Messages).toHaveLength(0);
+    sqs.destroy();
+  }, 300_000);
 });

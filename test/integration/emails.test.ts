@@ -112,7 +112,11 @@ describe('POST /api/v1/emails → sender → SES → events worker', () => {
     });
     expect(accepted.body).toMatchObject({ success: true, status: 'test' });
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A live email accepted after it goes all the way to SES: had the test email been queued, it would be sent by now.
+    await sendAndWait(
+      { from, to: 'success@simulator.amazonses.com', subject: `${subject} witness`, text: 'x' },
+      'delivered',
+    );
     const read = await api('GET', `/api/v1/emails/${accepted.body.id}`);
     expect(read.body.email.status).toBe('test');
     expect(read.body.email.messageId).toBeNull();

@@ -132,7 +132,8 @@ describe('SES events → status, suppression, counters', () => {
       () => api('GET', `/api/v1/emails/${id}`),
       (response) => response.body.email.opens >= 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Once the queue is drained, the second copy was handled too.
+    await eventsQueueDrained();
     const again = await api('GET', `/api/v1/emails/${id}`);
     expect(again.body.email.opens).toBe(1);
     expect(again.body.events.filter((event: { type: string }) => event.type === 'opened')).toHaveLength(1);

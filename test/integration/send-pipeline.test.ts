@@ -396,20 +396,34 @@ describe('scheduling', () => {
   });
 
   it('cancels a scheduled email, once, and never sends it', async () => {
+    const scheduledAt = new Date(Date.now() + 2000).toISOString();
     const accepted = await api('POST', '/api/v1/emails', {
       body: {
         from,
         to: 'success@simulator.amazonses.com',
         subject: 'Canceled',
         text: 'x',
-        scheduled_at: new Date(Date.now() + 2000).toISOString(),
+        scheduled_at: scheduledAt,
+      },
+    });
+    // A witness scheduled a second later and left alone: once it is sent, the canceled one's turn has passed.
+    const witness = await api('POST', '/api/v1/emails', {
+      body: {
+        from,
+        to: 'success@simulator.amazonses.com',
+        subject: 'Witness',
+        text: 'x',
+        scheduled_at: new Date(Date.parse(scheduledAt) + 1000).toISOString(),
       },
     });
     const canceled = await api('POST', `/api/v1/emails/${accepted.body.id}/cancel`);
     expect(canceled.status).toBe(200);
     expect(canceled.body).toMatchObject({ id: accepted.body.id, status: 'canceled' });
     expect((await api('POST', `/api/v1/emails/${accepted.body.id}/cancel`)).status).toBe(409);
-    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await eventually(
+      () => api('GET', `/api/v1/emails/${witness.body.id}`),
+      (response) => response.body.email.status === 'delivered',
+    );
     expect((await api('GET', `/api/v1/emails/${accepted.body.id}`)).body.email.status).toBe('canceled');
     expect((await capturedMail()).some((mail) => mail.tags.mailroom_email_id === accepted.body.id)).toBe(
       false,

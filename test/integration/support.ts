@@ -1,25 +1,46 @@
 import { inject } from 'vitest';
 import type { Scope } from '#shared/tenancy/scopes.ts';
-import type { Project } from '#shared/tenancy/tenancy-store.ts';
+import type { Account, Project } from '#shared/tenancy/tenancy-store.ts';
+import { eventually } from './eventually.ts';
 import { documentChecker } from './openapi-check.ts';
 
 export const apiUrl = inject('apiUrl');
 export const sesUrl = inject('sesUrl');
-export const defaultProject = inject('defaultProject');
 /** The local platform's own live key (for tests of the key itself). */
 export const sharedLiveKey = inject('liveKey');
-export const testKey = inject('testKey');
 export const sandboxDomain = inject('sandboxDomain');
 
 /**
- * This file's own live key in the default project: per-key rate limits (by default
- * 100 sends a minute) then apply to each file alone.
+ * This file's tenant: an account and project of its own with a live and a test key.
+ * Files run at once, so none may share an account's or a key's windows, quota, sandbox
+ * allowance or reputation with another. Like the platform's default account, it is never
+ * judged on reputation: many tests bounce and complain on purpose, and only the
+ * reputation tests, on accounts of their own, should see an account judged.
  */
-export const liveKey = await addProjectKey(defaultProject);
+const fileTenant = await newTenant('File tenant', { minimumSends: 1_000_000_000 });
+/** The project this file's `liveKey` and `testKey` work in (every `api` call without a key). */
+export const defaultProject = fileTenant.project;
+/** This file's live key: per-key and per-account limits then apply to each file alone. */
+export const liveKey = fileTenant.liveKey;
+/** This file's test key, in the same project as `liveKey`. */
+export const testKey = fileTenant.testKey;
 
-/** A new key of the default project, for tests that exceed one key's hourly windows (10 domains/hour). */
+/** A new key of this file's project, for tests that exceed one key's hourly windows (10 domains/hour). */
 export function freshKey(): Promise<string> {
   return addProjectKey(defaultProject);
+}
+
+/** A new account (its reputation settings as given) and project, with a live and a test key. */
+async function newTenant(name: string, reputation?: Account['reputation']) {
+  useLocalAws();
+  const { createAccount, createProject, setReputationOverrides } = await import(
+    '#shared/tenancy/tenancy-store.ts'
+  );
+  const account = await createAccount(name);
+  if (reputation) await setReputationOverrides(account.id, reputation);
+  const project = await createProject(account.id, `${name} project`);
+  const [live, test] = await Promise.all([addProjectKey(project), addProjectKey(project, { mode: 'test' })]);
+  return { project, liveKey: live, testKey: test };
 }
 
 /** Points this test file's AWS SDK clients and shared modules at the local stand-ins. */
@@ -51,18 +72,7 @@ export async function api(
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
-/** Polls `read` until `done` accepts its value, or fails after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await read();
-  }
-  return last;
-}
+export { eventually };
 
 export interface CapturedMail {
   messageId: string;

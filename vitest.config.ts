@@ -3,12 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 /** The console's tests drive headless Chromium against the shared platform: a tier of their own. */
 const browserFiles = ['test/integration/console.test.ts'];
+/** Lowers the shared SES account's rate for minutes: it runs after every other file, alone. */
+const lastFiles = ['test/integration/send-pacing.test.ts'];
 
 /**
  * Test files at once, every tier together (one run overlaps the CPU-bound infra proofs with
  * the integration files' waits). Integration files share no state they could race on: each
- * works in a tenant of its own, and the tests that change the SES account or a queue's
- * timeout run on a platform of their own. `MAILROOM_TEST_WORKERS` overrides it, to measure.
+ * works in a tenant of its own; the tests that change the SES account's quota or a queue's
+ * timeout run on a platform of their own, and the one that lowers the SES rate runs last.
+ * `MAILROOM_TEST_WORKERS` overrides it, to measure.
  */
 const workers = Number(process.env.MAILROOM_TEST_WORKERS ?? 3);
 
@@ -38,9 +41,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: browserFiles,
+          exclude: [...browserFiles, ...lastFiles],
           // One local platform for the whole run (the browser tier's too), started once.
           globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-last',
+          include: lastFiles,
+          globalSetup: ['test/integration/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+          maxWorkers: 1,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

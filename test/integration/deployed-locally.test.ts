@@ -1,12 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '#shared/resources.ts';
 import type { GatewayRequest } from '../../infra/local/iam/gateway.ts';
@@ -25,7 +20,7 @@ import { eventually } from './eventually.ts';
  * its policy does not allow, with each service's own AccessDenied. Its events queue
  * redelivers in a second (the shared one keeps the real timeout, so a slow batch there is
  * never redelivered while it still runs). And its SES account is this file's alone: the
- * tests of the daily quota and of a low sending rate change it.
+ * test of the daily quota changes it.
  */
 let runtime: LocalRuntime;
 const denials: GatewayRequest[] = [];
@@ -35,6 +30,7 @@ beforeAll(async () => {
     apiPort: 0,
     logLevel: 'CRITICAL',
     visibilityTimeoutSeconds: { sesEvents: 1 },
+    ses: { outcomeDelayMs: 50 },
     adjustDeployments: (deployments) => {
       // The send route without sqs:SendMessage…
       const send = deployments.get('route:POST /api/v1/emails');
@@ -173,14 +169,6 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** What this platform's SES captured (newest first). */
-async function capturedMail(): Promise<{ subject: string; tags: Record<string, string> }[]> {
-  return (await (await fetch(`${runtime.sesUrl}/_local/mail`)).json()) as {
-    subject: string;
-    tags: Record<string, string>;
-  }[];
-}
-
 /** A domain of this platform's default project, verified at once. */
 async function verifiedDomain(label: string) {
   const domain = `${label}-${Date.now().toString(36)}.example.com`;
@@ -237,7 +225,7 @@ describe('a queue whose processing fails', () => {
   });
 });
 
-describe('the SES account’s quota and rate', () => {
+describe('the SES account’s daily quota', () => {
   const quota = async (body: Record<string, number>) =>
     (
       (await (
@@ -281,67 +269,4 @@ describe('the SES account’s quota and rate', () => {
       await quota({ Max24HourSend: before.Max24HourSend });
     }
   }, 60_000);
-
-  it('delivers 200 emails exactly once at a MaxSendRate of 2, losing none', async () => {
-    await quota({ MaxSendRate: 2 });
-    // The sender caches the quota for a minute; a new quota reaches it through SES's throttling too.
-    const run = `pacing-${Date.now()}`;
-    const batches = await Promise.all(
-      [0, 1].map((half) =>
-        call('POST', '/api/v1/emails/batch', {
-          emails: Array.from({ length: 100 }, (_, i) => ({
-            from: `pace@${domain}`,
-            to: 'success@simulator.amazonses.com',
-            subject: `${run} ${half * 100 + i}`,
-            text: 'x',
-          })),
-        }),
-      ),
-    );
-    for (const batch of batches) expect(batch.status, JSON.stringify(batch.body)).toBe(200);
-    const ids = batches.flatMap((batch) => batch.body.data.map((row: { id: string }) => row.id));
-    expect(new Set(ids).size).toBe(200);
-
-    const sent = await eventually(
-      async () => (await capturedMail()).filter((mail) => mail.subject.startsWith(run)),
-      (mail) => mail.length >= 200,
-      // Two a second less one position in three (no one-second window may hold three): 150 s.
-      240_000,
-    );
-    const perEmail = new Map<string, number>();
-    for (const mail of sent)
-      perEmail.set(
-        mail.tags.mailroom_email_id ?? '',
-        (perEmail.get(mail.tags.mailroom_email_id ?? '') ?? 0) + 1,
-      );
-    expect(perEmail.size).toBe(200);
-    expect([...perEmail.values()].every((count) => count === 1)).toBe(true);
-
-    // Once the send queue holds nothing, waiting or in flight, nothing more can reach its DLQ.
-    const sqs = operatorSqs();
-    await eventually(
-      async () => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: runtime.env[queues.send.envVar],
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return (
-          Number(Attributes.ApproximateNumberOfMessages) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-        );
-      },
-      (left) => left === 0,
-    );
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: runtime.deadLetterQueueUrls.send,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    expect(Messages).toHaveLength(0);
-    sqs.destroy();
-  }, 300_000);
 });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-/** The console's tests drive headless Chromium against the shared platform: a tier of their own. */
-const browserFiles = ['test/integration/console.test.ts'];
+/** The tests that drive headless Chromium (the console, the API reference page) against the shared platform: a tier of their own. */
+const browserFiles = ['test/integration/console.test.ts', 'test/integration/api-reference.test.ts'];
 /** Lowers the shared SES account's rate for minutes: it runs after every other file, alone. */
 const lastFiles = ['test/integration/send-pacing.test.ts'];
 

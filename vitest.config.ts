@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** The tests that drive headless Chromium (the console, the API reference page) against the shared platform: a tier of their own. */
 const browserFiles = ['test/integration/console.test.ts', 'test/integration/api-reference.test.ts'];
@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: [...browserFiles, ...lastFiles],
+          exclude: [...configDefaults.exclude, ...browserFiles, ...lastFiles],
           // One local platform for the whole run (the browser tier's too), started once.
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 30_000,

@@ -150,10 +150,12 @@ describe('the web console in Chromium', () => {
     await shoot(page, 'email-delivered');
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Setup' }).waitFor();
-    await expect.poll(() => page.locator('.checklist .done').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.locator('.checklist .done').count(), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
     await shoot(page, 'overview');
     await page.close();
-  });
+  }, 60_000);
 
   it('creates a key shown once, then revokes it', async () => {
     const page = await tab();
@@ -234,7 +236,7 @@ describe('the web console in Chromium', () => {
       ]) {
         await page.goto(`${apiUrl}/#/${section}`);
         await page.locator('h1').waitFor();
-        await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+        await expect.poll(() => page.getByText('Loading…').count(), { timeout: 15_000 }).toBe(0);
         await shoot(page, `${section}-${width}`);
         const overflow = (await page.evaluate(
           'document.documentElement.scrollWidth - window.innerWidth',
@@ -244,5 +246,5 @@ describe('the web console in Chromium', () => {
       await page.close();
     }
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

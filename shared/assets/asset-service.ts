@@ -1,8 +1,7 @@
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { detectContent, safeFileName } from '#shared/assets/asset-content.ts';
 import type { ListAssetsQuery } from '#shared/assets/asset-schema.ts';
 import { type AssetRecord, deleteAsset, getAsset, listAssets, putAsset } from '#shared/assets/asset-store.ts';
-import { s3 } from '#shared/aws/s3.ts';
+import { deleteObject, putObject } from '#shared/aws/s3.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { isId, newId } from '#shared/ids.ts';
@@ -28,16 +27,11 @@ export async function uploadAsset(projectId: string, file: UploadedFile): Promis
   const id = newId('asset');
   const name = safeFileName(file.filename);
   const key = `${assetStore.keyPrefix}${id}/${name}`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: env().ASSETS_BUCKET,
-      Key: key,
-      Body: file.bytes,
-      ContentType: content.contentType,
-      ContentDisposition: content.inline ? 'inline' : `attachment; filename="${name}"`,
-      CacheControl: `public, max-age=${assetStore.cacheSeconds}`,
-    }),
-  );
+  await putObject(env().ASSETS_BUCKET, key, file.bytes, {
+    contentType: content.contentType,
+    contentDisposition: content.inline ? 'inline' : `attachment; filename="${name}"`,
+    cacheControl: `public, max-age=${assetStore.cacheSeconds}`,
+  });
   const asset: AssetRecord = {
     id,
     projectId,
@@ -52,7 +46,7 @@ export async function uploadAsset(projectId: string, file: UploadedFile): Promis
     await putAsset(asset);
   } catch (error) {
     // No record, no asset: the object goes too.
-    await s3.send(new DeleteObjectCommand({ Bucket: env().ASSETS_BUCKET, Key: key })).catch(() => undefined);
+    await deleteObject(env().ASSETS_BUCKET, key).catch(() => undefined);
     throw error;
   }
   return asset;
@@ -72,7 +66,7 @@ export function pageAssets(projectId: string, query: ListAssetsQuery) {
 /** Deletes the record and the object (copies already cached may be served up to a day). */
 export async function removeAsset(projectId: string, id: string): Promise<AssetRecord> {
   const asset = await findAsset(projectId, id);
-  await s3.send(new DeleteObjectCommand({ Bucket: env().ASSETS_BUCKET, Key: asset.key }));
+  await deleteObject(env().ASSETS_BUCKET, asset.key);
   await deleteAsset(projectId, asset.id);
   return asset;
 }

@@ -1,19 +1,19 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { errorOf, sendObjectRequest } from '#shared/aws/s3-client.ts';
 
-/**
- * One S3 client per process (`AWS_ENDPOINT_URL_S3` points it at fauxqs locally).
- * Marked pure: a bundle whose code never sends through it leaves the client, and its
- * SDK package, out (building a client has no effect anything relies on).
- */
-export const s3 = /* @__PURE__ */ new S3Client({});
+/** How an object is served: its type, and optionally its disposition and caching. */
+export interface ObjectHeaders {
+  contentType: string;
+  contentDisposition?: string;
+  cacheControl?: string;
+}
+
+function headersOf(headers: ObjectHeaders): Record<string, string> {
+  return {
+    'content-type': headers.contentType,
+    ...(headers.contentDisposition ? { 'content-disposition': headers.contentDisposition } : {}),
+    ...(headers.cacheControl ? { 'cache-control': headers.cacheControl } : {}),
+  };
+}
 
 /** Objects above this go up in parts of this size (S3 takes parts of 5 MiB to 5 GiB). */
 const partBytes = 8 * 1024 * 1024;
@@ -23,47 +23,63 @@ const partBytes = 8 * 1024 * 1024;
  * payload): parts keep each request small, which S3-compatible stand-ins require too. A
  * failed upload is aborted, so no parts linger (the bucket's lifecycle rule is the backstop).
  */
-export async function putObject(bucket: string, key: string, body: Buffer, contentType: string) {
+export async function putObject(bucket: string, key: string, body: Buffer, headers: ObjectHeaders) {
   if (body.length <= partBytes) {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await sendObjectRequest({ method: 'PUT', bucket, key, headers: headersOf(headers), body });
     return;
   }
-  const { UploadId } = await s3.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }),
-  );
+  const created = await sendObjectRequest({
+    method: 'POST',
+    bucket,
+    key,
+    query: { uploads: '' },
+    headers: headersOf(headers),
+  });
+  const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1];
+  if (!uploadId) throw new Error(`S3 started no multipart upload of ${key}`);
   try {
-    const parts: { ETag?: string; PartNumber: number }[] = [];
+    const parts: string[] = [];
     for (let start = 0; start < body.length; start += partBytes) {
-      const PartNumber = parts.length + 1;
-      const { ETag } = await s3.send(
-        new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId,
-          PartNumber,
-          Body: body.subarray(start, start + partBytes),
-        }),
-      );
-      parts.push({ ETag, PartNumber });
+      const partNumber = String(parts.length + 1);
+      const uploaded = await sendObjectRequest({
+        method: 'PUT',
+        bucket,
+        key,
+        query: { partNumber, uploadId },
+        body: body.subarray(start, start + partBytes),
+      });
+      const etag = uploaded.headers.get('etag') ?? '';
+      parts.push(`<Part><ETag>${escapeXml(etag)}</ETag><PartNumber>${partNumber}</PartNumber></Part>`);
     }
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId,
-        MultipartUpload: { Parts: parts },
-      }),
-    );
+    const completed = await sendObjectRequest({
+      method: 'POST',
+      bucket,
+      key,
+      query: { uploadId },
+      headers: { 'content-type': 'application/xml' },
+      body: Buffer.from(`<CompleteMultipartUpload>${parts.join('')}</CompleteMultipartUpload>`),
+    });
+    // S3 may answer 200 and still report the completion failed, in the body.
+    const answer = await completed.text();
+    if (/<Error>/.test(answer)) throw errorOf(completed.status, answer);
   } catch (error) {
-    await s3
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }))
-      .catch(() => undefined);
+    await sendObjectRequest({ method: 'DELETE', bucket, key, query: { uploadId } }).catch(() => undefined);
     throw error;
   }
 }
 
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
 /** An object's body as text. */
 export async function getObjectText(bucket: string, key: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return (await object.Body?.transformToString()) ?? '';
+  const object = await sendObjectRequest({ method: 'GET', bucket, key });
+  return object.text();
+}
+
+/** Deletes an object (deleting one that is not there succeeds, as S3 answers). */
+export async function deleteObject(bucket: string, key: string): Promise<void> {
+  const answer = await sendObjectRequest({ method: 'DELETE', bucket, key });
+  await answer.arrayBuffer();
 }

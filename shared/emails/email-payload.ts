@@ -76,12 +76,9 @@ const objects = () => import('#shared/aws/s3.ts');
 /** Stores a payload in S3 and returns its key. */
 export async function storePayload(emailId: string, payload: EmailPayload): Promise<string> {
   const key = payloadKeyOf(emailId);
-  await (await objects()).putObject(
-    writerEnv().PAYLOAD_BUCKET,
-    key,
-    Buffer.from(JSON.stringify(payload)),
-    'application/json',
-  );
+  await (await objects()).putObject(writerEnv().PAYLOAD_BUCKET, key, Buffer.from(JSON.stringify(payload)), {
+    contentType: 'application/json',
+  });
   return key;
 }
 

@@ -134,7 +134,10 @@ interface Client {
 let client: Client | undefined;
 
 /** S3's SigV4 signer: the SDK's own, hashing with node:crypto. */
-export function s3Signer(region: string, credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>) {
+export function s3Signer(
+  region: string,
+  credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>,
+) {
   return new SignatureV4({
     service: 's3',
     region,

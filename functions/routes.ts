@@ -80,6 +80,11 @@ const acceptsMail: readonly CapabilityName[] = [
   'settings:sandbox',
 ];
 
+/**
+ * Every row. Literals only, or calls marked pure (no spreads): a Lambda bundle carries
+ * only its own rows (`routeOf`), and esbuild can leave this table out only when building
+ * it has no effect it must keep.
+ */
 export const routes: readonly Route[] = [
   {
     method: 'GET',
@@ -268,7 +273,7 @@ export const routes: readonly Route[] = [
     scope: 'emails.send',
     rateLimit: 'otp_send',
     testKeys: 'sends',
-    capabilities: [...acceptsMail, 'secrets:signingKeys'],
+    capabilities: /* @__PURE__ */ acceptsMail.concat('secrets:signingKeys'),
   },
   // A verified `subscribe` code adds a contact, which is a `contact.created` event.
   {
@@ -496,7 +501,7 @@ export const routes: readonly Route[] = [
     scope: 'campaigns.write',
     rateLimit: 'send',
     testKeys: 'sends',
-    capabilities: [...acceptsMail, 'secrets:signingKeys'],
+    capabilities: /* @__PURE__ */ acceptsMail.concat('secrets:signingKeys'),
   },
   // Public: the signed token in the link is the credential; GET and POST share one function.
   {

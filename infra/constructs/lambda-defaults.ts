@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { routePolicies } from '../../functions/api/route-of.ts';
+import { routes } from '../../functions/routes.ts';
 
 /** Memory of a function unless its route says otherwise (also what the cost benchmark bills). */
 export const defaultMemoryMb = 256;
@@ -30,6 +32,17 @@ export const lambdaBundling = {
   },
 } as const;
 
+/**
+ * Constants esbuild writes into one entry's bundle: the policies of the routes that entry
+ * serves (`routeOf` in `functions/api/route-of.ts`), so a function carries its own rows of
+ * the route table instead of all of it. An entry that serves no route gets none.
+ */
+export function routeDefines(entry: string): Record<string, string> {
+  const served = routes.filter((route) => route.entry === entry);
+  if (served.length === 0) return {};
+  return { MAILROOM_ROUTE_POLICIES: JSON.stringify(JSON.stringify(routePolicies(served))) };
+}
+
 /** The same settings as esbuild's own options, for building bundles outside CDK (the bench, the bundle test). */
 export const esbuildOptions: BuildOptions = {
   bundle: true,
@@ -43,3 +56,8 @@ export const esbuildOptions: BuildOptions = {
   banner: { js: lambdaBundling.banner },
   alias: lambdaBundling.alias,
 };
+
+/** esbuild's options for one entry, as `cdk deploy` bundles it: the shared settings and the entry's own constants. */
+export function esbuildOptionsFor(entry: string): BuildOptions {
+  return { ...esbuildOptions, entryPoints: [entry], define: routeDefines(entry) };
+}

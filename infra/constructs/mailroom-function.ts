@@ -15,7 +15,7 @@ import type { Construct } from 'constructs';
 import type { DeployedFunction } from '../function-catalogue.ts';
 import { type CapabilityResources, provideCapabilities } from './capabilities.ts';
 import { markDeployed } from './deployed-ids.ts';
-import { defaultMemoryMb, lambdaBundling } from './lambda-defaults.ts';
+import { defaultMemoryMb, lambdaBundling, routeDefines } from './lambda-defaults.ts';
 
 /** Repository root: entries in the route table and in `shared/resources.ts` are relative to it. */
 export const repositoryRoot = join(import.meta.dirname, '..', '..');
@@ -104,6 +104,7 @@ export class MailroomFunction extends NodejsFunction {
         charset: lambdaBundling.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [],
         banner: lambdaBundling.banner,
+        define: routeDefines(props.definition.entry),
         esbuildArgs: Object.fromEntries(
           Object.entries(lambdaBundling.alias).map(([name, path]) => [`--alias:${name}`, path]),
         ),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { queues, scheduledJobs } from '#shared/resources.ts';
 import { routes } from '../../functions/routes.ts';
-import { defaultMemoryMb, esbuildOptions } from '../../infra/constructs/lambda-defaults.ts';
+import { defaultMemoryMb, esbuildOptionsFor } from '../../infra/constructs/lambda-defaults.ts';
 
 export interface LambdaFunction {
   /** `POST /api/v1/emails`, `consumer of mailroom-send`, …: the function's description in the stack. */
@@ -80,7 +80,7 @@ export async function buildBundles(outDir: string): Promise<LambdaBundle[]> {
     if (!bundle) {
       const file = join(outDir, fn.entry.replace(/\.ts$/, ''), 'index.mjs');
       await mkdir(join(file, '..'), { recursive: true });
-      await build({ ...esbuildOptions, entryPoints: [fn.entry], outfile: file, logLevel: 'error' });
+      await build({ ...esbuildOptionsFor(fn.entry), outfile: file, logLevel: 'error' });
       bundle = { file, bytes: (await stat(file)).size };
       built.set(fn.entry, bundle);
     }

@@ -1,13 +1,12 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esbuildOptions } from '../../infra/constructs/lambda-defaults.ts';
+import { esbuildOptionsFor } from '../../infra/constructs/lambda-defaults.ts';
 import { apiBundleBudgetBytes, workerBundleBudgetBytes } from '../bench/lambda-bundles.ts';
 
 /** Bundles an entry as `cdk deploy` does and returns its size and the modules it took in. */
 async function bundle(entry: string) {
   const result = await build({
-    ...esbuildOptions,
-    entryPoints: [entry],
+    ...esbuildOptionsFor(entry),
     sourcemap: false,
     write: false,
     metafile: true,

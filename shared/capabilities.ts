@@ -27,8 +27,12 @@ export const defaultLimitVariables = {
   monthlyQuota: 'DEFAULT_MONTHLY_QUOTA',
 } as const;
 
-/** Variables a function sending through SES tenants also gets (the `sesTenants` setting). */
-const tenantVariables = ['SES_TENANTS', 'SES_ARN_PREFIX'] as const;
+/**
+ * Variables of a function that sends through, or manages identities of, the configuration
+ * set: the set, and those it gets when sending through SES tenants (the `sesTenants`
+ * setting). A literal, not a spread, so the table stays free of effects a bundler must keep.
+ */
+const configurationSetVariables = ['SES_CONFIGURATION_SET', 'SES_TENANTS', 'SES_ARN_PREFIX'] as const;
 
 export const capabilities = {
   'table:readWrite': {
@@ -86,11 +90,11 @@ export const capabilities = {
     summary: 'gets and puts objects under payloads/ in the payload bucket',
   },
   'ses:send': {
-    variables: ['SES_CONFIGURATION_SET', ...tenantVariables],
+    variables: configurationSetVariables,
     summary: 'sends through the configuration set (as the account’s tenant when tenants are on)',
   },
   'ses:identities': {
-    variables: ['SES_CONFIGURATION_SET', ...tenantVariables],
+    variables: configurationSetVariables,
     summary: 'creates, reads, configures and deletes domain identities (and tenant associations)',
   },
   'ses:identityRead': { variables: [], summary: 'reads domain identities' },
@@ -112,7 +116,8 @@ export const capabilities = {
     summary: 'reads the signing keys secret (OTP digests, unsubscribe links)',
   },
   'settings:accountLimits': {
-    variables: Object.values(defaultLimitVariables),
+    // Marked pure: a bundle that reads only a variable's name leaves the table out.
+    variables: /* @__PURE__ */ Object.values(defaultLimitVariables),
     summary: 'the deployment’s default account limits',
   },
   'settings:keyLimits': {

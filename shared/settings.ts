@@ -48,8 +48,8 @@ export interface Settings {
     readonly unprocessedItems: RetryPolicy;
     /** Entries SQS refused in a batch send for a reason of its own (not the message's). */
     readonly queueBatch: RetryPolicy;
-    /** An S3 object request S3 throttled, failed with a 5xx, or never answered (the SDK's standard schedule). */
-    readonly objectStorage: RetryPolicy;
+    /** A request to S3, SQS or Secrets Manager that was throttled, failed with a 5xx, or never answered (the SDK's standard schedule). */
+    readonly awsRequest: RetryPolicy;
     /** An email deferred (no SES capacity yet): its pause on the queue, in milliseconds. */
     readonly sendDeferral: RetryPolicy;
   };
@@ -75,7 +75,7 @@ function read(): Settings {
       writeBesideChange: { attempts: 20, baseMs: 25, maxMs: 500, jitter: 1 },
       unprocessedItems: { attempts: 10, baseMs: 25, maxMs: 1000, jitter: 1 },
       queueBatch: { attempts: 4, baseMs: 50, maxMs: 1000, jitter: 1 },
-      objectStorage: { attempts: 3, baseMs: 100, maxMs: 20_000, jitter: 1 },
+      awsRequest: { attempts: 3, baseMs: 100, maxMs: 20_000, jitter: 1 },
       // At most a minute, at least three quarters of the step: 1,440 deferrals wait about a day.
       sendDeferral: { attempts: 1440, baseMs: 1000, maxMs: 60_000, jitter: 0.25 },
     },

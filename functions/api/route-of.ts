@@ -34,7 +34,9 @@ export function routePolicies(table: readonly Route[]): Record<string, RoutePoli
 declare const MAILROOM_ROUTE_POLICIES: string;
 
 const policies: Record<string, RoutePolicy> =
-  typeof MAILROOM_ROUTE_POLICIES === 'undefined' ? routePolicies(routes) : JSON.parse(MAILROOM_ROUTE_POLICIES);
+  typeof MAILROOM_ROUTE_POLICIES === 'undefined'
+    ? routePolicies(routes)
+    : JSON.parse(MAILROOM_ROUTE_POLICIES);
 
 /**
  * A handler's row of the route table, by its route key (`POST /api/v1/emails`), so the

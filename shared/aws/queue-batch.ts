@@ -1,10 +1,9 @@
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandInput,
-  type SendMessageBatchCommandOutput,
-} from '@aws-sdk/client-sqs';
 import { queueBody } from '#shared/aws/queue-body.ts';
-import { sqs } from '#shared/aws/sqs.ts';
+import {
+  type SendMessageBatchInput,
+  type SendMessageBatchOutput,
+  sendMessageBatch,
+} from '#shared/aws/sqs.ts';
 import { chunksOf } from '#shared/in-parallel.ts';
 import { untilAllTaken } from '#shared/retry/backoff.ts';
 import { settings } from '#shared/settings.ts';
@@ -23,11 +22,9 @@ export interface RefusedEntry {
 }
 
 /** One SendMessageBatch request (tests pass their own queue). */
-export type SendBatch = (
-  input: SendMessageBatchCommandInput,
-) => Promise<Pick<SendMessageBatchCommandOutput, 'Failed'>>;
+export type SendBatch = (input: SendMessageBatchInput) => Promise<Pick<SendMessageBatchOutput, 'Failed'>>;
 
-const sendBatch: SendBatch = (input) => sqs.send(new SendMessageBatchCommand(input));
+const sendBatch: SendBatch = sendMessageBatch;
 
 /**
  * Sends messages to a queue ten to a request (SQS's most). Entries SQS refused for a

@@ -1,7 +1,6 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sendQueueBatch } from '#shared/aws/queue-batch.ts';
 import { queueBody } from '#shared/aws/queue-body.ts';
-import { sqs } from '#shared/aws/sqs.ts';
+import { sendMessage } from '#shared/aws/sqs.ts';
 import type { SendMessage } from '#shared/emails/email-payload.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import * as z from '#shared/zod.ts';
@@ -15,24 +14,20 @@ const bulkEnv = capabilityEnv(['bulkQueue:send', 'bulkQueue:consume'], {
 export type QueueEmail = (message: SendMessage, delaySeconds: number) => Promise<void>;
 
 export const queueEmail: QueueEmail = async (message, delaySeconds) => {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: env().SEND_QUEUE_URL,
-      MessageBody: queueBody(message),
-      DelaySeconds: delaySeconds,
-    }),
-  );
+  await sendMessage({
+    QueueUrl: env().SEND_QUEUE_URL,
+    MessageBody: queueBody(message),
+    DelaySeconds: delaySeconds,
+  });
 };
 
 /** Puts one campaign email back on the bulk send queue (after a deferral). */
 export const queueBulkEmail: QueueEmail = async (message, delaySeconds) => {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: bulkEnv().BULK_QUEUE_URL,
-      MessageBody: queueBody(message),
-      DelaySeconds: delaySeconds,
-    }),
-  );
+  await sendMessage({
+    QueueUrl: bulkEnv().BULK_QUEUE_URL,
+    MessageBody: queueBody(message),
+    DelaySeconds: delaySeconds,
+  });
 };
 
 /** Puts campaign emails on the bulk send queue (see `sendQueueBatch`); throws if the queue refused any. */

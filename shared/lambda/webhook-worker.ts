@@ -1,7 +1,6 @@
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendQueueBatch } from '#shared/aws/queue-batch.ts';
-import { sqs } from '#shared/aws/sqs.ts';
+import { changeMessageVisibility } from '#shared/aws/sqs.ts';
 import { queueWorker } from '#shared/lambda/queue-worker.ts';
 import { logger } from '#shared/logger.ts';
 import { deliverWebhook, isSlow } from '#shared/webhooks/deliver-webhook.ts';
@@ -93,13 +92,11 @@ export function webhookWorker(lane: WebhookLane) {
       const attempt = attemptOf(record, message);
       const { retryInSeconds } = await deliverWebhook(message, attempt, webhooks.get(message.webhookId));
       if (retryInSeconds === undefined) return;
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: lane.queueUrl(),
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: Math.min(retryInSeconds, 43_200),
-        }),
-      );
+      await changeMessageVisibility({
+        QueueUrl: lane.queueUrl(),
+        ReceiptHandle: record.receiptHandle,
+        VisibilityTimeout: Math.min(retryInSeconds, 43_200),
+      });
       throw new RetryLaterError(
         `Webhook delivery ${message.deliveryId} failed attempt ${attempt}; retrying in ${retryInSeconds} s`,
       );

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { callJson, secretsManagerService } from '#shared/aws/json-service.ts';
 import { TtlCache } from '#shared/cache/ttl-cache.ts';
 import { capabilityEnv } from '#shared/env.ts';
 import { settings } from '#shared/settings.ts';
@@ -24,26 +25,30 @@ const cached = new TtlCache<'keys', Promise<SigningKeys>>(() => settings().lifet
 type SecretValue = Record<string, unknown> & { current: string };
 
 /**
- * Reads the secret's value and hands it to `use` with the client, for a write back. The
- * client is loaded on first use: only the functions that sign or verify pay for it.
+ * Reads the secret's value and hands it to `use` with a write back. Secrets Manager is
+ * called through its JSON protocol (`json-service.ts`), not the SDK's client, which would
+ * add about 30 KB to every function that signs or verifies.
  */
 async function withSecret<T>(
   use: (value: SecretValue, put: (value: SecretValue) => Promise<void>) => Promise<T>,
 ) {
-  const sdk = await import('@aws-sdk/client-secrets-manager');
-  const client = new sdk.SecretsManagerClient({});
   const secretId = env().SIGNING_SECRET_ARN;
-  try {
-    const { SecretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
-    const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as SecretValue;
-    return await use(value, async (next) => {
-      await client.send(
-        new sdk.PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }),
-      );
+  const { SecretString } = await callJson<{ SecretString?: string }>(
+    secretsManagerService,
+    'GetSecretValue',
+    {
+      SecretId: secretId,
+    },
+  );
+  const value = secretValue.parse(JSON.parse(SecretString ?? '{}')) as SecretValue;
+  return use(value, async (next) => {
+    await callJson(secretsManagerService, 'PutSecretValue', {
+      SecretId: secretId,
+      SecretString: JSON.stringify(next),
+      // The SDK fills in this idempotency token for the caller; the JSON protocol wants it sent.
+      ClientRequestToken: randomUUID(),
     });
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 const readKeys = () =>

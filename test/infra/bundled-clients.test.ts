@@ -53,17 +53,17 @@ async function fakeAws() {
   return { server, received, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** A function using the three clients Mailroom's API functions use most (S3: its own object client), bundled as `cdk deploy` bundles it. */
+/** A function using the three clients Mailroom's API functions use most (SQS and S3: through Mailroom's own small clients), bundled as `cdk deploy` bundles it. */
 const entry = `
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { putObject } from '#shared/aws/s3.ts';
+import { sendMessage } from '#shared/aws/sqs.ts';
 
 export async function handler() {
   const item = await new DynamoDBClient({}).send(
     new GetItemCommand({ TableName: 'table', Key: { pk: { S: 'key' } } }),
   );
-  await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: 'hello' }));
+  await sendMessage({ QueueUrl: String(process.env.QUEUE_URL), MessageBody: 'hello' });
   await putObject('bucket', 'object', Buffer.from('payload'), { contentType: 'text/plain' });
   return item.Item?.pk?.S;
 }

@@ -1,10 +1,10 @@
-import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { type SendBatch, sendQueueBatch } from '#shared/aws/queue-batch.ts';
+import type { SendMessageBatchInput } from '#shared/aws/sqs.ts';
 
 /** A queue that takes every entry but those `refuse` names (by body), as SQS answers in `Failed`. */
 function fakeQueue(refuse: (body: unknown, call: number) => { senderFault: boolean } | undefined) {
-  const requests: SendMessageBatchCommandInput[] = [];
+  const requests: SendMessageBatchInput[] = [];
   const taken: unknown[] = [];
   const send: SendBatch = async (input) => {
     requests.push(input);

@@ -4,7 +4,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HttpRequest } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getObjectText, putObject } from '#shared/aws/s3.ts';
-import { errorOf, S3Error, s3Signer, sendObjectRequest, signedRequest } from '#shared/aws/s3-client.ts';
+import { errorOf, sendObjectRequest, signedRequest } from '#shared/aws/s3-client.ts';
+import { AwsServiceError, signerFor } from '#shared/aws/signed-request.ts';
 
 /** The example credentials of AWS's SigV4 documentation. */
 const example = {
@@ -17,7 +18,7 @@ describe('the S3 request signer', () => {
   it("signs AWS's published GET Object example (virtual-hosted, a Range header) to its published signature", async () => {
     const { url, headers } = await signedRequest(
       { method: 'GET', bucket: 'examplebucket', key: 'test.txt', headers: { range: 'bytes=0-9' } },
-      s3Signer('us-east-1', example),
+      signerFor('s3', 'us-east-1', example),
       new URL('https://s3.amazonaws.com'),
       exampleDate,
     );
@@ -84,7 +85,7 @@ describe('the S3 request signer', () => {
           headers: sdkHeaders,
           body: Buffer.from('payload'),
         },
-        s3Signer('eu-west-1', { ...example, sessionToken }),
+        signerFor('s3', 'eu-west-1', { ...example, sessionToken }),
         new URL(endpoint),
         exampleDate,
       );
@@ -104,7 +105,7 @@ describe('S3 error answers', () => {
       404,
       '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
     );
-    expect(error).toBeInstanceOf(S3Error);
+    expect(error).toBeInstanceOf(AwsServiceError);
     expect([error.name, error.message, error.statusCode]).toEqual([
       'NoSuchKey',
       'The specified key does not exist.',
@@ -211,22 +212,20 @@ describe('S3 object requests against a server on 127.0.0.1', () => {
       };
     });
 
-    await putObject('payloads', 'big.json', Buffer.alloc(17 * 1024 * 1024, 'a'), {
+    await putObject('payloads', 'big.json', Buffer.alloc(9 * 1024 * 1024, 'a'), {
       contentType: 'application/json',
     });
 
     expect(seen.map(({ method, url, bytes }) => `${method} ${url} ${bytes}`)).toEqual([
       'POST /payloads/big.json?uploads= 0',
       `PUT /payloads/big.json?partNumber=1&uploadId=up%2F1 ${8 * 1024 * 1024}`,
-      `PUT /payloads/big.json?partNumber=2&uploadId=up%2F1 ${8 * 1024 * 1024}`,
-      `PUT /payloads/big.json?partNumber=3&uploadId=up%2F1 ${1024 * 1024}`,
+      `PUT /payloads/big.json?partNumber=2&uploadId=up%2F1 ${1024 * 1024}`,
       expect.stringMatching(/^POST \/payloads\/big\.json\?uploadId=up%2F1 \d+$/),
     ]);
-    expect(seen[4]?.body).toBe(
+    expect(seen[3]?.body).toBe(
       '<CompleteMultipartUpload>' +
         '<Part><ETag>&#34;etag-1&#34;</ETag><PartNumber>1</PartNumber></Part>' +
         '<Part><ETag>&#34;etag-2&#34;</ETag><PartNumber>2</PartNumber></Part>' +
-        '<Part><ETag>&#34;etag-3&#34;</ETag><PartNumber>3</PartNumber></Part>' +
         '</CompleteMultipartUpload>',
     );
   });

@@ -1,9 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esbuildOptionsFor } from '../../infra/constructs/lambda-defaults.ts';
+import { routeOf } from '#functions/api/route-of.ts';
+import { esbuildOptionsFor, routeDefines } from '../../infra/constructs/lambda-defaults.ts';
 import { apiBundleBudgetBytes, workerBundleBudgetBytes } from '../bench/lambda-bundles.ts';
 
-/** Bundles an entry as `cdk deploy` does and returns its size and the modules it took in. */
+/** Bundles an entry as `cdk deploy` does and returns its size and the modules it carries. */
 async function bundle(entry: string) {
   const result = await build({
     ...esbuildOptionsFor(entry),
@@ -14,7 +19,13 @@ async function bundle(entry: string) {
     logLevel: 'silent',
   });
   const [output] = Object.values(result.metafile.outputs);
-  return { bytes: output?.bytes ?? 0, inputs: Object.keys(output?.inputs ?? {}) };
+  // Modules that put bytes in the bundle (esbuild also lists those it imported and dropped whole).
+  const inputs = Object.entries(output?.inputs ?? {}).filter(([, input]) => input.bytesInOutput > 0);
+  return {
+    bytes: output?.bytes ?? 0,
+    inputs: inputs.map(([path]) => path),
+    bytesOf: (path: string) => output?.inputs[path]?.bytesInOutput ?? 0,
+  };
 }
 
 describe('Lambda bundles', () => {
@@ -54,5 +65,46 @@ describe('Lambda bundles', () => {
   it('keep the queue workers that deliver events within the worker budget', async () => {
     for (const entry of ['functions/workers/webhooks.ts', 'functions/workers/ses-events.ts'])
       expect((await bundle(entry)).bytes, entry).toBeLessThanOrEqual(workerBundleBudgetBytes);
+  });
+
+  it('carry only their own routes and no SDK client Mailroom replaced with its own (S3, SQS, Secrets Manager)', async () => {
+    for (const entry of [
+      'functions/api/emails/send.ts',
+      'functions/api/otp/send.ts',
+      'functions/api/assets/upload.ts',
+    ]) {
+      const { inputs, bytesOf } = await bundle(entry);
+      expect(
+        inputs.filter((input) => /functions\/routes\.ts|client-(s3|sqs|secrets-manager)\//.test(input)),
+        entry,
+      ).toEqual([]);
+      // A variable's name may come along; the capability table may not.
+      expect(bytesOf('shared/capabilities.ts'), entry).toBeLessThan(512);
+    }
+  });
+
+  it("read in a bundle the policies the route table declares for the entry's routes, and no other route", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailroom-route-of-'));
+    try {
+      const outfile = join(dir, 'index.mjs');
+      const { entryPoints: _entry, ...options } = esbuildOptionsFor('functions/api/emails/send.ts');
+      await build({
+        ...options,
+        stdin: {
+          contents: "export { routeOf } from '#functions/api/route-of.ts';",
+          resolveDir: process.cwd(),
+          loader: 'ts',
+        },
+        outfile,
+        logLevel: 'silent',
+      });
+      const bundled = (await import(pathToFileURL(outfile).href)) as { routeOf: typeof routeOf };
+
+      expect(routeDefines('functions/api/emails/send.ts')).toHaveProperty('MAILROOM_ROUTE_POLICIES');
+      expect(bundled.routeOf('POST /api/v1/emails')).toEqual(routeOf('POST /api/v1/emails'));
+      expect(() => bundled.routeOf('GET /api/v1/emails')).toThrow(/No keyed route GET \/api\/v1\/emails/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -57,7 +57,9 @@ export async function putObject(bucket: string, key: string, body: Buffer, heade
       key,
       query: { uploadId },
       headers: { 'content-type': 'application/xml' },
-      body: Buffer.from(`<CompleteMultipartUpload>${parts.join('')}</CompleteMultipartUpload>`),
+      body: Buffer.from(
+        `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts.join('')}</CompleteMultipartUpload>`,
+      ),
     });
     // S3 may answer 200 and still report the completion failed, in the body.
     const answer = await completed.text();
@@ -68,8 +70,17 @@ export async function putObject(bucket: string, key: string, body: Buffer, heade
   }
 }
 
+/** XML text escaped as the SDK escapes it (S3-compatible stores may decode only the named entities). */
+const xmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '<': '&lt;',
+  '>': '&gt;',
+};
+
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  return text.replace(/[&"'<>]/g, (character) => xmlEscapes[character] ?? character);
 }
 
 /** An object's body as text. */

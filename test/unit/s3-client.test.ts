@@ -223,9 +223,9 @@ describe('S3 object requests against a server on 127.0.0.1', () => {
       expect.stringMatching(/^POST \/payloads\/big\.json\?uploadId=up%2F1 \d+$/),
     ]);
     expect(seen[3]?.body).toBe(
-      '<CompleteMultipartUpload>' +
-        '<Part><ETag>&#34;etag-1&#34;</ETag><PartNumber>1</PartNumber></Part>' +
-        '<Part><ETag>&#34;etag-2&#34;</ETag><PartNumber>2</PartNumber></Part>' +
+      '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        '<Part><ETag>&quot;etag-1&quot;</ETag><PartNumber>1</PartNumber></Part>' +
+        '<Part><ETag>&quot;etag-2&quot;</ETag><PartNumber>2</PartNumber></Part>' +
         '</CompleteMultipartUpload>',
     );
   });

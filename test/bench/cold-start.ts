@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import type { LambdaBundle } from './lambda-bundles.ts';
+import { machineLoad } from './machine-load.ts';
 
 const run = promisify(execFile);
 const probe = join(import.meta.dirname, 'cold-start-probe.ts');
@@ -187,13 +188,14 @@ export const sendColdStartTargetRatio = 1.5;
 
 /**
  * Prints each function's load, first event and total, and the total as a ratio to the
- * baseline's total in the same run (`baselineName`), so machines of any speed compare.
+ * baseline's total in the same run (`baselineName`), so machines of any speed compare,
+ * with the machine's load averages (other work skews the figures).
  */
 export function printColdStarts(results: Map<string, ColdStart>, runs: number, baselineName: string) {
   const baseline = results.get(baselineName);
   const baselineMs = baseline ? baseline.loadMs + baseline.firstEventMs : Number.NaN;
   console.log(
-    `\nCold starts (fresh Node ${process.versions.node} process per run, p50 of ${runs} runs; ratio = total / the baseline's ${baselineMs.toFixed(0)} ms; target ≤ ${sendColdStartTargetRatio}× for POST /api/v1/emails)`,
+    `\nCold starts (fresh Node ${process.versions.node} process per run, p50 of ${runs} runs; ratio = total / the baseline's ${baselineMs.toFixed(0)} ms; target ≤ ${sendColdStartTargetRatio}× for POST /api/v1/emails; ${machineLoad()} at the end of the run)`,
   );
   console.log(
     `  ${'load'.padStart(8)} ${'1st event'.padStart(10)} ${'total'.padStart(8)} ${'ratio'.padStart(6)}  function`,

@@ -6,6 +6,7 @@ import {
   configuredEndpoint,
   payloadHash,
   regionalEndpoint,
+  type SignedInit,
   sendWithRetries,
   signerFor,
 } from '#shared/aws/signed-request.ts';
@@ -41,7 +42,11 @@ export const secretsManagerService: JsonService = {
 };
 
 /** The error a JSON answer carries, named as the SDK names it (`QueueDoesNotExist`, `ResourceNotFoundException`). */
-export function jsonErrorOf(status: number, headers: Headers, body: string): AwsServiceError {
+export function jsonErrorOf(
+  status: number,
+  headers: { get(name: string): string | null },
+  body: string,
+): AwsServiceError {
   let parsed: { __type?: unknown; message?: unknown; Message?: unknown } = {};
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -62,7 +67,7 @@ export async function signedCall(
   signer: SignatureV4,
   endpoint: URL,
   signingDate = new Date(),
-): Promise<{ url: URL; init: RequestInit }> {
+): Promise<{ url: URL; init: SignedInit }> {
   const body = Buffer.from(JSON.stringify(input));
   const signed = await signer.sign(
     {
@@ -109,9 +114,9 @@ export function callJson<Output>(service: JsonService, operation: string, input:
   const { endpoint, signer } = clientOf(service);
   return sendWithRetries(
     () => signedCall(service, operation, input, signer, endpoint),
-    async (response) => {
-      const text = await response.text();
-      if (!response.ok) throw jsonErrorOf(response.status, response.headers, text);
+    (answer) => {
+      const text = answer.text();
+      if (!answer.ok) throw jsonErrorOf(answer.status, answer.headers, text);
       return (text ? JSON.parse(text) : {}) as Output;
     },
   );

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import {
+  type AwsAnswer,
   AwsServiceError,
   awsCredentials,
   awsRegion,
@@ -116,16 +117,16 @@ export async function signedRequest(
  * Sends one object request, retried as the SDK retries (throttling, 5xx, no answer), and
  * returns S3's answer; an error answer throws an `AwsServiceError` named by S3's code.
  */
-export function sendObjectRequest(request: ObjectRequest): Promise<Response> {
+export function sendObjectRequest(request: ObjectRequest): Promise<AwsAnswer> {
   const { signer, endpoint } = clientOf();
   return sendWithRetries(
     async () => {
       const { url, headers } = await signedRequest(request, signer, endpoint);
       return { url, init: { method: request.method, headers, body: request.body } };
     },
-    async (response) => {
-      if (response.ok) return response;
-      throw errorOf(response.status, request.method === 'HEAD' ? '' : await response.text());
+    (answer) => {
+      if (answer.ok) return answer;
+      throw errorOf(answer.status, request.method === 'HEAD' ? '' : answer.text());
     },
   );
 }

@@ -35,7 +35,7 @@ export async function putObject(bucket: string, key: string, body: Buffer, heade
     query: { uploads: '' },
     headers: headersOf(headers),
   });
-  const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1];
+  const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.text())?.[1];
   if (!uploadId) throw new Error(`S3 started no multipart upload of ${key}`);
   try {
     const parts: string[] = [];
@@ -62,7 +62,7 @@ export async function putObject(bucket: string, key: string, body: Buffer, heade
       ),
     });
     // S3 may answer 200 and still report the completion failed, in the body.
-    const answer = await completed.text();
+    const answer = completed.text();
     if (/<Error>/.test(answer)) throw errorOf(completed.status, answer);
   } catch (error) {
     await sendObjectRequest({ method: 'DELETE', bucket, key, query: { uploadId } }).catch(() => undefined);
@@ -85,12 +85,10 @@ function escapeXml(text: string): string {
 
 /** An object's body as text. */
 export async function getObjectText(bucket: string, key: string): Promise<string> {
-  const object = await sendObjectRequest({ method: 'GET', bucket, key });
-  return object.text();
+  return (await sendObjectRequest({ method: 'GET', bucket, key })).text();
 }
 
 /** Deletes an object (deleting one that is not there succeeds, as S3 answers). */
 export async function deleteObject(bucket: string, key: string): Promise<void> {
-  const answer = await sendObjectRequest({ method: 'DELETE', bucket, key });
-  await answer.arrayBuffer();
+  await sendObjectRequest({ method: 'DELETE', bucket, key });
 }

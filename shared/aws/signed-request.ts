@@ -1,4 +1,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Checksum, Provider, SourceData } from '@smithy/types';
@@ -9,7 +11,9 @@ import * as z from '#shared/zod.ts';
 
 /**
  * Signed requests to AWS without a service's SDK client: the SDK's own SigV4 signer
- * (already in every bundle through DynamoDB), `fetch`, and the SDK's retry schedule.
+ * (already in every bundle through DynamoDB), node:http(s) as the SDK's own handler uses
+ * (not `fetch`, whose first call loads a whole HTTP client: 60 ms and more of a cold
+ * start), and the SDK's retry schedule.
  * For services whose SDK client costs a bundle far more than the few calls Mailroom makes
  * of them (S3 objects, SQS sends, one secret). Configured from the same places as the
  * SDK: the region from `AWS_REGION`, credentials from the SDK's default provider (in
@@ -133,27 +137,72 @@ function retryable(error: unknown): boolean {
   return error.$fault === 'server' || error.statusCode === 429 || retriedCodes.test(error.name);
 }
 
+/** A request as signed: method, headers (the host comes from the URL), body. */
+export interface SignedInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
+/** A service's answer, its body read whole (Mailroom's objects and messages are small enough). */
+export interface AwsAnswer {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): string;
+}
+
+let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+
+/** One request over node:http(s), connections kept alive between calls as the SDK keeps them. */
+function exchange(url: URL, init: SignedInit): Promise<AwsAnswer> {
+  agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const secure = url.protocol === 'https:';
+  const headers = init.body ? { ...init.headers, 'content-length': String(init.body.length) } : init.headers;
+  return new Promise((resolve, reject) => {
+    const request = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method: init.method, headers, agent: secure ? agents?.https : agents?.http },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('error', reject);
+        response.once('end', () => {
+          const status = response.statusCode ?? 0;
+          const body = Buffer.concat(chunks);
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            headers: {
+              get: (name) => {
+                const value = response.headers[name.toLowerCase()];
+                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+              },
+            },
+            text: () => body.toString('utf8'),
+          });
+        });
+      },
+    );
+    request.once('error', reject);
+    request.end(init.body);
+  });
+}
+
 /**
  * Sends a request built (and signed) afresh for every try, with the SDK's standard
  * retries; `check` turns an answer into the result or an `AwsServiceError`. A request
  * that got no answer throws the system error (`ECONNREFUSED`, …), as the SDK's does.
  */
 export function sendWithRetries<T>(
-  attempt: () => Promise<{ url: URL; init: RequestInit }>,
-  check: (response: Response) => Promise<T>,
+  attempt: () => Promise<{ url: URL; init: SignedInit }>,
+  check: (answer: AwsAnswer) => T,
 ): Promise<T> {
   return withRetries(
     settings().retries.awsRequest,
     async () => {
       const { url, init } = await attempt();
-      let response: Response;
-      try {
-        response = await fetch(url, init);
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        throw cause instanceof Error ? cause : error;
-      }
-      return check(response);
+      return check(await exchange(url, init));
     },
     retryable,
   );

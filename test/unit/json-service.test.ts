@@ -25,6 +25,8 @@ describe('a JSON-protocol call', () => {
     let sent: HttpRequest | undefined;
     const sdk = new SQSClient({
       region: 'eu-west-1',
+      // AWS's own endpoint, whatever AWS_ENDPOINT_URL_* another test left set.
+      ignoreConfiguredEndpointUrls: true,
       credentials,
       requestHandler: {
         handle: async (request: HttpRequest) => {

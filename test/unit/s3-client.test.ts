@@ -37,6 +37,8 @@ describe('the S3 request signer', () => {
     const sdk = new S3Client({
       region: 'eu-west-1',
       endpoint,
+      // AWS's own endpoint when none is given, whatever AWS_ENDPOINT_URL_* another test left set.
+      ignoreConfiguredEndpointUrls: true,
       credentials: { ...example, sessionToken },
       requestHandler: {
         handle: async (request: HttpRequest) => {

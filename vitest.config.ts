@@ -3,8 +3,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** The tests that drive headless Chromium (the console, the API reference page) against the shared platform: a tier of their own. */
 const browserFiles = ['test/integration/console.test.ts', 'test/integration/api-reference.test.ts'];
-/** Lowers the shared SES account's rate for minutes: it runs after every other file, alone. */
-const lastFiles = ['test/integration/send-pacing.test.ts'];
+/**
+ * After every other file, beside each other only: the SES-rate test lowers the shared SES
+ * account's rate for minutes, and the crash test's restarted platform must drain its
+ * queues without its workers passing their timeouts beside three other files.
+ */
+const lastFiles = ['test/integration/send-pacing.test.ts', 'test/integration/crash-recovery.test.ts'];
 
 /**
  * Test files at once, every tier together (one run overlaps the CPU-bound infra proofs with
@@ -55,7 +59,7 @@ export default defineConfig({
           include: lastFiles,
           globalSetup: ['test/integration/global-setup.ts'],
           sequence: { groupOrder: 1 },
-          maxWorkers: 1,
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

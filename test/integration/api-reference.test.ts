@@ -1,33 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleContentSecurityPolicy } from '../../infra/console.ts';
+import { launchChromium, screenshotPath } from './chromium.ts';
 import { apiUrl } from './support.ts';
-
-/** Debian's Chromium (`.ci/run` installs it), or another Chromium named by `CHROMIUM_PATH`. */
-const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => Boolean(path && existsSync(path)),
-);
-/** Beside the console's screenshots (git-ignored). */
-const screenshots = join(import.meta.dirname, '../../test-artifacts/screenshots');
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!executablePath)
-    throw new Error('The API reference test needs Chromium: apt-get install chromium, or set CHROMIUM_PATH.');
-  mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(() => browser?.close());
 
@@ -79,7 +59,7 @@ describe('the API reference page at /docs', () => {
     await page.getByRole('heading', { name: 'POST /api/v1/emails' }).waitFor({ timeout: 30_000 });
     // The sidebar lists the tag's other operations; the page renders sections as they near the view.
     await page.getByText('GET /api/v1/emails/{id}').first().waitFor();
-    await page.screenshot({ path: join(screenshots, 'api-reference.png') });
+    await page.screenshot({ path: screenshotPath('api-reference') });
     expect(await page.evaluate('globalThis.cspViolations')).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshotPath } from './chromium.ts';
 import {
   addProjectKey,
   api,
@@ -13,33 +12,12 @@ import {
   uniqueDomain,
 } from './support.ts';
 
-/** Debian's Chromium (`.ci/run` installs it), or another Chromium named by `CHROMIUM_PATH`. */
-const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => Boolean(path && existsSync(path)),
-);
-/** Screenshots of every page, for a reviewer to look at (git-ignored). */
-const screenshots = join(import.meta.dirname, '../../test-artifacts/screenshots');
-
 let browser: Browser;
 let tenant: Tenant;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!executablePath)
-    throw new Error('The console tests need Chromium: apt-get install chromium, or set CHROMIUM_PATH.');
-  mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   tenant = await tenantWithDomain();
 }, 60_000);
 afterAll(() => browser?.close());
@@ -66,8 +44,7 @@ async function signIn(page: Page, key: string) {
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
 }
 
-const shoot = (page: Page, name: string) =>
-  page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+const shoot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
 
 describe('the web console in Chromium', () => {
   it('is served on the API port with a strict Content-Security-Policy, and opens signed in locally', async () => {

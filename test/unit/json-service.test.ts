@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpRequest } from '@smithy/types';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonErrorOf, signedCall, sqsService } from '#shared/aws/json-service.ts';
 import { signerFor } from '#shared/aws/signed-request.ts';
 import { changeMessageVisibility, sendMessage, sendMessageBatch } from '#shared/aws/sqs.ts';
+import { serveAsAws } from './fixtures/fake-aws.ts';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -99,22 +99,9 @@ describe('SQS calls against a server on 127.0.0.1', () => {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify(out));
   });
-  const saved = { ...process.env };
+  serveAsAws(server, 'AWS_ENDPOINT_URL_SQS');
   const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDUNITTEST',
-      AWS_SECRET_ACCESS_KEY: 'unit-test-secret',
-      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await new Promise((resolve) => server.close(resolve));
-  });
   const reset = (next: typeof answer) => {
     seen.splice(0);
     answer = next;

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { HttpRequest } from '@smithy/types';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getObjectText, putObject } from '#shared/aws/s3.ts';
 import { errorOf, sendObjectRequest, signedRequest } from '#shared/aws/s3-client.ts';
 import { AwsServiceError, signerFor } from '#shared/aws/signed-request.ts';
+import { serveAsAws } from './fixtures/fake-aws.ts';
 
 /** The example credentials of AWS's SigV4 documentation. */
 const example = {
@@ -148,21 +148,8 @@ describe('S3 object requests against a server on 127.0.0.1', () => {
     response.writeHead(status, { 'content-type': 'application/xml' });
     response.end(text ?? '');
   });
-  const saved = { ...process.env };
+  serveAsAws(server, 'AWS_ENDPOINT_URL_S3');
 
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDUNITTEST',
-      AWS_SECRET_ACCESS_KEY: 'unit-test-secret',
-      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    });
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await new Promise((resolve) => server.close(resolve));
-  });
   const reset = (next: typeof answer) => {
     seen.splice(0);
     answer = next;
